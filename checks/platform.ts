@@ -1,0 +1,45 @@
+// Is this a platform shipshape knows how to set up? macOS, WSL 2, Ubuntu 22.04+ and Debian 12+ are;
+// WSL 1 and older or other distributions work in part, so they warn and say what is missing.
+
+import semver from 'semver'
+import { describePlatform } from '../lib/platform.js'
+import type { Check, Outcome, Platform } from '../lib/types.js'
+
+const DISTRO_FLOORS: Record<string, string> = { ubuntu: '22.04', debian: '12' }
+
+export const platform = {
+  id: 'platform',
+  title: 'Platform',
+  required: true,
+  async run(ctx) {
+    return judgePlatform(ctx.platform)
+  },
+} satisfies Check
+
+export function judgePlatform(p: Platform): Outcome {
+  const summary = describePlatform(p)
+  const details = [...p.evidence]
+  const version = p.macos?.version ?? p.distro?.version ?? null
+  switch (p.kind) {
+    case 'macos':
+      return { status: 'ok', summary, version, details }
+    case 'wsl':
+      if (p.wsl === 2) return { status: 'ok', summary, version, details }
+      return {
+        status: 'warn',
+        summary: `${summary}: WSL 1 has no local Docker daemon, and Docker Desktop needs WSL 2`,
+        version,
+        details,
+        fix: { steps: [], manual: 'In PowerShell: wsl --set-version <distro> 2 (or wsl --set-default-version 2 for new distros). Until then, Docker runs only through DOCKER_HOST.' },
+      }
+    case 'linux': {
+      const floor = p.distro ? DISTRO_FLOORS[p.distro.id] : undefined
+      if (!floor) return { status: 'warn', summary: `${summary}: not a distribution shipshape sets up (Ubuntu 22.04+, Debian 12+); checks still run`, version, details }
+      const have = semver.coerce(p.distro!.version)
+      if (have && semver.gte(have, semver.coerce(floor)!)) return { status: 'ok', summary, version, details }
+      return { status: 'warn', summary: `${summary}: older than ${p.distro!.id} ${floor}; Docker and Kubernetes packages may not support it`, version, details }
+    }
+    default:
+      return { status: 'fail', summary: `${summary}: shipshape supports macOS, WSL and Linux`, version, details }
+  }
+}

@@ -1,0 +1,13 @@
+// Where the project's own files are: compiled code lives in dist/, templates and package.json beside it.
+
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+
+/** The project root: dist/lib/paths.js → ../../ */
+export const projectRoot = fileURLToPath(new URL('../../', import.meta.url))
+
+let version: string | undefined
+export function toolVersion(): string {
+  version ??= (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
+  return version
+}

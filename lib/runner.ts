@@ -1,0 +1,150 @@
+// Runs checks: every independent check starts at once, each within its own bound; a check waits only
+// for the checks it `needs`. A check that throws becomes `error`, one that passes its bound becomes
+// `timeout` and its child processes are killed; neither stops the run.
+
+import { UsageError } from './errors.js'
+import type { Check, Context, Finding, Fix, Outcome, Probe, Report, Status, Summary } from './types.js'
+
+export const DEFAULT_CHECK_TIMEOUT_MS = 3_000
+
+export interface RunOptions {
+  only?: string[]
+  skip?: string[]
+  /** --timeout: one bound for every check, above any configured one. */
+  timeoutMs?: number
+  onStart?(check: Check): void
+  onFinish?(finding: Finding): void
+}
+
+/** Which checks run, in registry order: --only (plus what they need), minus --skip and disabled ones. */
+export function selectChecks(registry: readonly Check[], ctx: Context, opts: Pick<RunOptions, 'only' | 'skip'>): Check[] {
+  const byId = new Map(registry.map((c) => [c.id, c]))
+  for (const id of [...(opts.only ?? []), ...(opts.skip ?? [])]) {
+    if (!byId.has(id)) throw new UsageError(`unknown check id '${id}' (known: ${[...byId.keys()].join(', ')})`)
+  }
+  const wanted = new Set<string>()
+  const add = (id: string) => {
+    if (wanted.has(id)) return
+    wanted.add(id)
+    for (const need of byId.get(id)?.needs ?? []) add(need)
+  }
+  for (const c of opts.only?.length ? opts.only.map((id) => byId.get(id)!) : registry) add(c.id)
+  for (const id of opts.skip ?? []) wanted.delete(id)
+  return registry.filter((c) => wanted.has(c.id) && ctx.config.data.checks[c.id]?.enabled !== false)
+}
+
+export function boundFor(check: Check, ctx: Context, opts: RunOptions): number {
+  return opts.timeoutMs ?? ctx.config.data.checks[check.id]?.timeoutMs ?? ctx.config.data.timeoutMs ?? check.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS
+}
+
+export async function runChecks(checks: readonly Check[], ctx: Context, opts: RunOptions = {}): Promise<Finding[]> {
+  const pending = new Map<string, Promise<Finding>>()
+  const start = (check: Check): Promise<Finding> => {
+    let p = pending.get(check.id)
+    if (!p) {
+      p = runOne(check, ctx, opts, async () => {
+        const deps: Record<string, Finding> = {}
+        for (const id of check.needs ?? []) {
+          const need = checks.find((c) => c.id === id)
+          // A prerequisite the user --skip'ped is taken as satisfied: they asked us not to look.
+          if (need) deps[id] = await start(need)
+        }
+        return deps
+      })
+      pending.set(check.id, p)
+    }
+    return p
+  }
+  return Promise.all(checks.map(start))
+}
+
+async function runOne(check: Check, ctx: Context, opts: RunOptions, waitForNeeds: () => Promise<Record<string, Finding>>): Promise<Finding> {
+  const required = ctx.config.data.checks[check.id]?.required ?? check.required
+  const base = { id: check.id, title: check.title, required }
+  const deps = await waitForNeeds()
+  const finish = (f: Finding) => {
+    opts.onFinish?.(f)
+    return f
+  }
+
+  if (check.appliesTo && !check.appliesTo(ctx.platform)) {
+    return finish({ ...base, status: 'skip', summary: `does not apply on ${ctx.platform.kind}`, version: null, details: [], durationMs: 0, fix: null })
+  }
+  const blocked = Object.values(deps).filter((d) => d.status !== 'ok' && d.status !== 'warn')
+  if (blocked.length > 0) {
+    const why = blocked.map((d) => `${d.id} is ${d.status}`).join(', ')
+    return finish({ ...base, status: 'skip', summary: `skipped: ${why}`, version: null, details: [], durationMs: 0, fix: null })
+  }
+
+  opts.onStart?.(check)
+  const bound = boundFor(check, ctx, opts)
+  const abort = new AbortController()
+  const scoped: Context = { ...ctx, probe: boundProbe(ctx.probe, abort.signal, bound) }
+  const started = performance.now()
+  let timer: NodeJS.Timeout | undefined
+  const timedOut = new Promise<Outcome>((resolve) => {
+    timer = setTimeout(() => {
+      abort.abort()
+      resolve({ status: 'timeout', summary: `no answer within ${bound} ms`, details: [`raise the bound with --timeout or checks.${check.id}.timeoutMs in shipshape.yaml`] })
+    }, bound)
+  })
+  let outcome: Outcome
+  try {
+    outcome = await Promise.race([Promise.resolve().then(() => check.run(scoped, deps)), timedOut])
+  } catch (error) {
+    const err = error as Error
+    outcome = { status: 'error', summary: `the check itself failed: ${err?.message ?? String(error)}`, details: err?.stack ? err.stack.split('\n').slice(1, 4).map((l) => l.trim()) : [] }
+  } finally {
+    clearTimeout(timer)
+  }
+  const finding: Finding = {
+    ...base,
+    status: outcome.status,
+    summary: outcome.summary,
+    version: outcome.version ?? null,
+    details: outcome.details ?? [],
+    durationMs: Math.round(performance.now() - started),
+    fix: null,
+  }
+  if (finding.status !== 'ok' && finding.status !== 'skip') finding.fix = await fixFor(check, ctx, finding, outcome.fix)
+  return finish(finding)
+}
+
+async function fixFor(check: Check, ctx: Context, finding: Finding, given: Fix | null | undefined): Promise<Fix | null> {
+  if (given !== undefined) return given
+  if (!check.fix) return null
+  try {
+    return (await check.fix(ctx, finding)) ?? null
+  } catch (error) {
+    finding.details.push(`could not work out a fix: ${(error as Error).message}`)
+    return null
+  }
+}
+
+// Every probe a check makes is killed when the check's bound passes, and never outlives it.
+function boundProbe(probe: Probe, signal: AbortSignal, bound: number): Probe {
+  return (argv, o = {}) => probe(argv, { ...o, signal, timeoutMs: Math.min(o.timeoutMs ?? bound, bound) })
+}
+
+export function summarise(findings: readonly Finding[], strict = false): Summary {
+  const counts: Record<Status, number> = { ok: 0, warn: 0, fail: 0, skip: 0, timeout: 0, error: 0 }
+  let exitCode = 0
+  for (const f of findings) {
+    counts[f.status]++
+    const bad = f.status === 'fail' || f.status === 'timeout' || f.status === 'error'
+    if ((bad && f.required) || (strict && (bad || f.status === 'warn'))) exitCode = 1
+  }
+  return { ...counts, exitCode }
+}
+
+export function buildReport(findings: Finding[], ctx: Context, startedAt: Date, version: string, strict = false): Report {
+  return {
+    tool: 'shipshape',
+    version,
+    startedAt: startedAt.toISOString(),
+    durationMs: Math.max(0, ctx.now().getTime() - startedAt.getTime()),
+    platform: ctx.platform,
+    summary: summarise(findings, strict),
+    checks: findings,
+  }
+}

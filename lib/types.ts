@@ -1,0 +1,151 @@
+// The shapes that flow through shipshape: platform → Context → checks → Findings → reporters.
+// Everything here is a plain object so tests can build one by hand instead of patching globals.
+
+import type { Config } from './config.js'
+
+export type Status = 'ok' | 'warn' | 'fail' | 'skip' | 'timeout' | 'error'
+export const STATUSES: readonly Status[] = ['ok', 'warn', 'fail', 'skip', 'timeout', 'error']
+
+export type Env = Record<string, string | undefined>
+
+export interface ProbeOptions {
+  /** Kill the child after this many milliseconds (default 10 s: nothing runs unbounded). */
+  timeoutMs?: number
+  /** Aborting kills the child, as the runner does when a check passes its bound. */
+  signal?: AbortSignal
+  /** Replaces the context's environment for this one command. */
+  env?: Env
+  cwd?: string
+  /** Written to stdin, which is otherwise closed. */
+  input?: string
+}
+
+export interface ProbeResult {
+  ok: boolean
+  code: number | null
+  stdout: string
+  stderr: string
+  timedOut: boolean
+  ms: number
+}
+
+/** The one way to run an external command: argv only, bounded, never throws. */
+export type Probe = (argv: readonly string[], opts?: ProbeOptions) => Promise<ProbeResult>
+
+export interface Distro {
+  id: string
+  version: string
+  codename: string | null
+}
+
+export interface Platform {
+  kind: 'macos' | 'wsl' | 'linux' | 'unsupported'
+  arch: string
+  wsl: 1 | 2 | null
+  distro: Distro | null
+  macos: { version: string } | null
+  evidence: string[]
+}
+
+/** One command that fixes (part of) a finding. `done` is asked before running, so re-runs change nothing. */
+export interface Step {
+  id: string
+  title: string
+  argv: string[]
+  sudo: boolean
+  /** Why this step is in the plan: the check that asked for it. Filled in by the planner when absent. */
+  reason?: string
+  /** Ids of steps that must succeed first. */
+  needs?: string[]
+  /** Run as the invoking user even when setup itself runs under sudo (minikube, brew). */
+  asUser?: boolean
+  /** Longer bound for installers; probes keep their short default. */
+  timeoutMs?: number
+  done?(ctx: Context): Promise<boolean>
+  /** A step that is not one command (writing an rc file atomically, verifying a download). */
+  perform?(ctx: Context): Promise<void>
+}
+
+export interface Fix {
+  steps: Step[]
+  /** What a person must do that no command can (a new login, a setting in Docker Desktop). */
+  manual?: string
+}
+
+/** What a check's run() returns; the runner adds id, title, timing and the fix. */
+export interface Outcome {
+  status: Status
+  summary: string
+  version?: string | null
+  details?: string[]
+  /** Set by the check when it already knows the fix; otherwise the runner asks check.fix(). */
+  fix?: Fix | null
+}
+
+export interface Finding {
+  id: string
+  title: string
+  required: boolean
+  status: Status
+  summary: string
+  version: string | null
+  details: string[]
+  durationMs: number
+  fix: Fix | null
+}
+
+export interface Check {
+  id: string
+  title: string
+  required: boolean
+  /** Default bound for this check; config and --timeout override. */
+  timeoutMs?: number
+  /** Checks that must be ok or warn before this one runs; otherwise it is `skip`. */
+  needs?: string[]
+  appliesTo?(platform: Platform): boolean
+  run(ctx: Context, deps: Record<string, Finding>): Promise<Outcome>
+  fix?(ctx: Context, finding: Finding): Fix | null | Promise<Fix | null>
+}
+
+/** Shared, memoised facts for one run, so a probe two checks need runs once. */
+export interface Facts {
+  once<T>(key: string, compute: () => Promise<T>): Promise<T>
+}
+
+export interface Context {
+  platform: Platform
+  env: Env
+  /** Root under which host files are read (SHIPSHAPE_HOST_ROOT). */
+  hostRoot: string
+  home: string
+  cwd: string
+  probe: Probe
+  /** Finds an executable on env.PATH; null when absent. */
+  which(cmd: string): Promise<string | null>
+  now(): Date
+  config: Config
+  facts: Facts
+  /** Bypass the cache of tool versions (--no-cache). */
+  noCache?: boolean
+}
+
+export interface Summary {
+  ok: number
+  warn: number
+  fail: number
+  skip: number
+  timeout: number
+  error: number
+  exitCode: number
+}
+
+/** The `doctor --format json` document (DESIGN.md). */
+export interface Report {
+  tool: 'shipshape'
+  version: string
+  startedAt: string
+  durationMs: number
+  platform: Platform
+  summary: Summary
+  checks: Finding[]
+}

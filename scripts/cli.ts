@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// The `shipshape` executable. It only picks the command and loads that one script, so a command
+// pays for its own imports and nothing else; each script parses its own flags.
+
+import { pathToFileURL } from 'node:url'
+import { realpathSync } from 'node:fs'
+import { UsageError } from '../lib/errors.js'
+import { toolVersion } from '../lib/paths.js'
+import type { Io } from '../lib/command.js'
+import { runMain, type Main } from './run-main.js'
+
+interface Entry {
+  summary: string
+  load: () => Promise<{ main: Main }>
+}
+
+export const COMMANDS: Record<string, Entry> = {
+  doctor: { summary: 'check this machine and say what is wrong and the exact fix', load: () => import('./doctor.js') },
+}
+
+function help(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length))
+  const lines = Object.entries(COMMANDS).map(([name, e]) => `  ${name.padEnd(width)}  ${e.summary}`)
+  return `Usage: shipshape <command> [options]
+
+Gets a machine ready for Docker, Compose, kubectl and minikube, and keeps it that way.
+
+Commands:
+${lines.join('\n')}
+
+Run 'shipshape <command> --help' for a command's options.
+Exit codes: 0 ok, 1 a required check or step failed, 2 bad input (nothing changed).
+`
+}
+
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  const [name, ...rest] = argv
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(help())
+    return name === undefined ? 2 : 0
+  }
+  if (name === '--version' || name === '-V') {
+    io.stdout.write(`${toolVersion()}\n`)
+    return 0
+  }
+  const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined
+  if (!entry) throw new UsageError(`unknown command '${name}'. Commands: ${Object.keys(COMMANDS).join(', ')}`)
+  return (await entry.load()).main(rest, io)
+}
+
+// Run when executed, including through npm's bin symlink.
+const invoked = process.argv[1] ? pathToFileURL(realpathSync(process.argv[1])).href : ''
+if (import.meta.url === invoked) runMain(main)

@@ -1,0 +1,133 @@
+// Shared test seams: a context built by hand, a probe that replays recorded output, the real CLI
+// spawned as a user runs it, temporary folders and fake executables, and the rule for Docker tests
+// (skip on a developer machine without a daemon, saying so; fail under CI).
+
+import { spawn } from 'node:child_process'
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { TestContext } from 'node:test'
+import { createFacts, whichOn } from '../lib/context.js'
+import { emptyConfig } from '../lib/config.js'
+import { projectRoot } from '../lib/paths.js'
+import { createProbe } from '../lib/probe.js'
+import type { Context, Platform, Probe, ProbeResult } from '../lib/types.js'
+
+export { projectRoot }
+export const cliPath = join(projectRoot, 'dist/scripts/cli.js')
+export const fixturesDir = join(projectRoot, 'test/fixtures')
+export const fakeBinDir = join(projectRoot, 'test/bin')
+
+export const fixture = (name: string) => readFile(join(fixturesDir, name), 'utf8')
+
+export const debian12: Platform = {
+  kind: 'linux',
+  arch: 'x64',
+  wsl: null,
+  distro: { id: 'debian', version: '12', codename: 'bookworm' },
+  macos: null,
+  evidence: ['test fixture'],
+}
+
+/** A context for unit tests: fixture platform, empty config, a real probe unless one is given. */
+export function makeContext(over: Partial<Context> = {}): Context {
+  const env = over.env ?? { PATH: process.env.PATH, HOME: tmpdir() }
+  return {
+    platform: debian12,
+    env,
+    hostRoot: '/',
+    home: env.HOME ?? tmpdir(),
+    cwd: process.cwd(),
+    probe: createProbe({ env }),
+    which: whichOn(env),
+    now: () => new Date(),
+    config: emptyConfig(),
+    facts: createFacts(),
+    ...over,
+  }
+}
+
+export type Recorded = Partial<ProbeResult> & { stdout?: string }
+
+/**
+ * A probe that answers from a table keyed by the command line ("docker version --format …"),
+ * recording every call; an unknown command answers like a missing executable (exit 127).
+ */
+export function replayProbe(table: Record<string, Recorded | ((argv: readonly string[]) => Recorded)>): Probe & { calls: string[][] } {
+  const calls: string[][] = []
+  const probe = async (argv: readonly string[]) => {
+    calls.push([...argv])
+    const entry = table[argv.join(' ')]
+    const r = typeof entry === 'function' ? entry(argv) : entry
+    if (!r) return { ok: false, code: 127, stdout: '', stderr: `${argv[0]}: command not found`, timedOut: false, ms: 0 }
+    const code = r.code ?? 0
+    return { ok: code === 0 && !r.timedOut, code, stdout: r.stdout ?? '', stderr: r.stderr ?? '', timedOut: r.timedOut ?? false, ms: r.ms ?? 1 }
+  }
+  return Object.assign(probe, { calls })
+}
+
+export async function tempDir(t: TestContext, prefix = 'shipshape-test-'): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix))
+  t.after(() => rm(dir, { recursive: true, force: true }))
+  return dir
+}
+
+/** Writes a file, creating its folders. */
+export async function put(path: string, text: string, mode?: number): Promise<string> {
+  await mkdir(join(path, '..'), { recursive: true })
+  await writeFile(path, text)
+  if (mode !== undefined) await chmod(path, mode)
+  return path
+}
+
+export interface CliResult {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/** Runs the built `shipshape` as a user would, bounded so a hang fails the test instead of CI. */
+export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; input?: string } = {}): Promise<CliResult> {
+  return runProcess(process.execPath, [cliPath, ...args], opts)
+}
+
+export function runProcess(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; input?: string } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env: opts.env ?? process.env, cwd: opts.cwd, stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    if (opts.input !== undefined) child.stdin?.end(opts.input)
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`${cmd} ${args.join(' ')} did not finish within ${opts.timeoutMs ?? 60_000} ms\n${stdout}\n${stderr}`))
+    }, opts.timeoutMs ?? 60_000)
+    child.on('error', reject)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({ code, stdout, stderr })
+    })
+  })
+}
+
+/** Environment for a spawned CLI: only what we pass, so the developer's own settings do not leak in. */
+export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C', ...extra }
+}
+
+/** true when a Docker daemon answers. Under CI (or SHIPSHAPE_REQUIRE_DOCKER=1) a missing one fails the test. */
+export async function needDocker(t: TestContext): Promise<boolean> {
+  const probe = createProbe({ env: process.env })
+  const r = await probe(['docker', 'version', '--format', '{{.Server.Version}}'], { timeoutMs: 10_000 })
+  if (r.ok) return true
+  const why = `no Docker daemon answers (${r.stderr.trim().split('\n')[0] || `exit ${r.code}`})`
+  if (process.env.CI || process.env.SHIPSHAPE_REQUIRE_DOCKER === '1') throw new Error(`${why}; CI must start dockerd before the tests`)
+  t.skip(`${why}: start dockerd to run this test`)
+  return false
+}
+
+/** A fake executable for test PATHs. */
+export async function fakeExecutable(dir: string, name: string, script: string): Promise<string> {
+  return put(join(dir, name), `#!/bin/sh\n${script}\n`, 0o755)
+}
