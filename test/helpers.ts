@@ -96,8 +96,8 @@ export function runProcess(cmd: string, args: string[], opts: { env?: NodeJS.Pro
     const child = spawn(cmd, args, { env: opts.env ?? process.env, cwd: opts.cwd, stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
+    child.stdout?.on('data', (d) => (stdout += d))
+    child.stderr?.on('data', (d) => (stderr += d))
     if (opts.input !== undefined) child.stdin?.end(opts.input)
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
