@@ -70,6 +70,8 @@ export interface Fix {
   steps: Step[]
   /** What a person must do that no command can (a new login, a setting in Docker Desktop). */
   manual?: string
+  /** Why the fix goes this way (which Docker source `--docker auto` chose, and why). */
+  note?: string
 }
 
 /** What a check's run() returns; the runner adds id, title, timing and the fix. */

@@ -16,6 +16,7 @@ interface Entry {
 
 export const COMMANDS: Record<string, Entry> = {
   doctor: { summary: 'check this machine and say what is wrong and the exact fix', load: () => import('./doctor.js') },
+  setup: { summary: 'install and configure what doctor finds missing, after showing the plan', load: () => import('./setup.js') },
 }
 
 function help(): string {

@@ -21,6 +21,8 @@ export interface DoctorOptions {
   strict?: boolean
   config?: string
   cache: boolean
+  fix?: boolean
+  yes?: boolean
 }
 
 export function doctorCommand(io: Io) {
@@ -34,6 +36,8 @@ export function doctorCommand(io: Io) {
     .option('--strict', 'exit 1 on warnings too')
     .option('--config <file>', 'a shipshape.yaml other than ./shipshape.yaml')
     .option('--no-cache', 'probe tool versions again instead of using the cache')
+    .option('--fix', 'fix what fails: the same plan, confirmation and log as `shipshape setup`')
+    .option('--yes', 'with --fix: run the plan without asking')
     .addHelpText('after', `
 Checks: ${registry.map((c) => c.id).join(', ')}
 
@@ -49,7 +53,12 @@ Examples:
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
   const cmd = doctorCommand(io)
   parseArgs(cmd, argv)
-  return doctor(cmd.opts<DoctorOptions>(), io)
+  const opts = cmd.opts<DoctorOptions>()
+  if (opts.fix) {
+    const { setup } = await import('./setup.js')
+    return setup({ format: opts.format, yes: opts.yes, only: opts.only, skip: opts.skip, timeout: opts.timeout, config: opts.config, docker: 'auto' }, io)
+  }
+  return doctor(opts, io)
 }
 
 export async function doctor(opts: DoctorOptions, io: Io): Promise<number> {

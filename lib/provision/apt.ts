@@ -1,0 +1,72 @@
+// apt steps shared by the Docker, kubectl and minikube installers on Debian, Ubuntu and WSL.
+// Vendor repositories are refreshed on their own (apt-get update limited to one source file), so a
+// mirror that cannot be reached fails only the tool that needs it.
+
+import type { Context, Step } from '../types.js'
+import { exists, hostPath } from './files.js'
+import { asRoot } from './privilege.js'
+
+export const KEYRINGS = '/etc/apt/keyrings'
+export const SOURCES_D = '/etc/apt/sources.list.d'
+
+/** "install ok installed" for every package. */
+export async function installed(ctx: Context, pkgs: readonly string[]): Promise<boolean> {
+  const r = await ctx.probe(['dpkg-query', '-W', '-f=${Status}\\n', ...pkgs], { timeoutMs: 10_000 })
+  const lines = r.stdout.trim().split('\n').filter(Boolean)
+  return r.ok && lines.length === pkgs.length && lines.every((l) => l.endsWith(' installed'))
+}
+
+export function keyringsDir(): Step {
+  return {
+    id: 'apt-keyrings-dir',
+    title: `Create ${KEYRINGS} for repository keys`,
+    argv: ['install', '-m', '0755', '-d', KEYRINGS],
+    sudo: true,
+    done: (ctx) => exists(hostPath(ctx, KEYRINGS)),
+  }
+}
+
+export function aptUpdate(): Step {
+  return { id: 'apt-update', title: "Refresh the distribution's package lists", argv: ['apt-get', 'update'], sudo: true, timeoutMs: 10 * 60_000 }
+}
+
+/** apt-get update for one vendor source file only. */
+export function aptUpdateSource(id: string, file: string, needs: string[]): Step {
+  return {
+    id,
+    title: `Refresh package lists from ${file}`,
+    argv: ['apt-get', 'update', '-o', `Dir::Etc::sourcelist=${SOURCES_D}/${file}`, '-o', 'Dir::Etc::sourceparts=-', '-o', 'APT::Get::List-Cleanup=0'],
+    sudo: true,
+    needs,
+  }
+}
+
+export function aptInstall(id: string, title: string, pkgs: string[], needs: string[]): Step {
+  return {
+    id,
+    title,
+    argv: ['apt-get', 'install', '-y', '--no-install-recommends', ...pkgs],
+    sudo: true,
+    needs,
+    timeoutMs: 20 * 60_000,
+    done: (ctx) => installed(ctx, pkgs),
+  }
+}
+
+/** The dpkg architecture name: amd64, arm64. */
+export const debArch = (arch: string) => (arch === 'x64' ? 'amd64' : arch)
+
+/** A deb822 .sources file. */
+export function deb822(fields: { uris: string; suites: string; components?: string; arch: string; signedBy: string }): string {
+  return [
+    'Types: deb',
+    `URIs: ${fields.uris}`,
+    `Suites: ${fields.suites}`,
+    ...(fields.components ? [`Components: ${fields.components}`] : []),
+    `Architectures: ${fields.arch}`,
+    `Signed-By: ${fields.signedBy}`,
+    '',
+  ].join('\n')
+}
+
+export { asRoot }

@@ -1,0 +1,119 @@
+// Docker Engine from Docker's own apt repository, as docs.docker.com/engine/install/{debian,ubuntu}
+// describe it today: the key at /etc/apt/keyrings/docker.asc (its fingerprint checked here before
+// apt trusts it), a deb822 docker.sources with Signed-By, older entries for the same repository
+// moved aside as *.shipshape.disabled, which apt skips silently (two Signed-By values for one
+// repository make apt fail), conflicting distribution packages removed, then docker-ce and plugins.
+
+import { readdir, rename } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Context, Platform, Step } from '../types.js'
+import { aptInstall, aptUpdateSource, debArch, deb822, installed, KEYRINGS, keyringsDir, SOURCES_D } from './apt.js'
+import { download, DownloadError, normaliseFingerprint, openPgpFingerprint } from './download.js'
+import { hostPath, mustRun, placeFile, readOrNull } from './files.js'
+import { asRoot, isRoot } from './privilege.js'
+import { source } from './sources.js'
+
+/** Docker Release (CE deb) <docker@docker.com>, as published on docs.docker.com. */
+export const DOCKER_KEY_FINGERPRINT = '9DC8 5822 9FC7 DD38 854A  E2D8 8D81 803C 0EBF CD88'
+export const DOCKER_KEY = `${KEYRINGS}/docker.asc`
+export const DOCKER_SOURCES = 'docker.sources'
+export const DOCKER_PACKAGES = ['docker-ce', 'docker-ce-cli', 'containerd.io', 'docker-buildx-plugin', 'docker-compose-plugin']
+/** Packages Docker's docs remove first: they ship their own containerd and runc. */
+export const CONFLICTING = ['docker.io', 'docker-doc', 'docker-compose', 'docker-compose-v2', 'podman-docker', 'containerd', 'runc']
+
+/** Docker publishes repositories for these; other IDs (mint, pop) need ID_LIKE mapping we do not guess. */
+export function dockerRepoDistro(p: Platform): string | null {
+  const id = p.distro?.id
+  return id === 'debian' || id === 'ubuntu' ? id : null
+}
+
+export const dockerRepoUrl = (ctx: Pick<Context, 'config'>, p: Platform) => `${source(ctx, 'docker-apt')}/${dockerRepoDistro(p)}`
+
+export function dockerAptSteps(ctx: Context): Step[] {
+  const p = ctx.platform
+  const repo = dockerRepoUrl(ctx, p)
+  const fingerprint = normaliseFingerprint(DOCKER_KEY_FINGERPRINT)
+  return [
+    keyringsDir(),
+    {
+      id: 'docker-apt-key',
+      title: `Download Docker's apt key to ${DOCKER_KEY}, checking its fingerprint ${DOCKER_KEY_FINGERPRINT}`,
+      argv: [],
+      sudo: true,
+      needs: ['apt-keyrings-dir'],
+      async done(c) {
+        const text = await readOrNull(hostPath(c, DOCKER_KEY))
+        return text !== null && openPgpFingerprint(text) === fingerprint
+      },
+      async perform(c) {
+        const url = `${repo}/gpg`
+        const key = (await download(c.env, url)).toString('utf8')
+        const got = openPgpFingerprint(key)
+        if (got !== fingerprint) throw new DownloadError(`${url}: key fingerprint ${got ?? '(not an OpenPGP public key)'} is not Docker's ${fingerprint}; not trusted`)
+        await placeFile(c, DOCKER_KEY, key, 0o644)
+      },
+    },
+    {
+      id: 'docker-apt-old-sources',
+      title: `Move aside older entries for ${repo} in ${SOURCES_D}`,
+      argv: [],
+      sudo: true,
+      async done(c) {
+        return (await oldDockerSources(c, repo)).length === 0
+      },
+      async perform(c) {
+        for (const file of await oldDockerSources(c, repo)) {
+          const from = join(SOURCES_D, file)
+          const to = `${from}.shipshape.disabled`
+          if (isRoot(c)) await rename(hostPath(c, from), hostPath(c, to))
+          else await mustRun(c, [...asRoot(c), 'mv', '-f', hostPath(c, from), hostPath(c, to)])
+        }
+      },
+    },
+    {
+      id: 'docker-apt-source',
+      title: `Add Docker's repository as ${SOURCES_D}/${DOCKER_SOURCES} (signed by ${DOCKER_KEY})`,
+      argv: [],
+      sudo: true,
+      needs: ['docker-apt-key', 'docker-apt-old-sources'],
+      async done(c) {
+        return (await readOrNull(hostPath(c, `${SOURCES_D}/${DOCKER_SOURCES}`))) === dockerSourcesText(c, repo)
+      },
+      async perform(c) {
+        await placeFile(c, `${SOURCES_D}/${DOCKER_SOURCES}`, dockerSourcesText(c, repo), 0o644)
+      },
+    },
+    aptUpdateSource('docker-apt-update', DOCKER_SOURCES, ['docker-apt-source']),
+    {
+      id: 'docker-conflicts-remove',
+      title: 'Remove distribution Docker packages that conflict with docker-ce',
+      argv: ['apt-get', 'remove', '-y', ...CONFLICTING],
+      sudo: true,
+      needs: ['docker-apt-update'],
+      async done(c) {
+        for (const pkg of CONFLICTING) if (await installed(c, [pkg])) return false
+        return true
+      },
+    },
+    aptInstall('docker-engine', "Install Docker Engine from Docker's repository", DOCKER_PACKAGES, ['docker-apt-update', 'docker-conflicts-remove']),
+  ]
+}
+
+function dockerSourcesText(ctx: Context, repo: string): string {
+  const p = ctx.platform
+  return deb822({ uris: repo, suites: p.distro?.codename ?? '', components: 'stable', arch: debArch(p.arch), signedBy: DOCKER_KEY })
+}
+
+/** Source files other than ours that name Docker's repository. */
+async function oldDockerSources(ctx: Context, repo: string): Promise<string[]> {
+  const dir = hostPath(ctx, SOURCES_D)
+  const files = await readdir(dir).catch(() => [] as string[])
+  const host = new URL(repo).host
+  const out: string[] = []
+  for (const f of files) {
+    if (f === DOCKER_SOURCES || !/\.(list|sources)$/.test(f)) continue
+    const text = await readOrNull(join(dir, f))
+    if (text && text.split('\n').some((l) => !l.trim().startsWith('#') && l.includes(host))) out.push(f)
+  }
+  return out
+}

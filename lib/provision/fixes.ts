@@ -1,0 +1,69 @@
+// The one table from a check id to its installer: checks' fix() and `shipshape setup` both ask here,
+// so each command is written in one place. Setup passes its options (--docker, and permission to
+// ask the network which Docker source answers); doctor's fix text uses the defaults.
+
+import type { Context, Finding, Fix } from '../types.js'
+import { DEFAULT_PROVISION, dockerFix, type ProvisionOptions } from './docker.js'
+import { dockerDistroSteps, distroComposePackage } from './docker-distro.js'
+import { dockerGroupStep, dockerServiceSteps } from './docker-linux.js'
+import { dockerHostManual, dockerHostRcStep } from './docker-host.js'
+import { aptInstall, aptUpdate } from './apt.js'
+import { brewInstall, brewNeeds } from './homebrew.js'
+import { exists, hostPath } from './files.js'
+import { kubectlSteps } from './kubectl.js'
+import { maxMapCountFix } from './max-map-count.js'
+import { minikubeStartStep, minikubeSteps } from './minikube.js'
+import { dockerDesktopOnWsl, WSL1_DOCKER_HOST, wslIntegrationFix } from './wsl.js'
+import { DOCKER_SOURCES } from './docker-apt.js'
+import { SOURCES_D } from './apt.js'
+
+type Provisioner = (ctx: Context, finding: Finding, opts: ProvisionOptions) => Promise<Fix | null>
+
+export const PROVISIONERS: Record<string, Provisioner> = {
+  'docker-cli': (ctx, _f, opts) => dockerFix(ctx, opts),
+
+  async 'docker-daemon'(ctx, finding, opts) {
+    const p = ctx.platform
+    if (p.kind === 'macos') {
+      if (opts.docker === 'colima') return { steps: [{ id: 'colima-start', title: 'Start colima', argv: ['colima', 'start'], sudo: false, asUser: true }] }
+      return { steps: [{ id: 'docker-desktop-open', title: 'Start Docker Desktop', argv: ['open', '-a', 'Docker'], sudo: false, asUser: true }], manual: 'Wait until the whale icon in the menu bar stops animating.' }
+    }
+    if (p.kind === 'wsl' && (p.wsl === 1 || (await dockerDesktopOnWsl(ctx)))) return { ...wslIntegrationFix(ctx), manual: 'Start Docker Desktop on Windows.' }
+    const denied = /permission denied/i.test(`${finding.summary} ${finding.details.join(' ')}`)
+    const group = denied ? dockerGroupStep(ctx, []) : null
+    if (group) return { steps: [group], manual: 'Log out and back in (or run: newgrp docker) so the docker group applies.' }
+    return { steps: await dockerServiceSteps(ctx, []) }
+  },
+
+  async 'docker-compose'(ctx, _f, opts) {
+    const p = ctx.platform
+    if (p.kind === 'macos') {
+      if (opts.docker !== 'colima') return { steps: [], manual: 'Docker Desktop includes Compose: update Docker Desktop.' }
+      const brew = await brewNeeds(ctx)
+      return { steps: [...brew.steps, brewInstall(ctx, 'docker-compose', 'Install the Compose plugin with Homebrew', ['docker-compose'], { needs: brew.needs })] }
+    }
+    if (p.kind === 'wsl' && (await dockerDesktopOnWsl(ctx))) return wslIntegrationFix(ctx)
+    // Compose from where Docker came from: the plugin from Docker's repository, else the distribution's.
+    if (await exists(hostPath(ctx, `${SOURCES_D}/${DOCKER_SOURCES}`))) {
+      return { steps: [aptUpdate(), aptInstall('docker-compose-plugin', "Install the Compose plugin from Docker's repository", ['docker-compose-plugin'], ['apt-update'])] }
+    }
+    const steps = dockerDistroSteps(p).map((s) => (s.id === 'docker-engine' ? aptInstall('docker-compose', "Install the distribution's Compose", [distroComposePackage(p)], ['apt-update']) : s))
+    return { steps }
+  },
+
+  async 'docker-host'(ctx) {
+    const value = ctx.platform.kind === 'wsl' && ctx.platform.wsl === 1 ? WSL1_DOCKER_HOST : null
+    return { steps: [dockerHostRcStep(ctx, value)], manual: dockerHostManual(value) }
+  },
+
+  kubectl: async (ctx) => ({ steps: await kubectlSteps(ctx) }),
+  minikube: async (ctx) => ({ steps: await minikubeSteps(ctx) }),
+  'kube-context': async () => ({ steps: [minikubeStartStep(['minikube', 'docker-engine', 'docker-service', 'docker-group'])] }),
+  'max-map-count': async (ctx) => maxMapCountFix(ctx, { dockerDesktop: ctx.platform.kind === 'wsl' && (await dockerDesktopOnWsl(ctx)) }),
+}
+
+/** The fix for a finding through its installer, or null when shipshape has none for that check. */
+export async function provisionFix(id: string, ctx: Context, finding: Finding, opts: ProvisionOptions = DEFAULT_PROVISION): Promise<Fix | null> {
+  const provisioner = Object.hasOwn(PROVISIONERS, id) ? PROVISIONERS[id] : undefined
+  return provisioner ? provisioner(ctx, finding, opts) : null
+}

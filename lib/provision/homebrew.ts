@@ -1,0 +1,68 @@
+// Homebrew on macOS: the prefix differs by CPU (/opt/homebrew on Apple Silicon, /usr/local on Intel),
+// and steps call brew by its full path so they work in the same run that installed it, before the
+// shell's PATH knows it. A missing Homebrew is installed with its official script, downloaded by
+// node, only as a step the person confirms; it asks for their password itself, so it needs a TTY.
+
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Context, Step } from '../types.js'
+import { download } from './download.js'
+import { exists, hostPath, mustRun } from './files.js'
+import { source } from './sources.js'
+
+export const brewPrefix = (arch: string) => (arch === 'arm64' ? '/opt/homebrew' : '/usr/local')
+export const brewPath = (ctx: Pick<Context, 'platform'>) => `${brewPrefix(ctx.platform.arch)}/bin/brew`
+
+export async function hasBrew(ctx: Context): Promise<boolean> {
+  return (await ctx.which('brew')) !== null || (await exists(hostPath(ctx, brewPath(ctx))))
+}
+
+export function homebrewStep(ctx: Context): Step {
+  const url = source(ctx, 'homebrew-install')
+  return {
+    id: 'homebrew',
+    title: `Install Homebrew into ${brewPrefix(ctx.platform.arch)} with its official installer (${url}); it asks for your password`,
+    argv: [],
+    sudo: false,
+    asUser: true,
+    done: hasBrew,
+    async perform(c) {
+      const script = await download(c.env, url)
+      const dir = await mkdtemp(join(tmpdir(), 'shipshape-brew-'))
+      try {
+        const file = join(dir, 'install.sh')
+        await writeFile(file, script, { mode: 0o700 })
+        await mustRun(c, ['/bin/bash', file], 30 * 60_000)
+      } finally {
+        await rm(dir, { recursive: true, force: true })
+      }
+    },
+  }
+}
+
+/** `brew install [--cask] NAME…`, done when brew lists them all. */
+export function brewInstall(ctx: Context, id: string, title: string, names: string[], opts: { cask?: boolean; needs?: string[]; done?: Step['done'] } = {}): Step {
+  const brew = brewPath(ctx)
+  const kind = opts.cask ? ['--cask'] : ['--formula']
+  return {
+    id,
+    title,
+    argv: [brew, 'install', ...(opts.cask ? ['--cask'] : []), ...names],
+    sudo: false,
+    asUser: true,
+    timeoutMs: 30 * 60_000,
+    needs: opts.needs,
+    async done(c) {
+      if (opts.done && (await opts.done(c))) return true
+      const r = await c.probe([brew, 'list', ...kind, ...names], { timeoutMs: 20_000 })
+      return r.ok
+    },
+  }
+}
+
+/** Steps to get Homebrew itself when it is missing; installers put its id in their needs. */
+export async function brewNeeds(ctx: Context): Promise<{ steps: Step[]; needs: string[] }> {
+  if (await hasBrew(ctx)) return { steps: [], needs: [] }
+  return { steps: [homebrewStep(ctx)], needs: ['homebrew'] }
+}

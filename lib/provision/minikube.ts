@@ -1,0 +1,58 @@
+// minikube: on Debian, Ubuntu and WSL the release .deb for this architecture, checked against the
+// .sha256 published beside it before `dpkg -i`; on macOS `brew install minikube`. A cluster is its
+// own step, `minikube start --driver=docker` as the invoking user (minikube refuses the docker
+// driver as root, and `sudo minikube` leaves root-owned files in ~/.minikube); skip it with
+// `--skip minikube-start`.
+
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Context, Step } from '../types.js'
+import { debArch, installed } from './apt.js'
+import { downloadVerified } from './download.js'
+import { mustRun, writeAtomic } from './files.js'
+import { brewInstall, brewNeeds } from './homebrew.js'
+import { asRoot } from './privilege.js'
+import { source } from './sources.js'
+
+export const minikubeDebUrl = (ctx: Context) => `${source(ctx, 'minikube')}/minikube_latest_${debArch(ctx.platform.arch)}.deb`
+
+export async function minikubeSteps(ctx: Context): Promise<Step[]> {
+  if (ctx.platform.kind === 'macos') {
+    const brew = await brewNeeds(ctx)
+    return [...brew.steps, brewInstall(ctx, 'minikube', 'Install minikube with Homebrew', ['minikube'], { needs: brew.needs })]
+  }
+  const url = minikubeDebUrl(ctx)
+  return [{
+    id: 'minikube',
+    title: `Install minikube from ${url}, checked against its published sha256`,
+    argv: [],
+    sudo: true,
+    timeoutMs: 20 * 60_000,
+    done: (c) => installed(c, ['minikube']),
+    async perform(c) {
+      const deb = await downloadVerified(c.env, url)
+      const dir = await mkdtemp(join(tmpdir(), 'shipshape-minikube-'))
+      try {
+        const file = join(dir, 'minikube.deb')
+        await writeAtomic(file, deb, { mode: 0o644 })
+        await mustRun(c, [...asRoot(c), 'dpkg', '-i', file], 10 * 60_000)
+      } finally {
+        await rm(dir, { recursive: true, force: true })
+      }
+    },
+  }]
+}
+
+/** A local cluster, when kube-context finds none. */
+export function minikubeStartStep(needs: string[] = []): Step {
+  return {
+    id: 'minikube-start',
+    title: 'Start a local Kubernetes cluster: minikube start --driver=docker (as you, never root)',
+    argv: ['minikube', 'start', '--driver=docker'],
+    sudo: false,
+    asUser: true,
+    needs,
+    timeoutMs: 15 * 60_000,
+  }
+}

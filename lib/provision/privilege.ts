@@ -1,0 +1,39 @@
+// Who runs setup, and how a step gets root or goes back to the invoking user. Steps that need root
+// run through `sudo -n` when we are not root (stdin is closed, so sudo must not prompt: a missing
+// ticket fails the step by name instead of hanging); with neither root nor sudo they fail by name.
+// SHIPSHAPE_UID overrides the process's uid so tests can plan as an ordinary user while CI runs as root.
+
+import type { Context } from '../types.js'
+
+export function isRoot(ctx: Pick<Context, 'env'>): boolean {
+  const forced = ctx.env.SHIPSHAPE_UID
+  if (forced !== undefined && forced !== '') return forced === '0'
+  return process.getuid?.() === 0
+}
+
+/** The person setup is for: SUDO_USER under sudo, else USER/LOGNAME; null when that is root. */
+export function invokingUser(ctx: Pick<Context, 'env'>): string | null {
+  const name = (isRoot(ctx) ? ctx.env.SUDO_USER : undefined) || ctx.env.USER || ctx.env.LOGNAME || null
+  return name && name !== 'root' ? name : null
+}
+
+/** The prefix that makes a command run as root: none when root, `sudo -n` otherwise. */
+export function asRoot(ctx: Pick<Context, 'env'>): string[] {
+  return isRoot(ctx) ? [] : ['sudo', '-n']
+}
+
+export class PrivilegeError extends Error {}
+
+/** argv as it must really run for a step: through sudo, or back to the invoking user. */
+export async function effectiveArgv(ctx: Context, step: { argv: string[]; sudo: boolean; asUser?: boolean; id: string }): Promise<string[]> {
+  if (step.sudo && !isRoot(ctx)) {
+    if (!(await ctx.which('sudo'))) throw new PrivilegeError(`step ${step.id} needs root: run setup as root, or install sudo`)
+    return ['sudo', '-n', ...step.argv]
+  }
+  if (step.asUser && isRoot(ctx)) {
+    const user = ctx.env.SUDO_USER
+    if (!user || user === 'root') throw new PrivilegeError(`step ${step.id} must not run as root: run setup as your own user`)
+    return ['sudo', '-n', '-u', user, '-H', '--', ...step.argv]
+  }
+  return step.argv
+}

@@ -1,0 +1,99 @@
+// Edits a shell start-up file (bash, zsh, fish) the way a person would want: one marked block
+// (# >>> shipshape >>> … # <<< shipshape <<<) that re-runs replace in place, every other line left
+// byte for byte, DOCKER_HOST lines elsewhere commented out with a note saying why (a broken
+// `export DOCKER_HOST = localhost : 2375`, or a leftover that must go), the previous file backed up,
+// and the write atomic through a symlink to its target with the file's mode kept.
+
+import { copyFile, realpath } from 'node:fs/promises'
+import { basename } from 'node:path'
+import { exists, readOrNull, writeAtomic, type AtomicOptions } from './files.js'
+
+export const BLOCK_START = '# >>> shipshape >>>'
+export const BLOCK_END = '# <<< shipshape <<<'
+export type ShellKind = 'posix' | 'fish'
+
+export interface RcChange {
+  /** The DOCKER_HOST to set in the block, or null to have none set anywhere. */
+  dockerHost: string | null
+  shell: ShellKind
+}
+
+/** Lines that assign DOCKER_HOST in bash/zsh (`export DOCKER_HOST=`, `DOCKER_HOST =`) or fish (`set -gx DOCKER_HOST`). */
+const ASSIGNS = /^\s*(export\s+|declare\s+-x\s+|typeset\s+-x\s+)?DOCKER_HOST\s*=|^\s*set\s+(-\w+\s+)*DOCKER_HOST\b|^\s*setenv\s+DOCKER_HOST\b/
+/** A well-formed POSIX assignment: no space around '=' and one word (or quoted) value. */
+const WELL_FORMED = /^\s*(export\s+)?DOCKER_HOST=("[^"]*"|'[^']*'|[^\s"';]+)\s*(#.*)?$/
+
+export function blockLines(change: RcChange): string[] {
+  if (change.dockerHost === null) return []
+  const line = change.shell === 'fish' ? `set -gx DOCKER_HOST ${change.dockerHost}` : `export DOCKER_HOST=${change.dockerHost}`
+  return [BLOCK_START, '# Written by shipshape setup; it replaces what is between these markers.', line, BLOCK_END]
+}
+
+/** The new text of an rc file: pure, so every rule is tested without a disk. */
+export function editRcText(text: string, change: RcChange): string {
+  const endsWithNewline = text === '' || text.endsWith('\n')
+  const lines = text === '' ? [] : (endsWithNewline ? text.slice(0, -1) : text).split('\n')
+  const out: string[] = []
+  let blockAt = -1
+  let inBlock = false
+  for (const line of lines) {
+    const bare = line.replace(/\r$/, '')
+    if (bare.trim() === BLOCK_START) {
+      inBlock = true
+      if (blockAt === -1) blockAt = out.length
+      continue
+    }
+    if (inBlock) {
+      if (bare.trim() === BLOCK_END) inBlock = false
+      continue
+    }
+    if (ASSIGNS.test(bare)) {
+      const broken = change.shell === 'posix' && !/^\s*set/.test(bare) && !WELL_FORMED.test(bare)
+      const why = broken
+        ? 'this DOCKER_HOST line is broken (the shell cannot parse it)'
+        : change.dockerHost === null
+          ? 'DOCKER_HOST must not be set here (it overrides the working Docker context)'
+          : 'DOCKER_HOST is now set in the shipshape block'
+      out.push(`# shipshape: commented out the next line: ${why}.`, `# ${bare}`)
+      continue
+    }
+    out.push(line)
+  }
+  const block = blockLines(change)
+  if (block.length) {
+    if (blockAt === -1) out.push(...block)
+    else out.splice(blockAt, 0, ...block)
+  }
+  if (out.length === 0) return ''
+  return out.join('\n') + (endsWithNewline || block.length ? '\n' : '')
+}
+
+export interface RcResult {
+  /** The file written (a symlink's target). */
+  file: string
+  changed: boolean
+  backup: string | null
+}
+
+/** Applies the change to `path`; writes nothing when the text would not change. */
+export async function applyRcChange(path: string, change: RcChange, now: Date, opts: AtomicOptions = {}): Promise<RcResult> {
+  const target = await realpath(path).catch(() => path)
+  const before = (await readOrNull(target)) ?? ''
+  const after = editRcText(before, change)
+  if (after === before) return { file: target, changed: false, backup: null }
+  let backup: string | null = null
+  if (await exists(target)) {
+    backup = `${target}.shipshape-${now.toISOString().replaceAll(':', '-').replace(/\.\d+Z$/, 'Z')}.bak`
+    await copyFile(target, backup)
+  }
+  await writeAtomic(target, after, { mode: 0o644, ...opts })
+  return { file: target, changed: true, backup }
+}
+
+/** true when the file already reads as the change would leave it. */
+export async function rcSatisfied(path: string, change: RcChange): Promise<boolean> {
+  const text = (await readOrNull(path)) ?? ''
+  return editRcText(text, change) === text
+}
+
+export const shellOfFile = (file: string): ShellKind => (basename(file) === 'config.fish' ? 'fish' : 'posix')

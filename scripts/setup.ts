@@ -1,0 +1,156 @@
+// `shipshape setup`: doctor, turn every failing check into a plan of steps, show it, confirm on a
+// terminal (without one and without --yes: print the plan, exit 2, change nothing), run it with a
+// log, then doctor again. `--dry-run` prints the plan and changes nothing. `doctor --fix` comes here.
+
+import { pathToFileURL } from 'node:url'
+import { registry } from '../checks/index.js'
+import { Option, csv, formatOption, newCommand, parseArgs, processIo, type Io } from '../lib/command.js'
+import { loadConfig } from '../lib/config.js'
+import { createContext } from '../lib/context.js'
+import { UsageError } from '../lib/errors.js'
+import { DOCKER_CHOICES, type DockerChoice } from '../lib/provision/docker.js'
+import { provisionFix } from '../lib/provision/fixes.js'
+import { buildPlan, executePlan, newLogFile, type Plan } from '../lib/provision/plan.js'
+import { renderPlanHuman, renderResultsHuman, renderSetupJson } from '../lib/report/plan.js'
+import { painter, wantsColor } from '../lib/report/style.js'
+import { runChecks, selectChecks, summarise } from '../lib/runner.js'
+import type { Context, Finding } from '../lib/types.js'
+import { runMain } from './run-main.js'
+
+export interface SetupOptions {
+  format: 'human' | 'json'
+  yes?: boolean
+  dryRun?: boolean
+  only?: string[]
+  skip?: string[]
+  docker: DockerChoice
+  config?: string
+  timeout?: number
+}
+
+export function setupCommand(io: Io) {
+  return newCommand('setup', io)
+    .description('Install and configure what doctor finds missing: show a plan, confirm, run it with a log, check again.')
+    .addOption(formatOption(['human', 'json']))
+    .option('--yes', 'run the plan without asking (needed when there is no terminal)')
+    .option('--dry-run', 'print the plan and change nothing')
+    .option('--only <ids>', 'only fix these checks (comma-separated)', csv)
+    .option('--skip <ids>', 'leave out these checks or steps, e.g. minikube-start (comma-separated)', csv)
+    .addOption(new Option('--docker <way>', 'how to get Docker').choices(DOCKER_CHOICES).default('auto'))
+    .option('--config <file>', 'a shipshape.yaml other than ./shipshape.yaml')
+    .addHelpText('after', `
+--docker: auto (Docker's apt repository when it answers, else the distribution's docker.io; Docker
+Desktop on macOS and on WSL where it is present), desktop, colima (macOS), engine (Docker's
+repository), distro (docker.io). Downloads honour HTTPS_PROXY and NO_PROXY; sources.<name> in
+shipshape.yaml points them at a mirror.
+
+Exit codes: 0 done (or nothing to do), 1 a step failed or a required check still fails,
+2 bad input, or no terminal to confirm on without --yes (nothing was changed).
+
+Examples:
+  shipshape setup --dry-run
+  shipshape setup --yes --docker distro --skip minikube-start
+  shipshape setup --format json --dry-run --only kubectl`)
+}
+
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  const cmd = setupCommand(io)
+  parseArgs(cmd, argv)
+  return setup(cmd.opts<SetupOptions>(), io)
+}
+
+async function diagnose(ctx: Context, opts: SetupOptions, skipChecks: string[]): Promise<Finding[]> {
+  const checks = selectChecks(registry, ctx, { only: opts.only, skip: skipChecks })
+  return runChecks(checks, ctx, { timeoutMs: opts.timeout })
+}
+
+export async function setup(opts: SetupOptions, io: Io): Promise<number> {
+  const config = await loadConfig(io.cwd, opts.config)
+  const ctx = await createContext({ env: io.env, cwd: io.cwd, config })
+  const checkIds = new Set(registry.map((c) => c.id))
+  const skipChecks = (opts.skip ?? []).filter((id) => checkIds.has(id))
+  const skipSteps = (opts.skip ?? []).filter((id) => !checkIds.has(id))
+  for (const id of opts.only ?? []) if (!checkIds.has(id)) throw new UsageError(`unknown check id '${id}' (known: ${[...checkIds].join(', ')})`)
+
+  const findings = await diagnose(ctx, opts, skipChecks)
+  const notes: string[] = []
+  for (const f of findings) {
+    if (f.status === 'ok' || f.status === 'skip') continue
+    const fix = await provisionFix(f.id, ctx, f, { docker: opts.docker, probeNetwork: !opts.dryRun })
+    if (fix) f.fix = fix
+    if (f.fix?.note && !notes.includes(f.fix.note)) notes.push(f.fix.note)
+  }
+  const plan = await buildPlan(ctx, findings, { skipSteps })
+  const unknownSkips = skipSteps.filter((id) => !plan.skipped.some((s) => s.id === id))
+  if (unknownSkips.length) notes.push(`--skip: no check or planned step named ${unknownSkips.join(', ')}`)
+
+  const json = opts.format === 'json'
+  const color = wantsColor(io.env, Boolean(io.stdout.isTTY)) && !json
+  const paint = painter(color)
+  const showPlan = () => io.stdout.write(json ? renderSetupJson({ platform: ctx.platform, ...plan, notes }) : renderPlanHuman(ctx.platform, plan, notes, paint))
+  const stillFailing = summarise(findings).exitCode
+
+  if (opts.dryRun || plan.steps.length === 0) {
+    showPlan()
+    return plan.steps.length === 0 && !opts.dryRun ? stillFailing : 0
+  }
+  if (!opts.yes) {
+    const tty = Boolean(io.stdin?.isTTY && io.stdout.isTTY)
+    showPlan()
+    if (!tty) {
+      io.stderr.write('shipshape: no terminal to confirm the plan on; nothing was changed. Run again with --yes to apply it.\n')
+      return 2
+    }
+    if (!(await confirm(io, `Run these ${plan.steps.length} steps? [y/N] `))) {
+      io.stdout.write('Nothing was changed.\n')
+      return 0
+    }
+  } else if (!json) showPlan()
+
+  return apply(ctx, plan, notes, opts, io, paint)
+}
+
+async function apply(ctx: Context, plan: Plan, notes: string[], opts: SetupOptions, io: Io, paint: ReturnType<typeof painter>): Promise<number> {
+  const json = opts.format === 'json'
+  const logFile = await newLogFile(ctx)
+  const live = !json && Boolean(io.stdout.isTTY) && !io.env.CI
+  const spinner = live ? (await import('ora')).default({ stream: io.stdout as NodeJS.WriteStream, discardStdin: false }) : null
+  const results = await executePlan(ctx, plan, {
+    logFile,
+    onStart: (s) => (spinner ? spinner.start(s.title) : json ? undefined : io.stdout.write(`… ${s.title}\n`)),
+    onFinish: (s, r) => {
+      const line = r.status === 'ok' ? `✓ ${s.title}` : `✗ ${s.title}: ${r.error ?? r.status}`
+      if (spinner) (r.status === 'ok' ? spinner.succeed(s.title) : spinner.fail(line.slice(2)))
+      else if (!json) io.stdout.write(`${paint(r.status === 'ok' ? 'green' : 'red', line)}\n`)
+    },
+  })
+
+  // Prove it: a fresh context, so nothing remembered from before the steps answers for after.
+  const again = await createContext({ env: ctx.env, cwd: ctx.cwd, config: ctx.config })
+  const skipChecks = (opts.skip ?? []).filter((id) => registry.some((c) => c.id === id))
+  const after = await diagnose(again, opts, skipChecks)
+  const summary = summarise(after)
+  const failedStep = results.some((r) => r.status !== 'ok')
+  if (json) {
+    io.stdout.write(renderSetupJson({ platform: ctx.platform, ...plan, notes, results, logFile, after: summary }))
+  } else {
+    io.stdout.write(`\n${renderResultsHuman(results, logFile, paint)}`)
+    const bad = after.filter((f) => f.status !== 'ok' && f.status !== 'skip')
+    for (const f of bad) io.stdout.write(`${paint(f.required ? 'red' : 'yellow', `still ${f.status}: ${f.title}: ${f.summary}`)}\n`)
+    if (plan.manual.length) io.stdout.write(`To finish by hand:\n${plan.manual.map((m) => `  • ${m.replaceAll('\n', '\n    ')}`).join('\n')}\n`)
+    io.stdout.write(summary.exitCode === 0 && !failedStep ? `${paint('green', 'Ready.')}\n` : `${paint('red', 'Not ready yet.')} Run 'shipshape doctor' for details.\n`)
+  }
+  return failedStep || summary.exitCode !== 0 ? 1 : 0
+}
+
+async function confirm(io: Io, question: string): Promise<boolean> {
+  const { createInterface } = await import('node:readline/promises')
+  const rl = createInterface({ input: io.stdin as NodeJS.ReadableStream, output: io.stdout as NodeJS.WritableStream })
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim())
+  } finally {
+    rl.close()
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) runMain(main)
