@@ -1,0 +1,213 @@
+// The plan `shipshape setup --dry-run` makes on each platform shipshape supports, built from fixture
+// host roots (SHIPSHAPE_HOST_ROOT, SHIPSHAPE_ARCH) and fake brew/apt-get/dpkg/sudo/curl that log
+// their argv: the right installer for each, nothing run that changes the machine, and nothing
+// planned where everything is already in place.
+
+import assert from 'node:assert/strict'
+import { mkdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { test, type TestContext } from 'node:test'
+import { createContext } from '../../lib/context.js'
+import { DOCKER_PACKAGES } from '../../lib/provision/docker-apt.js'
+import type { DockerChoice } from '../../lib/provision/docker.js'
+import { provisionFix } from '../../lib/provision/fixes.js'
+import { buildPlan, type Plan } from '../../lib/provision/plan.js'
+import { stepLine } from '../../lib/report/fix-text.js'
+import type { Finding, Status } from '../../lib/types.js'
+import { fakeBinDir, put, runCli, tempDir } from '../helpers.js'
+
+type Fixture = 'macos' | 'wsl1' | 'wsl2' | 'wsl2-desktop' | 'ubuntu-22.04' | 'ubuntu-24.04' | 'debian-12'
+
+const OS_RELEASE: Record<string, string> = {
+  'ubuntu-22.04': 'NAME="Ubuntu"\nVERSION_ID="22.04"\nID=ubuntu\nID_LIKE=debian\nVERSION_CODENAME=jammy\nUBUNTU_CODENAME=jammy\n',
+  'ubuntu-24.04': 'NAME="Ubuntu"\nVERSION_ID="24.04"\nID=ubuntu\nID_LIKE=debian\nVERSION_CODENAME=noble\nUBUNTU_CODENAME=noble\n',
+  'debian-12': 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\nID=debian\n',
+}
+
+/** A host root that reads like the named platform. */
+async function hostRoot(t: TestContext, kind: Fixture): Promise<string> {
+  const root = await tempDir(t, 'shipshape-host-')
+  if (kind === 'macos') {
+    await put(join(root, 'System/Library/CoreServices/SystemVersion.plist'), '<plist><dict><key>ProductName</key><string>macOS</string><key>ProductVersion</key><string>14.5</string></dict></plist>\n')
+    return root
+  }
+  const wsl = kind.startsWith('wsl')
+  await put(join(root, 'etc/os-release'), wsl ? OS_RELEASE['ubuntu-24.04'] : OS_RELEASE[kind])
+  const kernel = kind === 'wsl1' ? '4.4.0-19041-Microsoft' : wsl ? '5.15.153.1-microsoft-standard-WSL2' : '6.1.0-27-amd64'
+  await put(join(root, 'proc/version'), `Linux version ${kernel} (gcc) #1 SMP\n`)
+  await put(join(root, 'proc/sys/kernel/osrelease'), `${kernel}\n`)
+  await put(join(root, 'proc/sys/vm/max_map_count'), '65530\n')
+  if (wsl) await put(join(root, 'proc/sys/fs/binfmt_misc/WSLInterop'), 'enabled\n')
+  if (kind === 'wsl2-desktop') await mkdir(join(root, 'mnt/wsl/docker-desktop/shared-sockets'), { recursive: true })
+  if (!wsl) await mkdir(join(root, 'run/systemd/system'), { recursive: true })
+  return root
+}
+
+const CHECKS = ['docker-cli', 'docker-host', 'kubectl', 'minikube', 'kube-context', 'max-map-count']
+const finding = (id: string, status: Status = 'fail'): Finding => ({ id, title: id, required: true, status, summary: status === 'fail' ? `${id} is missing` : 'fine', version: null, details: [], durationMs: 1, fix: null })
+
+interface PlanRun {
+  plan: Plan
+  notes: string[]
+  lines: string[]
+  fakeLog: () => Promise<string>
+}
+
+interface PlanOpts { arch?: string; docker?: DockerChoice; path?: string; status?: Status; env?: Record<string, string>; leftovers?: boolean }
+
+async function planOn(t: TestContext, kind: Fixture, opts: PlanOpts = {}): Promise<PlanRun> {
+  const root = await hostRoot(t, kind)
+  const home = await tempDir(t, 'shipshape-home-')
+  if (opts.leftovers) {
+    // What an older guide leaves behind: a one-line docker.list, docker.io, a DOCKER_HOST in .bashrc.
+    await put(join(root, 'etc/apt/sources.list.d/docker.list'), 'deb [arch=amd64] https://download.docker.com/linux/debian bookworm stable\n')
+    await put(join(home, '.bashrc'), 'export DOCKER_HOST=tcp://localhost:2375\n')
+    opts.env = { FAKE_DPKG_INSTALLED: 'docker.io', ...opts.env }
+  }
+  const log = join(home, 'fake.log')
+  const env = {
+    SHIPSHAPE_HOST_ROOT: root, SHIPSHAPE_ARCH: opts.arch ?? 'x64', PATH: opts.path ?? `${fakeBinDir}:/usr/bin:/bin`,
+    HOME: home, USER: 'alice', SHELL: '/bin/bash', SHIPSHAPE_UID: '1000', SHIPSHAPE_FAKE_LOG: log,
+    ...(kind.startsWith('wsl') ? { WSL_DISTRO_NAME: 'Ubuntu-24.04' } : {}), ...opts.env,
+  }
+  const ctx = await createContext({ env, cwd: home })
+  const findings = CHECKS.map((id) => finding(id, opts.status))
+  const notes: string[] = []
+  for (const f of findings) {
+    if (f.status === 'ok') continue
+    f.fix = await provisionFix(f.id, ctx, f, { docker: opts.docker ?? 'auto', probeNetwork: false })
+    if (f.fix?.note) notes.push(f.fix.note)
+  }
+  const plan = await buildPlan(ctx, findings)
+  return { plan, notes, lines: plan.steps.map((s) => `${s.id}: ${s.argv.length ? stepLine(s) : '(shipshape)'}`), fakeLog: () => readFile(log, 'utf8').catch(() => '') }
+}
+
+/** Nothing a dry run asks may change the machine: only read-only questions reach the fakes. */
+async function onlyQuestions(run: PlanRun) {
+  for (const line of (await run.fakeLog()).trim().split('\n').filter(Boolean)) {
+    assert.match(line, /^(dpkg-query -W|brew list|id -nG|systemctl is-active)/, `a dry run ran '${line}'`)
+  }
+}
+
+test('macOS on Apple Silicon with Homebrew: Docker Desktop cask, kubectl and minikube from /opt/homebrew', async (t) => {
+  const run = await planOn(t, 'macos', { arch: 'arm64' })
+  assert.deepEqual(run.lines, [
+    'docker-desktop: /opt/homebrew/bin/brew install --cask docker-desktop',
+    'kubectl: /opt/homebrew/bin/brew install kubectl',
+    'minikube: /opt/homebrew/bin/brew install minikube',
+    'minikube-start: minikube start --driver=docker',
+  ])
+  assert.ok(run.plan.steps.every((s) => !s.sudo), 'nothing on macOS runs as root')
+  assert.ok(run.plan.manual.some((m) => m.includes("Docker Desktop's VM holds the setting")))
+  await onlyQuestions(run)
+})
+
+test('macOS on Intel without Homebrew: its official installer first, then brew from /usr/local', async (t) => {
+  const run = await planOn(t, 'macos', { arch: 'x64', path: '/nonexistent' })
+  assert.equal(run.lines[0], 'homebrew: (shipshape)')
+  assert.equal(run.lines[1], 'docker-desktop: /usr/local/bin/brew install --cask docker-desktop')
+  for (const s of run.plan.steps.filter((s) => s.argv[0]?.endsWith('brew'))) assert.deepEqual(s.needs, ['homebrew'])
+  assert.match(run.plan.steps[0].title, /raw\.githubusercontent\.com\/Homebrew\/install\/HEAD\/install\.sh/)
+})
+
+test('macOS with --docker colima: colima and the docker CLI, then colima start', async (t) => {
+  const run = await planOn(t, 'macos', { arch: 'arm64', docker: 'colima' })
+  assert.deepEqual(run.lines.slice(0, 2), ['colima: /opt/homebrew/bin/brew install colima docker', 'colima-start: /opt/homebrew/bin/colima start'])
+})
+
+test('a Docker.app installed by hand counts as installed', async (t) => {
+  const run = await planOn(t, 'macos', { arch: 'arm64' })
+  const withApp = await hostRoot(t, 'macos')
+  await mkdir(join(withApp, 'Applications/Docker.app'), { recursive: true })
+  const ctx = await createContext({ env: { SHIPSHAPE_HOST_ROOT: withApp, SHIPSHAPE_ARCH: 'arm64', PATH: fakeBinDir }, cwd: '/' })
+  const step = run.plan.steps.find((s) => s.id === 'docker-desktop')!
+  assert.equal(await step.done!(ctx), true)
+})
+
+for (const [kind, distro, codename] of [['ubuntu-22.04', 'ubuntu', 'jammy'], ['ubuntu-24.04', 'ubuntu', 'noble'], ['debian-12', 'debian', 'bookworm']] as const) {
+  test(`${kind}: Docker's apt repository with a verified key, kubectl from pkgs.k8s.io, minikube's .deb, sysctl`, async (t) => {
+    const run = await planOn(t, kind, { leftovers: true })
+    assert.deepEqual(run.plan.steps.map((s) => s.id), [
+      'apt-keyrings-dir', 'docker-apt-key', 'docker-apt-old-sources', 'docker-apt-source', 'docker-apt-update', 'docker-conflicts-remove', 'docker-engine',
+      'docker-service', 'docker-group', 'docker-host-rc', 'kubernetes-apt-key', 'kubernetes-apt-source', 'kubernetes-apt-update', 'kubectl',
+      'minikube', 'minikube-start', 'max-map-count-now', 'max-map-count-boot',
+    ])
+    const line = (id: string) => run.lines.find((l) => l.startsWith(`${id}:`))
+    assert.equal(line('docker-engine'), `docker-engine: sudo apt-get install -y --no-install-recommends ${DOCKER_PACKAGES.join(' ')}`)
+    assert.equal(line('docker-group'), 'docker-group: sudo usermod -aG docker alice')
+    assert.equal(line('docker-service'), 'docker-service: sudo systemctl enable --now docker.service containerd.service')
+    assert.equal(line('max-map-count-now'), 'max-map-count-now: sudo sysctl -w vm.max_map_count=262144')
+    assert.match(run.plan.steps.find((s) => s.id === 'docker-apt-key')!.title, /9DC8 5822 9FC7 DD38 854A {2}E2D8 8D81 803C 0EBF CD88/)
+    assert.match(run.plan.steps.find((s) => s.id === 'kubernetes-apt-source')!.title, /Kubernetes 1\.\d+/)
+    assert.match(run.plan.steps.find((s) => s.id === 'minikube')!.title, /minikube_latest_amd64\.deb, checked against its published sha256/)
+    assert.match(run.notes.join('\n'), /Docker's repository/)
+    assert.ok(!(await run.fakeLog()).includes('curl'), 'nothing calls curl')
+    await onlyQuestions(run)
+    const ctx = await createContext({ env: { SHIPSHAPE_HOST_ROOT: await hostRoot(t, kind), SHIPSHAPE_ARCH: 'x64', SHIPSHAPE_UID: '0' }, cwd: '/' })
+    await mkdir(join(ctx.hostRoot, 'etc/apt/sources.list.d'), { recursive: true })
+    await run.plan.steps.find((s) => s.id === 'docker-apt-source')!.perform!(ctx)
+    assert.equal(await readFile(join(ctx.hostRoot, 'etc/apt/sources.list.d/docker.sources'), 'utf8'),
+      `Types: deb\nURIs: https://download.docker.com/linux/${distro}\nSuites: ${codename}\nComponents: stable\nArchitectures: amd64\nSigned-By: /etc/apt/keyrings/docker.asc\n`)
+  })
+}
+
+test("--docker distro on Debian 12 and Ubuntu uses the distribution's packages and its Compose", async (t) => {
+  const debian = await planOn(t, 'debian-12', { docker: 'distro' })
+  assert.equal(debian.lines.find((l) => l.startsWith('docker-engine')), 'docker-engine: sudo apt-get install -y --no-install-recommends docker.io docker-compose')
+  assert.ok(debian.lines.indexOf('apt-update: sudo apt-get update') < debian.lines.findIndex((l) => l.startsWith('docker-engine')))
+  assert.ok(!debian.plan.steps.some((s) => s.id.startsWith('docker-apt')))
+  const ubuntu = await planOn(t, 'ubuntu-24.04', { docker: 'distro' })
+  assert.match(ubuntu.lines.find((l) => l.startsWith('docker-engine'))!, /docker\.io docker-compose-v2$/)
+})
+
+test('WSL 2 with Docker Desktop: nothing installed for Docker, the integration to turn on, .wslconfig by hand', async (t) => {
+  const run = await planOn(t, 'wsl2-desktop')
+  assert.ok(!run.plan.steps.some((s) => s.id.startsWith('docker-') && s.id !== 'docker-host-rc'), run.lines.join('\n'))
+  assert.ok(run.plan.manual.some((m) => /WSL integration → turn on Ubuntu-24\.04/.test(m)))
+  assert.ok(run.plan.manual.some((m) => /\.wslconfig[\s\S]*kernelCommandLine = "sysctl\.vm\.max_map_count=262144"/.test(m)))
+  assert.ok(!run.plan.steps.some((s) => s.id.startsWith('max-map-count')))
+  assert.ok(run.plan.steps.some((s) => s.id === 'kubectl'))
+})
+
+test('WSL 2 without Docker Desktop or systemd: the native engine, and systemd turned on in wsl.conf', async (t) => {
+  const run = await planOn(t, 'wsl2')
+  const ids = run.plan.steps.map((s) => s.id)
+  assert.ok(ids.includes('docker-engine') && ids.includes('docker-apt-key'))
+  assert.ok(ids.includes('wsl-systemd') && !ids.includes('docker-service'))
+  assert.ok(run.plan.manual.some((m) => m.includes('wsl.exe --shutdown')))
+})
+
+test('WSL 1: the docker CLI and DOCKER_HOST for Docker Desktop, with the security warning and WSL 2 advice', async (t) => {
+  const run = await planOn(t, 'wsl1')
+  assert.deepEqual(run.plan.steps.slice(0, 3).map((s) => s.id), ['apt-update', 'docker-engine', 'docker-host-rc'])
+  assert.match(run.plan.steps.find((s) => s.id === 'docker-host-rc')!.title, /DOCKER_HOST=tcp:\/\/localhost:2375 in .*\.bashrc/)
+  const manual = run.plan.manual.join('\n')
+  assert.match(manual, /control Docker, which is root/)
+  assert.match(manual, /wsl --set-version <distro> 2/)
+})
+
+test('an already provisioned machine plans nothing', async (t) => {
+  const allOk = await planOn(t, 'debian-12', { status: 'ok' })
+  assert.deepEqual(allOk.plan.steps, [])
+  // And where a check still asks, steps whose work is already on disk are left out.
+  const run = await planOn(t, 'debian-12', {
+    env: { FAKE_DPKG_INSTALLED: `${DOCKER_PACKAGES.join(' ')} kubectl minikube`, FAKE_GROUPS: 'alice docker', FAKE_DOCKER_ACTIVE: 'active' },
+  })
+  const left = run.plan.steps.map((s) => s.id)
+  for (const id of ['docker-engine', 'docker-conflicts-remove', 'docker-group', 'docker-service', 'kubectl', 'minikube', 'docker-host-rc']) assert.ok(!left.includes(id), `${id} was planned again: ${left}`)
+})
+
+test('shipshape setup --dry-run --format json prints the platform and the plan document, and rejects an unknown --docker', async (t) => {
+  const root = await hostRoot(t, 'macos')
+  const home = await tempDir(t)
+  const env = { PATH: process.env.PATH, HOME: home, SHIPSHAPE_HOST_ROOT: root, SHIPSHAPE_ARCH: 'arm64' }
+  const r = await runCli(['setup', '--dry-run', '--format', 'json'], { env, cwd: home })
+  assert.equal(r.code, 0, r.stderr)
+  const doc = JSON.parse(r.stdout)
+  assert.equal(doc.platform.kind, 'macos')
+  assert.equal(doc.platform.arch, 'arm64')
+  assert.ok(Array.isArray(doc.steps) && Array.isArray(doc.manual) && Array.isArray(doc.notes))
+  const bad = await runCli(['setup', '--docker', 'podman'], { env, cwd: home })
+  assert.equal(bad.code, 2)
+  assert.match(bad.stderr, /--docker.*podman.*(auto|choices)/s)
+})
