@@ -9,11 +9,11 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { cp, mkdir, readdir, readFile, rename, rm, stat, writeFile, chmod, symlink } from 'node:fs/promises'
-import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { test, type TestContext } from 'node:test'
 import { needDocker, projectRoot, runProcess, tempDir, type CliResult } from '../helpers.js'
+import { refusingPort } from '../loopback.js'
 
 const DAY = new Date().toISOString().slice(0, 10)
 const CACHE = join(tmpdir(), 'shipshape-e2e-cache')
@@ -82,14 +82,6 @@ async function projectCopy(t: TestContext): Promise<string> {
     await cp(from, join(dir, f), { preserveTimestamps: true })
   }
   return dir
-}
-
-async function refusingPort(): Promise<number> {
-  const s = createServer()
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve))
-  const port = (s.address() as AddressInfo).port
-  await new Promise((resolve) => s.close(resolve))
-  return port
 }
 
 test('a fresh Debian 12 gets Docker from setup.sh; unreachable downloads fail by name; a second run plans nothing for what worked', { timeout: 40 * 60_000 }, async (t) => {

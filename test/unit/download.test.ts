@@ -11,6 +11,7 @@ import { parseConfig } from '../../lib/config.js'
 import { dockerAptSteps } from '../../lib/provision/docker-apt.js'
 import { download, downloadVerified, openPgpFingerprint, sha256 } from '../../lib/provision/download.js'
 import { fixture, makeContext, tempDir } from '../helpers.js'
+import { refusingPort } from '../loopback.js'
 
 async function serve(t: TestContext, handler: (url: string) => { status?: number; body: string | Buffer }): Promise<{ base: string; seen: string[]; server: Server }> {
   const seen: string[] = []
@@ -22,15 +23,6 @@ async function serve(t: TestContext, handler: (url: string) => { status?: number
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   t.after(() => new Promise((resolve) => server.close(resolve)))
   return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, server }
-}
-
-/** A port nothing listens on: bind, note it, close. */
-async function refusingPort(): Promise<number> {
-  const s = createServer()
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve))
-  const port = (s.address() as AddressInfo).port
-  await new Promise((resolve) => s.close(resolve))
-  return port
 }
 
 test('the OpenPGP fingerprint of real keys matches what gpg prints (ed25519 and RSA 4096)', async () => {
