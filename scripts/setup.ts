@@ -14,7 +14,7 @@ import { buildPlan, executePlan, newLogFile, type Plan } from '../lib/provision/
 import { renderPlanHuman, renderResultsHuman, renderSetupJson } from '../lib/report/plan.js'
 import { painter, wantsColor } from '../lib/report/style.js'
 import { runChecks, selectChecks, summarise } from '../lib/runner.js'
-import type { Context, Finding } from '../lib/types.js'
+import type { Check, Context, Finding } from '../lib/types.js'
 import { runMain } from './run-main.js'
 
 export interface SetupOptions {
@@ -59,20 +59,21 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   return setup(cmd.opts<SetupOptions>(), io)
 }
 
-async function diagnose(ctx: Context, opts: SetupOptions, skipChecks: string[]): Promise<Finding[]> {
-  const checks = selectChecks(registry, ctx, { only: opts.only, skip: skipChecks })
-  return runChecks(checks, ctx, { timeoutMs: opts.timeout })
+async function diagnose(checks: readonly Check[], ctx: Context, opts: SetupOptions, skipChecks: string[]): Promise<Finding[]> {
+  const selected = selectChecks(checks, ctx, { only: opts.only, skip: skipChecks })
+  return runChecks(selected, ctx, { timeoutMs: opts.timeout })
 }
 
-export async function setup(opts: SetupOptions, io: Io): Promise<number> {
+/** `checks` is the registry; tests hand in their own. */
+export async function setup(opts: SetupOptions, io: Io, checks: readonly Check[] = registry): Promise<number> {
   const config = await loadConfig(io.cwd, opts.config)
   const ctx = await createContext({ env: io.env, cwd: io.cwd, config })
-  const checkIds = new Set(registry.map((c) => c.id))
+  const checkIds = new Set(checks.map((c) => c.id))
   const skipChecks = (opts.skip ?? []).filter((id) => checkIds.has(id))
   const skipSteps = (opts.skip ?? []).filter((id) => !checkIds.has(id))
   for (const id of opts.only ?? []) if (!checkIds.has(id)) throw new UsageError(`unknown check id '${id}' (known: ${[...checkIds].join(', ')})`)
 
-  const findings = await diagnose(ctx, opts, skipChecks)
+  const findings = await diagnose(checks, ctx, opts, skipChecks)
   const notes: string[] = []
   for (const f of findings) {
     if (f.status === 'ok' || f.status === 'skip') continue
@@ -107,10 +108,10 @@ export async function setup(opts: SetupOptions, io: Io): Promise<number> {
     }
   } else if (!json) showPlan()
 
-  return apply(ctx, plan, notes, opts, io, paint)
+  return apply(checks, ctx, plan, notes, opts, io, paint)
 }
 
-async function apply(ctx: Context, plan: Plan, notes: string[], opts: SetupOptions, io: Io, paint: ReturnType<typeof painter>): Promise<number> {
+async function apply(checks: readonly Check[], ctx: Context, plan: Plan, notes: string[], opts: SetupOptions, io: Io, paint: ReturnType<typeof painter>): Promise<number> {
   const json = opts.format === 'json'
   const logFile = await newLogFile(ctx)
   const live = !json && Boolean(io.stdout.isTTY) && !io.env.CI
@@ -127,8 +128,8 @@ async function apply(ctx: Context, plan: Plan, notes: string[], opts: SetupOptio
 
   // Prove it: a fresh context, so nothing remembered from before the steps answers for after.
   const again = await createContext({ env: ctx.env, cwd: ctx.cwd, config: ctx.config })
-  const skipChecks = (opts.skip ?? []).filter((id) => registry.some((c) => c.id === id))
-  const after = await diagnose(again, opts, skipChecks)
+  const skipChecks = (opts.skip ?? []).filter((id) => checks.some((c) => c.id === id))
+  const after = await diagnose(checks, again, opts, skipChecks)
   const summary = summarise(after)
   const failedStep = results.some((r) => r.status !== 'ok')
   if (json) {

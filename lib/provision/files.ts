@@ -4,7 +4,7 @@
 // Files under /etc are placed through `install` + `mv` with sudo when we are not root.
 
 import { randomBytes } from 'node:crypto'
-import { chmod, mkdtemp, open, readFile, realpath, rename, rm, stat } from 'node:fs/promises'
+import { chmod, mkdir, mkdtemp, open, readFile, realpath, rename, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join, basename } from 'node:path'
 import type { Context } from '../types.js'
@@ -61,6 +61,7 @@ export async function placeFile(ctx: Context, path: string, data: string | Uint8
   const target = hostPath(ctx, path)
   const prefix = asRoot(ctx)
   if (prefix.length === 0) {
+    await mkdir(dirname(target), { recursive: true, mode: 0o755 })
     await writeAtomic(target, data, { mode })
     return
   }
@@ -69,6 +70,7 @@ export async function placeFile(ctx: Context, path: string, data: string | Uint8
     const staged = join(dir, basename(target))
     await writeAtomic(staged, data, { mode: 0o600 })
     const tmp = join(dirname(target), `.${basename(target)}.shipshape-tmp`)
+    await mustRun(ctx, [...prefix, 'install', '-d', '-m', '0755', dirname(target)])
     await mustRun(ctx, [...prefix, 'install', '-m', mode.toString(8).padStart(4, '0'), staged, tmp])
     await mustRun(ctx, [...prefix, 'mv', '-f', tmp, target])
   } finally {

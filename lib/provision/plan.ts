@@ -60,6 +60,16 @@ export async function buildPlan(ctx: Context, findings: readonly Finding[], opts
     else if (await isDone(ctx, step)) satisfied.push(step)
     else steps.push(step)
   }
+  // A step with no guard of its own (apt-get update) is only worth running for what needs it:
+  // when everything that needs it is done or skipped, it is done too. Last first, so chains fold.
+  for (const step of [...steps].reverse()) {
+    if (step.done) continue
+    const dependents = ordered.filter((s) => s.needs?.includes(step.id))
+    if (dependents.length > 0 && dependents.every((d) => satisfied.includes(d) || skipped.includes(d))) {
+      steps.splice(steps.indexOf(step), 1)
+      satisfied.push(step)
+    }
+  }
   return { steps, satisfied, skipped, manual }
 }
 

@@ -39,6 +39,18 @@ test('steps whose done guard holds are left out; a guard that throws keeps the s
   assert.deepEqual(plan.skipped.map((s) => s.id), ['c'])
 })
 
+test('a step without a guard is left out when everything that needs it is done', async () => {
+  const ctx = makeContext()
+  const plan = await buildPlan(ctx, [failing('docker-cli', [
+    step('apt-update'),
+    step('install', { needs: ['apt-update'], done: async () => true }),
+    step('refresh-vendor'),
+    step('vendor-install', { needs: ['refresh-vendor'] }),
+  ])])
+  assert.deepEqual(plan.steps.map((s) => s.id), ['refresh-vendor', 'vendor-install'])
+  assert.deepEqual(plan.satisfied.map((s) => s.id), ['install', 'apt-update'])
+})
+
 test('steps that need each other in a circle are an error, not a hang', () => {
   assert.throws(() => orderByNeeds([step('a', { needs: ['b'] }), step('b', { needs: ['a'] })]), /circle: a → b → a/)
 })

@@ -1,0 +1,120 @@
+// `shipshape setup` as a person or a script meets it, with a check whose fix writes a file: without
+// a terminal and without --yes it prints the plan, exits 2 and changes nothing; with --yes it runs,
+// logs, checks again and exits 0; a second run finds nothing to do; a failed step means exit 1 and
+// names the step and the log; --dry-run never runs anything.
+
+import assert from 'node:assert/strict'
+import { readFile, writeFile } from 'node:fs/promises'
+import { PassThrough } from 'node:stream'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import type { Io } from '../../lib/command.js'
+import { exists } from '../../lib/provision/files.js'
+import type { Check } from '../../lib/types.js'
+import { setup, type SetupOptions } from '../../scripts/setup.js'
+import { runCli, tempDir } from '../helpers.js'
+
+function capture(env: Record<string, string>, cwd: string, tty = false): Io & { out: () => string; err: () => string } {
+  let out = ''
+  let err = ''
+  const stdout = Object.assign(new PassThrough(), { isTTY: tty })
+  const stderr = new PassThrough()
+  stdout.on('data', (d) => (out += d))
+  stderr.on('data', (d) => (err += d))
+  const stdin = Object.assign(new PassThrough(), { isTTY: tty })
+  return { stdout, stderr, stdin, env, cwd, out: () => out, err: () => err }
+}
+
+/** A check that fails until `marker` exists; its fix creates it (or fails, when told to). */
+function markerCheck(marker: string, opts: { failing?: boolean } = {}): Check {
+  return {
+    id: 'marker',
+    title: 'Marker file',
+    required: true,
+    async run() {
+      return (await exists(marker)) ? { status: 'ok', summary: 'present' } : { status: 'fail', summary: 'missing' }
+    },
+    fix: () => ({
+      steps: [
+        { id: 'write-marker', title: `Write ${marker}`, argv: ['sh', '-c', opts.failing ? 'echo disk full >&2; exit 1' : `echo made > '${marker}'`], sudo: false, done: () => exists(marker) },
+        { id: 'after-marker', title: 'Something that needs the marker', argv: ['true'], sudo: false, needs: ['write-marker'] },
+      ],
+      manual: 'Tell your team.',
+    }),
+  }
+}
+
+const base: SetupOptions = { format: 'human', docker: 'auto' }
+
+test('without a terminal and without --yes: the plan, exit 2, nothing changed', async (t) => {
+  const home = await tempDir(t)
+  const marker = join(home, 'marker')
+  const io = capture({ HOME: home, PATH: process.env.PATH ?? '' }, home)
+  assert.equal(await setup(base, io, [markerCheck(marker)]), 2)
+  assert.match(io.out(), /Plan \(2 steps\):\n {3}1\. Write .*marker {2}\[marker\]\n {6}\$ sh -c/)
+  assert.match(io.err(), /no terminal to confirm the plan on; nothing was changed\. Run again with --yes/)
+  assert.equal(await exists(marker), false)
+  assert.equal(await exists(join(home, '.shipshape')), false, 'not even a log')
+})
+
+test('--dry-run prints the plan as JSON and runs nothing', async (t) => {
+  const home = await tempDir(t)
+  const marker = join(home, 'marker')
+  const io = capture({ HOME: home, PATH: process.env.PATH ?? '' }, home)
+  assert.equal(await setup({ ...base, dryRun: true, format: 'json' }, io, [markerCheck(marker)]), 0)
+  const doc = JSON.parse(io.out())
+  assert.deepEqual(doc.steps.map((s: { id: string; reason: string }) => [s.id, s.reason]), [['write-marker', 'marker'], ['after-marker', 'marker']])
+  assert.deepEqual(doc.manual, ['marker: Tell your team.'])
+  assert.equal(await exists(marker), false)
+})
+
+test('--yes runs the plan, logs it, checks again; a second run has nothing to do', async (t) => {
+  const home = await tempDir(t)
+  const marker = join(home, 'marker')
+  const io = capture({ HOME: home, PATH: process.env.PATH ?? '' }, home)
+  assert.equal(await setup({ ...base, yes: true }, io, [markerCheck(marker)]), 0, io.out() + io.err())
+  assert.equal(await readFile(marker, 'utf8'), 'made\n')
+  assert.match(io.out(), /2 of 2 steps done\. Log: (.*\.log)/)
+  const log = await readFile(io.out().match(/Log: (.*\.log)/)![1], 'utf8')
+  assert.match(log, /\$ sh -c 'echo made/)
+  assert.match(io.out(), /To finish by hand:\n {2}• marker: Tell your team\.\nReady\./)
+
+  const again = capture({ HOME: home, PATH: process.env.PATH ?? '' }, home)
+  assert.equal(await setup(base, again, [markerCheck(marker)]), 0)
+  assert.match(again.out(), /Nothing to install or change\./)
+})
+
+test('a failing step: exit 1, its dependents not run, the error and the log named', async (t) => {
+  const home = await tempDir(t)
+  const marker = join(home, 'marker')
+  const io = capture({ HOME: home, PATH: process.env.PATH ?? '' }, home)
+  assert.equal(await setup({ ...base, yes: true }, io, [markerCheck(marker, { failing: true })]), 1)
+  assert.match(io.out(), /✗ write-marker: sh -c 'echo disk full >&2; exit 1': disk full/)
+  assert.match(io.out(), /✗ after-marker: not run: it needs write-marker, which did not succeed/)
+  assert.match(io.out(), /0 of 2 steps done, 1 failed, 1 not run\. Log: .*\.shipshape\/logs\/.*\.log/)
+  assert.match(io.out(), /still fail: Marker file: missing/)
+})
+
+test('on a terminal, the plan waits for a yes; anything else changes nothing', async (t) => {
+  const home = await tempDir(t)
+  const marker = join(home, 'marker')
+  const io = capture({ HOME: home, PATH: process.env.PATH ?? '' }, home, true)
+  const run = setup(base, io, [markerCheck(marker)])
+  ;(io.stdin as PassThrough).end('n\n')
+  assert.equal(await run, 0)
+  assert.match(io.out(), /Run these 2 steps\? \[y\/N\] /)
+  assert.match(io.out(), /Nothing was changed\./)
+  assert.equal(await exists(marker), false)
+})
+
+test('setup and doctor --fix reject bad input with exit 2 before doing anything', async (t) => {
+  const home = await tempDir(t)
+  await writeFile(join(home, 'shipshape.yaml'), 'sources:\n  minikube: not a url\n')
+  const env = { PATH: process.env.PATH, HOME: home }
+  const badConfig = await runCli(['setup', '--dry-run'], { env, cwd: home })
+  assert.equal(badConfig.code, 2)
+  assert.match(badConfig.stderr, /shipshape\.yaml:2:\d+/)
+  const badId = await runCli(['doctor', '--fix', '--only', 'no-such-check'], { env, cwd: await tempDir(t) })
+  assert.equal(badId.code, 2)
+  assert.match(badId.stderr, /unknown check id 'no-such-check'/)
+})
