@@ -72,7 +72,13 @@ export async function placeFile(ctx: Context, path: string, data: string | Uint8
     const tmp = join(dirname(target), `.${basename(target)}.shipshape-tmp`)
     await mustRun(ctx, [...prefix, 'install', '-d', '-m', '0755', dirname(target)])
     await mustRun(ctx, [...prefix, 'install', '-m', mode.toString(8).padStart(4, '0'), staged, tmp])
-    await mustRun(ctx, [...prefix, 'mv', '-f', tmp, target])
+    try {
+      await mustRun(ctx, [...prefix, 'mv', '-f', tmp, target])
+    } catch (error) {
+      // The target is untouched; take the staged copy away too so nothing half-done stays in /etc.
+      await ctx.probe([...prefix, 'rm', '-f', tmp])
+      throw error
+    }
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
