@@ -17,6 +17,9 @@ import { runChecks, selectChecks, summarise } from '../lib/runner.js'
 import type { Check, Context, Finding } from '../lib/types.js'
 import { runMain } from './run-main.js'
 
+/** Checks whose fix depends on setup's options. */
+const SETUP_DEPENDENT = new Set(['docker-cli', 'docker-compose', 'docker-daemon'])
+
 export interface SetupOptions {
   format: 'human' | 'json'
   yes?: boolean
@@ -77,8 +80,9 @@ export async function setup(opts: SetupOptions, io: Io, checks: readonly Check[]
   const notes: string[] = []
   for (const f of findings) {
     if (f.status === 'ok' || f.status === 'skip') continue
-    const fix = await provisionFix(f.id, ctx, f, { docker: opts.docker, probeNetwork: !opts.dryRun })
-    if (fix) f.fix = fix
+    // A check's own fix calls the installers with their defaults; where setup's options change the
+    // answer (--docker, and asking the network which Docker source answers), ask the installer again.
+    if (SETUP_DEPENDENT.has(f.id) || !f.fix) f.fix = (await provisionFix(f.id, ctx, f, { docker: opts.docker, probeNetwork: !opts.dryRun })) ?? f.fix
     if (f.fix?.note && !notes.includes(f.fix.note)) notes.push(f.fix.note)
   }
   const plan = await buildPlan(ctx, findings, { skipSteps })

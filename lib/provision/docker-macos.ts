@@ -12,23 +12,11 @@ export const DOCKER_APP = '/Applications/Docker.app'
 export async function dockerMacosSteps(ctx: Context, flavour: 'desktop' | 'colima'): Promise<{ steps: Step[]; manual?: string }> {
   const brew = await brewNeeds(ctx)
   if (flavour === 'colima') {
-    const colima = `${brewPrefix(ctx.platform.arch)}/bin/colima`
     return {
       steps: [
         ...brew.steps,
         brewInstall(ctx, 'colima', 'Install colima and the docker CLI with Homebrew', ['colima', 'docker'], { needs: brew.needs }),
-        {
-          id: 'colima-start',
-          title: 'Start colima (a Linux VM running Docker; it becomes the docker context)',
-          argv: [colima, 'start'],
-          sudo: false,
-          asUser: true,
-          needs: ['colima'],
-          timeoutMs: 10 * 60_000,
-          async done(c) {
-            return (await c.probe([colima, 'status'], { timeoutMs: 20_000 })).ok
-          },
-        },
+        colimaStartStep(ctx, ['colima']),
       ],
     }
   }
@@ -42,5 +30,20 @@ export async function dockerMacosSteps(ctx: Context, flavour: 'desktop' | 'colim
       }),
     ],
     manual: 'Open Docker Desktop once (open -a Docker) and accept its terms; the daemon starts then.',
+  }
+}
+
+/** colima's VM with Docker in it; it makes itself the docker context. */
+export function colimaStartStep(ctx: Context, needs: string[] = []): Step {
+  const colima = `${brewPrefix(ctx.platform.arch)}/bin/colima`
+  return {
+    id: 'colima-start',
+    title: 'Start colima (a Linux VM running Docker; it becomes the docker context)',
+    argv: [colima, 'start'],
+    sudo: false,
+    asUser: true,
+    needs,
+    timeoutMs: 10 * 60_000,
+    done: async (c) => (await c.probe([colima, 'status'], { timeoutMs: 20_000 })).ok,
   }
 }

@@ -5,6 +5,7 @@
 import type { Context, Finding, Fix } from '../types.js'
 import { DEFAULT_PROVISION, dockerFix, type ProvisionOptions } from './docker.js'
 import { dockerDistroSteps, distroComposePackage } from './docker-distro.js'
+import { colimaStartStep } from './docker-macos.js'
 import { dockerGroupStep, dockerServiceSteps } from './docker-linux.js'
 import { dockerHostManual, dockerHostRcStep } from './docker-host.js'
 import { aptInstall, aptUpdate } from './apt.js'
@@ -24,10 +25,10 @@ export const PROVISIONERS: Record<string, Provisioner> = {
 
   async 'docker-daemon'(ctx, finding, opts) {
     const p = ctx.platform
-    if (p.kind === 'macos') {
-      if (opts.docker === 'colima') return { steps: [{ id: 'colima-start', title: 'Start colima', argv: ['colima', 'start'], sudo: false, asUser: true }] }
-      return { steps: [{ id: 'docker-desktop-open', title: 'Start Docker Desktop', argv: ['open', '-a', 'Docker'], sudo: false, asUser: true }], manual: 'Wait until the whale icon in the menu bar stops animating.' }
-    }
+    if (p.kind === 'macos' && opts.docker === 'colima') return { steps: [colimaStartStep(ctx)] }
+    // The check tells its causes apart (no socket, no access, DOCKER_HOST elsewhere); trust its fix.
+    if (finding.fix) return finding.fix
+    if (p.kind === 'macos') return { steps: [{ id: 'docker-desktop-open', title: 'Start Docker Desktop', argv: ['open', '-a', 'Docker'], sudo: false, asUser: true }] }
     if (p.kind === 'wsl' && (p.wsl === 1 || (await dockerDesktopOnWsl(ctx)))) return { ...wslIntegrationFix(ctx), manual: 'Start Docker Desktop on Windows.' }
     const denied = /permission denied/i.test(`${finding.summary} ${finding.details.join(' ')}`)
     const group = denied ? dockerGroupStep(ctx, []) : null
