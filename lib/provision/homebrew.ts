@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Context, Step } from '../types.js'
 import { download } from './download.js'
-import { exists, hostPath, mustRun } from './files.js'
+import { exists, hostPath } from './files.js'
 import { source } from './sources.js'
 
 export const brewPrefix = (arch: string) => (arch === 'arm64' ? '/opt/homebrew' : '/usr/local')
@@ -33,7 +33,9 @@ export function homebrewStep(ctx: Context): Step {
       try {
         const file = join(dir, 'install.sh')
         await writeFile(file, script, { mode: 0o700 })
-        await mustRun(c, ['/bin/bash', file], 30 * 60_000)
+        // Homebrew's documented unattended mode: no "Press RETURN"; sudo must not need a prompt.
+        const r = await c.probe(['/bin/bash', file], { timeoutMs: 30 * 60_000, env: { ...c.env, NONINTERACTIVE: '1' } })
+        if (!r.ok) throw new Error(`${url}: the installer failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-2).join(' ')} (run it yourself from https://brew.sh, then setup again)`)
       } finally {
         await rm(dir, { recursive: true, force: true })
       }

@@ -16,6 +16,9 @@ import { stepLine } from '../../lib/report/fix-text.js'
 import type { Finding, Status } from '../../lib/types.js'
 import { fakeBinDir, put, runCli, tempDir } from '../helpers.js'
 
+/** Fake brew, apt-get, dpkg, sudo, curl… that log their argv (test/bin/provision). */
+const provisionBin = join(fakeBinDir, 'provision')
+
 type Fixture = 'macos' | 'wsl1' | 'wsl2' | 'wsl2-desktop' | 'ubuntu-22.04' | 'ubuntu-24.04' | 'debian-12'
 
 const OS_RELEASE: Record<string, string> = {
@@ -66,7 +69,7 @@ async function planOn(t: TestContext, kind: Fixture, opts: PlanOpts = {}): Promi
   }
   const log = join(home, 'fake.log')
   const env = {
-    SHIPSHAPE_HOST_ROOT: root, SHIPSHAPE_ARCH: opts.arch ?? 'x64', PATH: opts.path ?? `${fakeBinDir}:/usr/bin:/bin`,
+    SHIPSHAPE_HOST_ROOT: root, SHIPSHAPE_ARCH: opts.arch ?? 'x64', PATH: opts.path ?? `${provisionBin}:/usr/bin:/bin`,
     HOME: home, USER: 'alice', SHELL: '/bin/bash', SHIPSHAPE_UID: '1000', SHIPSHAPE_FAKE_LOG: log,
     ...(kind.startsWith('wsl') ? { WSL_DISTRO_NAME: 'Ubuntu-24.04' } : {}), ...opts.env,
   }
@@ -119,7 +122,7 @@ test('a Docker.app installed by hand counts as installed', async (t) => {
   const run = await planOn(t, 'macos', { arch: 'arm64' })
   const withApp = await hostRoot(t, 'macos')
   await mkdir(join(withApp, 'Applications/Docker.app'), { recursive: true })
-  const ctx = await createContext({ env: { SHIPSHAPE_HOST_ROOT: withApp, SHIPSHAPE_ARCH: 'arm64', PATH: fakeBinDir }, cwd: '/' })
+  const ctx = await createContext({ env: { SHIPSHAPE_HOST_ROOT: withApp, SHIPSHAPE_ARCH: 'arm64', PATH: provisionBin }, cwd: '/' })
   const step = run.plan.steps.find((s) => s.id === 'docker-desktop')!
   assert.equal(await step.done!(ctx), true)
 })

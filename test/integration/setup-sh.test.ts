@@ -8,6 +8,9 @@ import { dirname, join } from 'node:path'
 import { test } from 'node:test'
 import { fakeBinDir, fakeExecutable, projectRoot, put, runProcess, tempDir } from '../helpers.js'
 
+/** Fake brew, apt-get, dpkg, sudo, curl… that log their argv (test/bin/provision). */
+const provisionBin = join(fakeBinDir, 'provision')
+
 async function checkout(t: import('node:test').TestContext) {
   const dir = await tempDir(t, 'shipshape-setup-sh-')
   await copyFile(join(projectRoot, 'setup.sh'), join(dir, 'setup.sh'))
@@ -20,7 +23,7 @@ async function checkout(t: import('node:test').TestContext) {
 test('setup.sh installs dependencies once per lock file, builds, and passes the arguments on', async (t) => {
   const dir = await checkout(t)
   const log = join(dir, 'fake.log')
-  const env = { PATH: `${fakeBinDir}:${dirname(process.execPath)}:/usr/bin:/bin`, HOME: dir, SHIPSHAPE_FAKE_LOG: log }
+  const env = { PATH: `${provisionBin}:${dirname(process.execPath)}:/usr/bin:/bin`, HOME: dir, SHIPSHAPE_FAKE_LOG: log }
   const first = await runProcess('sh', [join(dir, 'setup.sh'), '--dry-run', '--docker', 'distro'], { env })
   assert.equal(first.code, 7, first.stderr)
   assert.equal(first.stdout.trim(), 'cli setup --dry-run --docker distro')
@@ -40,7 +43,7 @@ test('setup.sh with Node 18 where the distribution offers nothing newer: a clear
   const bin = join(dir, 'bin')
   await fakeExecutable(bin, 'node', 'echo 18')
   const log = join(dir, 'fake.log')
-  const env = { PATH: `${bin}:${fakeBinDir}:/usr/bin:/bin`, HOME: dir, SHIPSHAPE_FAKE_LOG: log }
+  const env = { PATH: `${bin}:${provisionBin}:/usr/bin:/bin`, HOME: dir, SHIPSHAPE_FAKE_LOG: log }
   const r = await runProcess('sh', [join(dir, 'setup.sh')], { env })
   assert.equal(r.code, 1)
   assert.match(r.stderr, /Node\.js >= 20 is needed and the distribution offers nodejs 18\.19\.0\+dfsg-6~deb12u2\. Install it from https:\/\/nodejs\.org/)

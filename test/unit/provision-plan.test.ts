@@ -10,6 +10,9 @@ import { buildPlan, executePlan, newLogFile, orderByNeeds } from '../../lib/prov
 import type { Finding, Step } from '../../lib/types.js'
 import { fakeBinDir, makeContext, tempDir } from '../helpers.js'
 
+/** Fake brew, apt-get, dpkg, sudo, curl… that log their argv (test/bin/provision). */
+const provisionBin = join(fakeBinDir, 'provision')
+
 const step = (id: string, over: Partial<Step> = {}): Step => ({ id, title: `step ${id}`, argv: ['true'], sudo: false, ...over })
 const failing = (id: string, steps: Step[], manual?: string): Finding => ({
   id, title: id, required: true, status: 'fail', summary: 'missing', version: null, details: [], durationMs: 1, fix: { steps, ...(manual ? { manual } : {}) },
@@ -87,7 +90,7 @@ test('a failed step stops what needs it; independent steps still run; the log ha
 test('as an ordinary user, root steps go through sudo -n; without sudo they fail by name', async (t) => {
   const home = await tempDir(t)
   const logPath = join(home, 'fake.log')
-  const withSudo = makeContext({ home, env: { PATH: `${fakeBinDir}:/usr/bin:/bin`, HOME: home, SHIPSHAPE_UID: '1000', SHIPSHAPE_FAKE_LOG: logPath } })
+  const withSudo = makeContext({ home, env: { PATH: `${provisionBin}:/usr/bin:/bin`, HOME: home, SHIPSHAPE_UID: '1000', SHIPSHAPE_FAKE_LOG: logPath } })
   const plan = { steps: [step('sysctl', { argv: ['sysctl', '-w', 'vm.max_map_count=262144'], sudo: true })], satisfied: [], skipped: [], manual: [] }
   const [ok] = await executePlan(withSudo, plan, { logFile: join(home, 'a.log') })
   assert.equal(ok.status, 'ok')
@@ -107,7 +110,7 @@ test('as an ordinary user, root steps go through sudo -n; without sudo they fail
 test('under sudo, a step for the user runs as SUDO_USER; as plain root it refuses by name', async (t) => {
   const home = await tempDir(t)
   const logPath = join(home, 'fake.log')
-  const env = { PATH: `${fakeBinDir}:/usr/bin:/bin`, HOME: home, SHIPSHAPE_UID: '0', SHIPSHAPE_FAKE_LOG: logPath }
+  const env = { PATH: `${provisionBin}:/usr/bin:/bin`, HOME: home, SHIPSHAPE_UID: '0', SHIPSHAPE_FAKE_LOG: logPath }
   const plan = { steps: [step('minikube-start', { argv: ['minikube', 'start', '--driver=docker'], asUser: true })], satisfied: [], skipped: [], manual: [] }
   const [ok] = await executePlan(makeContext({ home, env: { ...env, SUDO_USER: 'alice' } }), plan, { logFile: join(home, 'a.log') })
   assert.equal(ok.status, 'ok')
