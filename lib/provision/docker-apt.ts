@@ -30,6 +30,25 @@ export function dockerRepoDistro(p: Platform): string | null {
 export const dockerRepoUrl = (ctx: Pick<Context, 'config'>, p: Platform) => `${source(ctx, 'docker-apt')}/${dockerRepoDistro(p)}`
 
 export function dockerAptSteps(ctx: Context): Step[] {
+  return [
+    ...dockerRepoSteps(ctx),
+    {
+      id: 'docker-conflicts-remove',
+      title: 'Remove distribution Docker packages that conflict with docker-ce',
+      argv: ['apt-get', 'remove', '-y', ...CONFLICTING],
+      sudo: true,
+      needs: ['docker-apt-update'],
+      async done(c) {
+        for (const pkg of CONFLICTING) if (await installed(c, [pkg])) return false
+        return true
+      },
+    },
+    aptInstall('docker-engine', "Install Docker Engine from Docker's repository", DOCKER_PACKAGES, ['docker-apt-update', 'docker-conflicts-remove']),
+  ]
+}
+
+/** Docker's repository, trusted and refreshed, up to `docker-apt-update`; installers need that id. */
+export function dockerRepoSteps(ctx: Context): Step[] {
   const p = ctx.platform
   const repo = dockerRepoUrl(ctx, p)
   const fingerprint = normaliseFingerprint(DOCKER_KEY_FINGERPRINT)
@@ -84,18 +103,6 @@ export function dockerAptSteps(ctx: Context): Step[] {
       },
     },
     aptUpdateSource('docker-apt-update', DOCKER_SOURCES, ['docker-apt-source']),
-    {
-      id: 'docker-conflicts-remove',
-      title: 'Remove distribution Docker packages that conflict with docker-ce',
-      argv: ['apt-get', 'remove', '-y', ...CONFLICTING],
-      sudo: true,
-      needs: ['docker-apt-update'],
-      async done(c) {
-        for (const pkg of CONFLICTING) if (await installed(c, [pkg])) return false
-        return true
-      },
-    },
-    aptInstall('docker-engine', "Install Docker Engine from Docker's repository", DOCKER_PACKAGES, ['docker-apt-update', 'docker-conflicts-remove']),
   ]
 }
 

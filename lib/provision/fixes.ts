@@ -4,19 +4,17 @@
 
 import type { Context, Finding, Fix } from '../types.js'
 import { DEFAULT_PROVISION, dockerFix, type ProvisionOptions } from './docker.js'
-import { dockerDistroSteps, distroComposePackage } from './docker-distro.js'
+import { distroComposePackage } from './docker-distro.js'
 import { colimaStartStep } from './docker-macos.js'
 import { dockerGroupStep, dockerServiceSteps } from './docker-linux.js'
 import { dockerHostManual, dockerHostRcStep } from './docker-host.js'
 import { aptInstall, aptUpdate } from './apt.js'
 import { brewInstall, brewNeeds } from './homebrew.js'
-import { exists, hostPath } from './files.js'
 import { kubectlSteps } from './kubectl.js'
 import { maxMapCountFix } from './max-map-count.js'
 import { minikubeStartStep, minikubeSteps } from './minikube.js'
 import { dockerDesktopOnWsl, WSL1_DOCKER_HOST, wslIntegrationFix } from './wsl.js'
-import { DOCKER_SOURCES } from './docker-apt.js'
-import { SOURCES_D } from './apt.js'
+import { dockerRepoSteps } from './docker-apt.js'
 
 type Provisioner = (ctx: Context, finding: Finding, opts: ProvisionOptions) => Promise<Fix | null>
 
@@ -44,12 +42,12 @@ export const PROVISIONERS: Record<string, Provisioner> = {
       return { steps: [...brew.steps, brewInstall(ctx, 'docker-compose', 'Install the Compose plugin with Homebrew', ['docker-compose'], { needs: brew.needs })] }
     }
     if (p.kind === 'wsl' && (await dockerDesktopOnWsl(ctx))) return wslIntegrationFix(ctx)
-    // Compose from where Docker came from: the plugin from Docker's repository, else the distribution's.
-    if (await exists(hostPath(ctx, `${SOURCES_D}/${DOCKER_SOURCES}`))) {
-      return { steps: [aptUpdate(), aptInstall('docker-compose-plugin', "Install the Compose plugin from Docker's repository", ['docker-compose-plugin'], ['apt-update'])] }
+    // Compose v2: Ubuntu packages it; elsewhere (Debian 12 has only v1) it is Docker's plugin package,
+    // which works with the distribution's docker.io too.
+    if (p.distro?.id === 'ubuntu' && opts.docker !== 'engine') {
+      return { steps: [aptUpdate(), aptInstall('docker-compose', "Install Ubuntu's Compose v2 plugin", [distroComposePackage(p)], ['apt-update'])] }
     }
-    const steps = dockerDistroSteps(p).map((s) => (s.id === 'docker-engine' ? aptInstall('docker-compose', "Install the distribution's Compose", [distroComposePackage(p)], ['apt-update']) : s))
-    return { steps }
+    return { steps: [...dockerRepoSteps(ctx), aptInstall('docker-compose', "Install the Compose v2 plugin from Docker's repository", ['docker-compose-plugin'], ['docker-apt-update'])] }
   },
 
   async 'docker-host'(ctx) {

@@ -56,7 +56,7 @@ interface PlanRun {
   fakeLog: () => Promise<string>
 }
 
-interface PlanOpts { arch?: string; docker?: DockerChoice; path?: string; status?: Status; env?: Record<string, string>; leftovers?: boolean }
+interface PlanOpts { checks?: string[]; arch?: string; docker?: DockerChoice; path?: string; status?: Status; env?: Record<string, string>; leftovers?: boolean }
 
 async function planOn(t: TestContext, kind: Fixture, opts: PlanOpts = {}): Promise<PlanRun> {
   const root = await hostRoot(t, kind)
@@ -74,7 +74,7 @@ async function planOn(t: TestContext, kind: Fixture, opts: PlanOpts = {}): Promi
     ...(kind.startsWith('wsl') ? { WSL_DISTRO_NAME: 'Ubuntu-24.04' } : {}), ...opts.env,
   }
   const ctx = await createContext({ env, cwd: home })
-  const findings = CHECKS.map((id) => finding(id, opts.status))
+  const findings = (opts.checks ?? CHECKS).map((id) => finding(id, opts.status))
   const notes: string[] = []
   for (const f of findings) {
     if (f.status === 'ok') continue
@@ -161,6 +161,14 @@ test("--docker distro on Debian 12 and Ubuntu uses the distribution's packages a
   assert.ok(!debian.plan.steps.some((s) => s.id.startsWith('docker-apt')))
   const ubuntu = await planOn(t, 'ubuntu-24.04', { docker: 'distro' })
   assert.match(ubuntu.lines.find((l) => l.startsWith('docker-engine'))!, /docker\.io docker-compose-v2$/)
+})
+
+test("Compose v2 where only v1 is: Ubuntu's docker-compose-v2, elsewhere Docker's plugin package", async (t) => {
+  const ubuntu = await planOn(t, 'ubuntu-24.04', { checks: ['docker-compose'] })
+  assert.deepEqual(ubuntu.lines, ['apt-update: sudo apt-get update', 'docker-compose: sudo apt-get install -y --no-install-recommends docker-compose-v2'])
+  const debian = await planOn(t, 'debian-12', { checks: ['docker-compose'], env: { FAKE_DPKG_INSTALLED: 'docker.io docker-compose' } })
+  assert.deepEqual(debian.plan.steps.map((s) => s.id), ['apt-keyrings-dir', 'docker-apt-key', 'docker-apt-source', 'docker-apt-update', 'docker-compose'])
+  assert.equal(debian.lines.at(-1), 'docker-compose: sudo apt-get install -y --no-install-recommends docker-compose-plugin')
 })
 
 test('WSL 2 with Docker Desktop: nothing installed for Docker, the integration to turn on, .wslconfig by hand', async (t) => {
