@@ -73,7 +73,7 @@ export async function doctor(opts: DoctorOptions, io: Io): Promise<number> {
     const { painter } = await import('../lib/report/style.js')
     io.stdout.write(`\n${renderSummary(report, painter(color))}\n`)
   } else {
-    io.stdout.write(await render(opts.format, report, humanOpts))
+    io.stdout.write(await render(opts.format, report, { ...humanOpts, stacks: Object.keys(ctx.config.data.stacks) }))
   }
   return report.summary.exitCode
 }
