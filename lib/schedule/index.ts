@@ -174,7 +174,7 @@ export async function jobStatus(s: SchedulerContext, now: Date): Promise<JobStat
     let state: string | null = null
     if (await s.which('launchctl')) {
       const r = await s.probe(['launchctl', 'print', `${domain(s.uid)}/${LAUNCHD_LABEL}`], { timeoutMs: 5_000 })
-      state = r.ok ? /\bstate = (\S+)/.exec(r.stdout)?.[1] ?? 'loaded' : 'not loaded'
+      state = r.ok ? `loaded, ${/^\s*state = (.+)$/m.exec(r.stdout)?.[1]?.trim() ?? 'state unknown'}` : 'not loaded'
     }
     found.push({ via: 'launchd', installed: true, entry: plist, every: Number.isFinite(seconds) ? humanEvery(seconds) : null, nextRun: null, state })
   }
