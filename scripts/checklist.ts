@@ -10,6 +10,7 @@ import { mergeChecklist } from '../lib/checklist-file.js'
 import { collect } from '../lib/collect.js'
 import { csv, newCommand, parseArgs, positiveInt, processIo, type Io } from '../lib/command.js'
 import { render } from '../lib/report/index.js'
+import { openItems } from '../lib/report/markdown.js'
 import { runMain } from './run-main.js'
 
 interface ChecklistOptions {
@@ -52,7 +53,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     throw error
   })
   const { backup } = await writeFileAtomic(file, mergeChecklist(existing, block), { backup: existing !== null })
-  const open = report.checks.filter((f) => f.status !== 'ok' && f.status !== 'skip').length
+  const open = openItems(report).length
   io.stdout.write(`${existing === null ? 'Wrote' : 'Updated'} ${opts.output}: ${open} open item${open === 1 ? '' : 's'}${backup ? ` (previous version in ${opts.output}.bak)` : ''}\n`)
   return 0
 }

@@ -37,9 +37,12 @@ function item(f: Finding): string[] {
   return lines
 }
 
+/** The checks a person still has to work through. */
+export const openItems = (report: Report) => report.checks.filter((f) => !notApplicable(f) && !done(f))
+
 export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): string {
   const applicable = report.checks.filter((f) => !notApplicable(f))
-  const open = applicable.filter((f) => !done(f)).length
+  const open = openItems(report).length
   const when = report.startedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')
   const out = [
     BEGIN_MARKER,
