@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../lib/atomic-write.js'
 import { collect } from '../lib/collect.js'
 import { csv, newCommand, Option, parseArgs, positiveInt, processIo, type Io } from '../lib/command.js'
 import { createContext } from '../lib/context.js'
-import { UsageError } from '../lib/errors.js'
+import { ExitError, UsageError } from '../lib/errors.js'
 import { appendHistory, historyDir, historyFile, readHistory, toEntry } from '../lib/history.js'
 import { FORMATS, render, type Format } from '../lib/report/index.js'
 import { chooseVia, installActions, jobStatus, removeActions, VIAS, type Action, type Via } from '../lib/schedule/index.js'
@@ -80,21 +80,32 @@ export async function main(argv: readonly string[], io: Io = processIo(), hooks:
     const { via, why } = opts.via === 'auto' ? await chooseVia(s) : { via: opts.via, why: '--via' }
     const abs = (p?: string) => (p === undefined ? undefined : isAbsolute(p) ? p : resolve(io.cwd, p))
     const spec = jobSpec({ every: every.text, env: io.env, home: ctx.home, format: opts.format, textfileDir: abs(opts.textfileDir), config: abs(opts.config), only: opts.only, skip: opts.skip })
-    actions = await installActions(s, via, spec)
+    actions = await failedStep(installActions(s, via, spec))
     header = `Schedule shipshape doctor every ${every.text} with ${via} (${why}):`
   } else {
-    actions = await removeActions(s)
+    actions = await failedStep(removeActions(s))
     header = actions.length ? 'Remove the scheduled shipshape doctor:' : 'Nothing to remove: no shipshape job is scheduled.'
   }
   io.stdout.write(`${header}\n`)
   for (const a of actions) {
     io.stdout.write(`  ${opts.dryRun ? 'would ' : ''}${a.describe}\n`)
     if (opts.dryRun && a.content) io.stdout.write(a.content.replace(/^/gm, '      ').replace(/\s*$/, '\n'))
-    if (!opts.dryRun) await a.apply()
+    if (!opts.dryRun) {
+      // A scheduler that refuses (crontab, systemctl, launchctl) is a failed step, not a bug.
+      await a.apply().catch((error: Error) => {
+        throw new ExitError(1, `${a.describe}: ${error.message}`)
+      })
+    }
   }
   if (opts.dryRun) io.stdout.write('Dry run: nothing was changed.\n')
   return 0
 }
+
+/** Reading the crontab can fail (no permission, no cron spool): say so plainly, it is not a bug. */
+const failedStep = <T>(p: Promise<T>): Promise<T> =>
+  p.catch((error: Error) => {
+    throw error instanceof ExitError || error instanceof UsageError ? error : new ExitError(1, error.message)
+  })
 
 async function status(s: Parameters<typeof jobStatus>[0], opts: ScheduleOptions, io: Io, now: Date): Promise<number> {
   const format = opts.format ?? 'human'

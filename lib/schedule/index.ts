@@ -5,6 +5,7 @@
 import { readFile, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { writeFileAtomic } from '../atomic-write.js'
+import { ExitError } from '../errors.js'
 import { shellLine } from '../probe.js'
 import type { Platform, Probe } from '../types.js'
 import { crontab, cronLine, mergeCrontab, ourLine } from './cron.js'
@@ -38,15 +39,24 @@ const exists = (p: string) => stat(p).then(() => true, () => false)
 /** macOS → launchd; elsewhere a user systemd if `systemctl --user` says it runs, else cron. */
 export async function chooseVia(s: SchedulerContext): Promise<{ via: Via; why: string }> {
   if (s.platform.kind === 'macos') return { via: 'launchd', why: 'macOS runs LaunchAgents' }
+  let noSystemd = 'no systemctl on PATH'
   if (await s.which('systemctl')) {
     const r = await s.probe(['systemctl', '--user', 'is-system-running'], { timeoutMs: 3_000 })
     const state = r.stdout.trim()
     // "degraded" still runs timers: one failed unit elsewhere does not stop a user manager.
     if (['running', 'degraded', 'starting'].includes(state)) return { via: 'systemd', why: `systemctl --user is-system-running: ${state}` }
-    if (!(await s.which('crontab'))) return { via: 'systemd', why: `no crontab; user systemd says '${state || r.stderr.trim() || 'nothing'}'` }
-    return { via: 'cron', why: `no user systemd (systemctl --user is-system-running: ${state || r.stderr.trim().split('\n')[0] || `exit ${r.code}`})` }
+    noSystemd = `systemctl --user is-system-running: ${state || r.stderr.trim().split('\n')[0] || `exit ${r.code}`}`
   }
-  return { via: 'cron', why: 'no systemctl on PATH' }
+  if (await s.which('crontab')) return { via: 'cron', why: `no user systemd (${noSystemd})` }
+  throw new ExitError(1, `nothing to schedule with: no user systemd (${noSystemd}) and no crontab on PATH.\nInstall cron (sudo apt-get install cron), or on WSL enable systemd ([boot] systemd=true in /etc/wsl.conf, then wsl --shutdown).`)
+}
+
+/** Rewrites the crontab with shipshape's line set or dropped, keeping the previous table in ~/.shipshape/crontab.bak. */
+async function rewriteCrontab(s: SchedulerContext, line: string | null): Promise<void> {
+  const table = crontab(s.probe, s.crontabUser)
+  const current = await table.read()
+  await writeFileAtomic(join(s.home, '.shipshape', 'crontab.bak'), current, { mode: 0o600 })
+  await table.write(mergeCrontab(current, line))
 }
 
 async function run(s: SchedulerContext, argv: string[], allowFail = false): Promise<void> {
@@ -73,9 +83,8 @@ export async function installActions(s: SchedulerContext, via: Via, spec: JobSpe
       break
     }
     case 'cron': {
-      const table = crontab(s.probe, s.crontabUser)
       const line = cronLine(spec)
-      actions.push({ describe: `set shipshape's line in the crontab${s.crontabUser ? ` of ${s.crontabUser}` : ''} (other lines stay)`, content: line, apply: async () => table.write(mergeCrontab(await table.read(), line)) })
+      actions.push({ describe: `set shipshape's line in the crontab${s.crontabUser ? ` of ${s.crontabUser}` : ''} (other lines stay; the old table is kept in ~/.shipshape/crontab.bak)`, content: line, apply: () => rewriteCrontab(s, line) })
       break
     }
     case 'launchd': {
@@ -107,9 +116,7 @@ export async function removeActions(s: SchedulerContext, vias: readonly Via[] = 
     }
   }
   if (vias.includes('cron') && s.platform.kind !== 'macos' && (await s.which('crontab'))) {
-    const table = crontab(s.probe, s.crontabUser)
-    const current = await table.read()
-    if (ourLine(current)) actions.push({ describe: `delete shipshape's line from the crontab${s.crontabUser ? ` of ${s.crontabUser}` : ''}`, apply: async () => table.write(mergeCrontab(await table.read(), null)) })
+    if (ourLine(await crontab(s.probe, s.crontabUser).read())) actions.push({ describe: `delete shipshape's line from the crontab${s.crontabUser ? ` of ${s.crontabUser}` : ''}`, apply: () => rewriteCrontab(s, null) })
   }
   if (vias.includes('launchd')) {
     const path = plistPath(s.home)

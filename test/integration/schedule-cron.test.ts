@@ -3,7 +3,7 @@
 // check that records history and writes the textfile, and remove leaves none.
 
 import assert from 'node:assert/strict'
-import { readFile } from 'node:fs/promises'
+import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test, type TestContext } from 'node:test'
 import { whichOn } from '../../lib/context.js'
@@ -56,6 +56,7 @@ test('schedule install/status/remove with the real crontab', async (t) => {
     assert.equal(r.code, 0, r.stderr)
   }
   const table = await crontabOf()
+  assert.equal(await readFile(join(home, '.shipshape', 'crontab.bak'), 'utf8'), table, 'the table before the second install (already holding the line) is kept')
   const ours = table.split('\n').filter((l) => l.includes('shipshape-doctor'))
   assert.equal(ours.length, 1, table)
   assert.ok(table.startsWith(own), 'the user\'s own lines are untouched')
@@ -85,6 +86,15 @@ test('schedule install/status/remove with the real crontab', async (t) => {
   assert.equal(await crontabOf(), own, 'remove leaves only the user\'s own lines')
   const again = await capture(schedule, ['remove'], env)
   assert.match(again.stdout, /Nothing to remove/)
+})
+
+test('schedule install with neither a user systemd nor crontab says what to install, exit 1, nothing written', async (t) => {
+  const home = await tempDir(t)
+  const emptyPath = await tempDir(t)
+  const r = await capture(scheduleMain, ['install'], { HOME: home, PATH: emptyPath })
+  assert.equal(r.code, 1)
+  assert.match(r.stderr, /nothing to schedule with: no user systemd \(no systemctl on PATH\) and no crontab[\s\S]*apt-get install cron/)
+  assert.deepEqual(await readdir(home), [])
 })
 
 test('schedule: an --every that a scheduler cannot express, or an unknown action, is exit 2 and changes nothing', async (t) => {

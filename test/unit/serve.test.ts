@@ -57,6 +57,30 @@ test('50 concurrent requests during a run share that one run', async (t) => {
   assert.equal(calls.n, 1)
 })
 
+test('with no cache at all, requests that arrive during a run still share it', async (t) => {
+  let seen = 0
+  let runs = 0
+  // The run ends only once all 50 requests are in (or after 5 s), so every one of them arrives mid-run.
+  const health = createHealthServer({
+    cacheMs: 0,
+    run: async () => {
+      runs++
+      for (let i = 0; i < 500 && seen < 50; i++) await new Promise((r) => setTimeout(r, 10))
+      return reportOf([statusCheck('docker-daemon', () => 'ok')])
+    },
+  })
+  health.server.on('request', () => seen++)
+  await new Promise<void>((resolve) => health.server.listen(0, '127.0.0.1', resolve))
+  t.after(() => health.close())
+  const base = `http://127.0.0.1:${(health.server.address() as AddressInfo).port}`
+  const answers = await Promise.all(Array.from({ length: 50 }, () => fetch(`${base}/healthz`).then((r) => r.status)))
+  assert.equal(seen, 50)
+  assert.deepEqual(new Set(answers), new Set([200]))
+  assert.equal(runs, 1)
+  assert.equal((await fetch(`${base}/healthz`)).status, 200)
+  assert.equal(runs, 2, 'the next request after the run starts a new one')
+})
+
 test('a result is reused for the cache period and refreshed after it', async (t) => {
   let clock = 1_000_000
   let status: Status = 'ok'
