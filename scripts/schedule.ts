@@ -14,6 +14,7 @@ import { ExitError, UsageError } from '../lib/errors.js'
 import { appendHistory, historyDir, historyFile, readHistory, toEntry } from '../lib/history.js'
 import { FORMATS, render, type Format } from '../lib/report/index.js'
 import { chooseVia, installActions, jobStatus, removeActions, VIAS, type Action, type Via } from '../lib/schedule/index.js'
+import { CRON_NOT_RUNNING, cronRunning } from '../lib/schedule/cron.js'
 import { jobSpec, parseEvery } from '../lib/schedule/spec.js'
 import { runMain } from './run-main.js'
 
@@ -98,6 +99,7 @@ export async function main(argv: readonly string[], io: Io = processIo(), hooks:
     }
   }
   if (opts.dryRun) io.stdout.write('Dry run: nothing was changed.\n')
+  if (action === 'install' && actions.some((a) => a.describe.includes('crontab')) && (await cronRunning(ctx.probe)) === false) io.stdout.write(`Note: ${CRON_NOT_RUNNING}.\n`)
   return 0
 }
 

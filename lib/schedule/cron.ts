@@ -49,3 +49,16 @@ export function crontab(probe: Probe, user?: string): Crontab {
     },
   }
 }
+
+/**
+ * Whether a cron daemon runs; null when that cannot be told (no pgrep). WSL without systemd starts no
+ * services, so a crontab line there never fires until someone runs `sudo service cron start`.
+ */
+export async function cronRunning(probe: Probe): Promise<boolean | null> {
+  const r = await probe(['pgrep', '-x', 'cron|crond'], { timeoutMs: 3_000 })
+  if (r.code === 0) return true
+  if (r.code === 1) return false
+  return null
+}
+
+export const CRON_NOT_RUNNING = 'cron is not running, so the line will not fire: start it with `sudo service cron start` (on WSL, add that to your shell profile or enable systemd)'

@@ -8,7 +8,7 @@ import { writeFileAtomic } from '../atomic-write.js'
 import { ExitError } from '../errors.js'
 import { shellLine } from '../probe.js'
 import type { Platform, Probe } from '../types.js'
-import { crontab, cronLine, mergeCrontab, ourLine } from './cron.js'
+import { CRON_NOT_RUNNING, crontab, cronLine, cronRunning, mergeCrontab, ourLine } from './cron.js'
 import { domain, launchAgentPlist, plistPath } from './launchd.js'
 import { LAUNCHD_LABEL, type JobSpec } from './spec.js'
 import { parseShow, serviceUnit, SERVICE, TIMER, timerUnit, unitDir } from './systemd.js'
@@ -171,7 +171,9 @@ export async function jobStatus(s: SchedulerContext, now: Date): Promise<JobStat
     if (line) {
       const seconds = secondsFromCron(line)
       // cron runs on the wall clock, so the next run is the next multiple of the interval (in UTC for whole hours and days; close enough elsewhere).
-      found.push({ via: 'cron', installed: true, entry: line, every: seconds ? humanEvery(seconds) : null, nextRun: seconds ? nextAfter(now, seconds).toISOString() : null, state: 'in crontab' })
+      const running = await cronRunning(s.probe)
+      const state = running === false ? `in crontab, but ${CRON_NOT_RUNNING}` : 'in crontab'
+      found.push({ via: 'cron', installed: true, entry: line, every: seconds ? humanEvery(seconds) : null, nextRun: seconds && running !== false ? nextAfter(now, seconds).toISOString() : null, state })
     }
   }
   const plist = plistPath(s.home)
