@@ -3,7 +3,8 @@
 
 import { homedir } from 'node:os'
 import { pathToFileURL } from 'node:url'
-import { newCommand, Option, parseArgs, positiveInt, processIo, type Io } from '../lib/command.js'
+import { InvalidArgumentError } from 'commander'
+import { newCommand, Option, parseArgs, processIo, type Io } from '../lib/command.js'
 import { diffRuns, historyFile, isRegression, readHistory, type Change, type HistoryEntry } from '../lib/history.js'
 import { painter, wantsColor } from '../lib/report/style.js'
 import { runMain } from './run-main.js'
@@ -13,11 +14,17 @@ interface HistoryOptions {
   limit: number
 }
 
+const count = (v: string) => {
+  const n = Number(v)
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`'${v}' is not a positive whole number.`)
+  return n
+}
+
 export function historyCommand(io: Io) {
   return newCommand('history', io)
     .description('Show recent scheduled runs and what changed between them (status transitions, version moves).')
     .addOption(new Option('--format <format>', 'output format').choices(['human', 'json']).default('human'))
-    .option('--limit <n>', 'how many recent runs to show', positiveInt, 10)
+    .option('--limit <n>', 'how many recent runs to show', count, 10)
     .addHelpText('after', `
 Runs are recorded by 'shipshape schedule install' in ~/.shipshape/history.jsonl.`)
 }

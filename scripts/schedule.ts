@@ -7,7 +7,7 @@ import { isAbsolute, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { registry } from '../checks/index.js'
 import { writeFileAtomic } from '../lib/atomic-write.js'
-import { collect } from '../lib/collect.js'
+import { collect, prepareRun } from '../lib/collect.js'
 import { csv, newCommand, Option, parseArgs, positiveInt, processIo, type Io } from '../lib/command.js'
 import { createContext } from '../lib/context.js'
 import { ExitError, UsageError } from '../lib/errors.js'
@@ -80,6 +80,8 @@ export async function main(argv: readonly string[], io: Io = processIo(), hooks:
   if (action === 'install') {
     const { via, why } = opts.via === 'auto' ? await chooseVia(s) : { via: opts.via, why: '--via' }
     const abs = (p?: string) => (p === undefined ? undefined : isAbsolute(p) ? p : resolve(io.cwd, p))
+    // The scheduled runs would fail on a bad config or check id every time: refuse it now (exit 2).
+    await prepareRun(registry, { env: io.env, cwd: io.cwd, config: opts.config, only: opts.only, skip: opts.skip })
     const spec = jobSpec({ every: every.text, env: io.env, home: ctx.home, format: opts.format, textfileDir: abs(opts.textfileDir), config: abs(opts.config), only: opts.only, skip: opts.skip })
     actions = await failedStep(installActions(s, via, spec))
     header = `Schedule shipshape doctor every ${every.text} with ${via} (${why}):`
