@@ -32,6 +32,9 @@ export function checklistCommand(io: Io) {
     .option('--skip <ids>', 'leave these out (comma-separated)', csv)
     .option('--timeout <ms>', 'bound for every check, in milliseconds', positiveInt)
     .addHelpText('after', `
+Exits 0 once the checklist is written, whatever it found (open items are the point of it);
+'shipshape doctor' gives the verdict as an exit code.
+
 Examples:
   shipshape checklist > ONBOARDING.md
   shipshape checklist --output ONBOARDING.md --title "Alice's laptop"`)
