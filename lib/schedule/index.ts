@@ -77,6 +77,7 @@ export async function installActions(s: SchedulerContext, via: Via, spec: JobSpe
       actions.push(
         { describe: `write ${join(dir, SERVICE)}`, content: service, apply: async () => void (await writeFileAtomic(join(dir, SERVICE), service)) },
         { describe: `write ${join(dir, TIMER)}`, content: timer, apply: async () => void (await writeFileAtomic(join(dir, TIMER), timer)) },
+        // daemon-reload reschedules a running timer (systemd#16578); a restart would fire it off-schedule (systemd#31231).
         { describe: shellLine(systemctl('daemon-reload')), apply: () => run(s, systemctl('daemon-reload')) },
         { describe: shellLine(systemctl('enable', '--now', TIMER)), apply: () => run(s, systemctl('enable', '--now', TIMER)) },
       )
