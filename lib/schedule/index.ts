@@ -66,6 +66,18 @@ async function run(s: SchedulerContext, argv: string[], allowFail = false): Prom
 
 const systemctl = (...args: string[]) => ['systemctl', '--user', ...args]
 
+/**
+ * `launchctl bootout` returns while launchd still holds the label, and a bootstrap in that window
+ * fails with "5: Input/output error"; so poll `launchctl print` until it is gone, within 10 s.
+ */
+async function bootoutAndWait(s: SchedulerContext, target: string): Promise<void> {
+  await run(s, ['launchctl', 'bootout', target], true)
+  for (let i = 0; i < 40; i++) {
+    if (!(await s.probe(['launchctl', 'print', target], { timeoutMs: 5_000 })).ok) return
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+}
+
 export async function installActions(s: SchedulerContext, via: Via, spec: JobSpec): Promise<Action[]> {
   // Installing with one scheduler first removes shipshape's entry from the others: one job, always.
   const actions = await removeActions(s, VIAS.filter((v) => v !== via))
@@ -92,8 +104,8 @@ export async function installActions(s: SchedulerContext, via: Via, spec: JobSpe
       const path = plistPath(s.home)
       const plist = launchAgentPlist(spec)
       const target = `${domain(s.uid)}/${LAUNCHD_LABEL}`
-      // bootstrap refuses a label that is already loaded, so unload the old one first.
-      if (await exists(path)) actions.push({ describe: shellLine(['launchctl', 'bootout', target]), apply: () => run(s, ['launchctl', 'bootout', target], true) })
+      // bootstrap refuses a label that is still loaded, so unload the old one first and wait for it.
+      if (await exists(path)) actions.push({ describe: `${shellLine(['launchctl', 'bootout', target])} (and wait until launchd lets go of it)`, apply: () => bootoutAndWait(s, target) })
       actions.push(
         { describe: `write ${path}`, content: plist, apply: async () => void (await writeFileAtomic(path, plist)) },
         { describe: shellLine(['launchctl', 'bootstrap', domain(s.uid), path]), apply: () => run(s, ['launchctl', 'bootstrap', domain(s.uid), path]) },
@@ -123,7 +135,7 @@ export async function removeActions(s: SchedulerContext, vias: readonly Via[] = 
     const path = plistPath(s.home)
     if (await exists(path)) {
       const target = `${domain(s.uid)}/${LAUNCHD_LABEL}`
-      if (await s.which('launchctl')) actions.push({ describe: shellLine(['launchctl', 'bootout', target]), apply: () => run(s, ['launchctl', 'bootout', target], true) })
+      if (await s.which('launchctl')) actions.push({ describe: `${shellLine(['launchctl', 'bootout', target])} (and wait until launchd lets go of it)`, apply: () => bootoutAndWait(s, target) })
       actions.push({ describe: `delete ${path}`, apply: () => rm(path, { force: true }) })
     }
   }
