@@ -65,12 +65,15 @@ export async function main(argv: readonly string[], io: Io = processIo(), hooks:
   const addr = health.server.address()
   const where = typeof addr === 'object' && addr ? `${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}` : String(addr)
   io.stderr.write(`shipshape serve: listening on http://${where} (/healthz, /metrics; cache ${opts.cache / 1000}s)\n`)
+  if (!isLoopback(opts.host)) io.stderr.write(`shipshape serve: note: ${opts.host} is not loopback; anyone who reaches this port sees this machine's report\n`)
 
   const signal = await (hooks.stopped ?? untilSignal())
   io.stderr.write(`shipshape serve: ${signal}, stopping\n`)
   await health.close()
   return 0
 }
+
+const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host)
 
 function untilSignal(): Promise<string> {
   return new Promise((resolve) => {
