@@ -1,7 +1,6 @@
 // Is this a platform shipshape knows how to set up? macOS, WSL 2, Ubuntu 22.04+ and Debian 12+ are;
 // WSL 1 and older or other distributions work in part, so they warn and say what is missing.
 
-import semver from 'semver'
 import { describePlatform } from '../lib/platform.js'
 import type { Check, Outcome, Platform } from '../lib/types.js'
 
@@ -35,11 +34,21 @@ export function judgePlatform(p: Platform): Outcome {
     case 'linux': {
       const floor = p.distro ? DISTRO_FLOORS[p.distro.id] : undefined
       if (!floor) return { status: 'warn', summary: `${summary}: not a distribution shipshape sets up (Ubuntu 22.04+, Debian 12+); checks still run`, version, details }
-      const have = semver.coerce(p.distro!.version)
-      if (have && semver.gte(have, semver.coerce(floor)!)) return { status: 'ok', summary, version, details }
+      if (atLeast(p.distro!.version, floor)) return { status: 'ok', summary, version, details }
       return { status: 'warn', summary: `${summary}: older than ${p.distro!.id} ${floor}; Docker and Kubernetes packages may not support it`, version, details }
     }
     default:
       return { status: 'fail', summary: `${summary}: shipshape supports macOS, WSL and Linux`, version, details }
   }
+}
+
+// Distribution versions are not semver ("22.04" has a leading zero), so compare them field by field.
+function atLeast(version: string, floor: string): boolean {
+  const have = version.split('.').map(Number)
+  const want = floor.split('.').map(Number)
+  if (have.some(Number.isNaN) || version === '') return false
+  for (let i = 0; i < want.length; i++) {
+    if ((have[i] ?? 0) !== want[i]) return (have[i] ?? 0) > want[i]
+  }
+  return true
 }

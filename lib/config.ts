@@ -29,7 +29,7 @@ export interface Config {
   file: string | null
   data: ConfigData
   /** "file:line:col" of a value in the file, for messages about it. */
-  where(path: readonly (string | number)[]): string
+  where(path: readonly (string | number)[], at?: 'key' | 'value'): string
 }
 
 export const CONFIG_FILE = 'shipshape.yaml'
@@ -69,16 +69,16 @@ export async function parseConfig(text: string, file: string): Promise<Config> {
   }
 
   // Find the node a path points at; for a key that should not be there, point at the key itself.
-  const where = (path: readonly (string | number)[]): string => {
+  const where = (path: readonly (string | number)[], at: 'key' | 'value' = 'value'): string => {
     let node: unknown = doc.contents
     let offset: number | undefined = (doc.contents as { range?: number[] } | null)?.range?.[0]
-    for (const key of path) {
+    for (const [i, key] of path.entries()) {
       if (!isMap(node)) break
       const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key))
       if (!pair) break
       offset = (pair.key as { range?: number[] }).range?.[0] ?? offset
       node = pair.value
-      offset = (node as { range?: number[] } | null)?.range?.[0] ?? offset
+      if (at === 'value' || i < path.length - 1) offset = (node as { range?: number[] } | null)?.range?.[0] ?? offset
     }
     const pos = offset === undefined ? undefined : lineCounter.linePos(offset)
     return located(file, pos?.line, pos?.col, '').replace(/: $/, '')
@@ -100,7 +100,7 @@ export async function parseConfig(text: string, file: string): Promise<Config> {
     const keys = issue.code === 'unrecognized_keys' ? issue.keys : []
     const field = [...path, ...keys.slice(0, 1)]
     const message = keys.length ? `unknown field '${keys[0]}'` : `${field.join('.') || 'config'}: ${issue.message}`
-    throw new UsageError(`${where(field)}: ${message}`)
+    throw new UsageError(`${where(field, keys.length ? 'key' : 'value')}: ${message}`)
   }
   const data = parsed.data
   const { validRange } = await import('semver')

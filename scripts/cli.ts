@@ -17,6 +17,10 @@ interface Entry {
 export const COMMANDS: Record<string, Entry> = {
   doctor: { summary: 'check this machine and say what is wrong and the exact fix', load: () => import('./doctor.js') },
   setup: { summary: 'install and configure what doctor finds missing, after showing the plan', load: () => import('./setup.js') },
+  checklist: { summary: 'write an onboarding checklist of this machine in Markdown', load: () => import('./checklist.js') },
+  schedule: { summary: 'run the checks on a schedule (install, remove, status) and record each run', load: () => import('./schedule.js') },
+  history: { summary: 'show recent scheduled runs and what changed between them', load: () => import('./history.js') },
+  serve: { summary: 'serve /healthz and /metrics over HTTP for load balancers and Prometheus', load: () => import('./serve.js') },
 }
 
 function help(): string {

@@ -56,7 +56,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   const opts = cmd.opts<DoctorOptions>()
   if (opts.fix) {
     const { setup } = await import('./setup.js')
-    return setup({ format: opts.format, yes: opts.yes, only: opts.only, skip: opts.skip, timeout: opts.timeout, config: opts.config, docker: 'auto' }, io)
+    return setup({ format: opts.format === 'json' ? 'json' : 'human', yes: opts.yes, only: opts.only, skip: opts.skip, timeout: opts.timeout, config: opts.config, docker: 'auto' }, io)
   }
   return doctor(opts, io)
 }
@@ -82,7 +82,7 @@ export async function doctor(opts: DoctorOptions, io: Io): Promise<number> {
     const { painter } = await import('../lib/report/style.js')
     io.stdout.write(`\n${renderSummary(report, painter(color))}\n`)
   } else {
-    io.stdout.write(await render(opts.format, report, humanOpts))
+    io.stdout.write(await render(opts.format, report, { ...humanOpts, stacks: Object.keys(ctx.config.data.stacks) }))
   }
   return report.summary.exitCode
 }

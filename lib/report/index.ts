@@ -3,12 +3,16 @@
 
 import type { Report } from '../types.js'
 
-export const FORMATS = ['human', 'json'] as const
+export const FORMATS = ['human', 'json', 'junit', 'tap', 'prometheus', 'markdown'] as const
 export type Format = (typeof FORMATS)[number]
 
 export interface RenderOptions {
   verbose: boolean
   color: boolean
+  /** markdown: the heading of the checklist. */
+  title?: string
+  /** markdown: the stacks the team uses (shipshape.yaml `stacks`), listed with what they need. */
+  stacks?: string[]
 }
 
 export async function render(format: Format, report: Report, opts: RenderOptions): Promise<string> {
@@ -17,5 +21,15 @@ export async function render(format: Format, report: Report, opts: RenderOptions
       return (await import('./json.js')).renderJson(report)
     case 'human':
       return (await import('./human.js')).renderHuman(report, opts)
+    case 'junit':
+      return (await import('./junit.js')).renderJunit(report)
+    case 'tap':
+      return (await import('./tap.js')).renderTap(report)
+    case 'prometheus':
+      return (await import('./prometheus.js')).renderPrometheus(report)
+    case 'markdown': {
+      const stacks = opts.stacks?.length ? await (await import('../stack-needs.js')).stackNeeds(opts.stacks) : []
+      return (await import('./markdown.js')).renderMarkdown(report, { title: opts.title, stacks })
+    }
   }
 }

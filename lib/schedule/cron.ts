@@ -1,0 +1,64 @@
+// The crontab backend, for Linux and WSL without a user systemd. shipshape's line carries a marker
+// comment, so installing twice leaves one line, removing leaves none, and every other line of the
+// user's crontab stays as it was. The real `crontab` does the writing (it validates and signals cron).
+
+import { shellLine } from '../probe.js'
+import type { Probe } from '../types.js'
+import { JOB_NAME, type JobSpec } from './spec.js'
+
+export const CRON_MARKER = `# ${JOB_NAME} (managed by shipshape schedule; remove with: shipshape schedule remove)`
+
+const isOurs = (line: string) => line.includes(`# ${JOB_NAME} `) || line.endsWith(`# ${JOB_NAME}`)
+
+/** One crontab line; `%` means newline to cron, so it is escaped. */
+export function cronLine(spec: JobSpec): string {
+  const env = Object.entries(spec.env).map(([k, v]) => shellLine([`${k}=${v}`]))
+  const command = `${env.join(' ')} ${shellLine(spec.argv)} >/dev/null 2>&1`.replace(/%/g, '\\%')
+  return `${spec.every.cron} * * ${command} ${CRON_MARKER}`
+}
+
+/** The crontab text with shipshape's line replaced (or removed when `line` is null). */
+export function mergeCrontab(existing: string, line: string | null): string {
+  const kept = existing.split('\n').filter((l) => !isOurs(l))
+  while (kept.length && kept[kept.length - 1] === '') kept.pop()
+  if (line) kept.push(line)
+  return kept.length ? kept.join('\n') + '\n' : ''
+}
+
+export const ourLine = (crontab: string): string | null => crontab.split('\n').find(isOurs) ?? null
+
+export interface Crontab {
+  read(): Promise<string>
+  write(text: string): Promise<void>
+}
+
+/** The real crontab(1); `user` (root only) edits another user's table, as the tests do. */
+export function crontab(probe: Probe, user?: string): Crontab {
+  const base = user ? ['crontab', '-u', user] : ['crontab']
+  return {
+    async read() {
+      const r = await probe([...base, '-l'], { timeoutMs: 10_000 })
+      if (r.ok) return r.stdout
+      // "no crontab for alice" is an empty table, not an error.
+      if (/no crontab/i.test(r.stderr)) return ''
+      throw new Error(`crontab -l failed: ${r.stderr.trim() || `exit ${r.code}`}`)
+    },
+    async write(text) {
+      const r = await probe([...base, '-'], { timeoutMs: 10_000, input: text })
+      if (!r.ok) throw new Error(`crontab could not be written: ${r.stderr.trim() || `exit ${r.code}`}`)
+    },
+  }
+}
+
+/**
+ * Whether a cron daemon runs; null when that cannot be told (no pgrep). WSL without systemd starts no
+ * services, so a crontab line there never fires until someone runs `sudo service cron start`.
+ */
+export async function cronRunning(probe: Probe): Promise<boolean | null> {
+  const r = await probe(['pgrep', '-x', 'cron|crond'], { timeoutMs: 3_000 })
+  if (r.code === 0) return true
+  if (r.code === 1) return false
+  return null
+}
+
+export const CRON_NOT_RUNNING = 'cron is not running, so the line will not fire: start it with `sudo service cron start` (on WSL, add that to your shell profile or enable systemd)'

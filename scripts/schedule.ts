@@ -1,0 +1,150 @@
+// `shipshape schedule install|remove|status`: run the checks unattended and keep a record of them.
+// install writes one job (systemd user timer, crontab line or LaunchAgent) that runs the hidden
+// `schedule run`; that run appends to ~/.shipshape/history.jsonl, writes the Prometheus textfile for
+// node_exporter when asked, and exits.
+
+import { isAbsolute, join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { registry } from '../checks/index.js'
+import { writeFileAtomic } from '../lib/atomic-write.js'
+import { collect, prepareRun } from '../lib/collect.js'
+import { csv, newCommand, Option, parseArgs, positiveInt, processIo, type Io } from '../lib/command.js'
+import { createContext } from '../lib/context.js'
+import { ExitError, UsageError } from '../lib/errors.js'
+import { appendHistory, historyDir, historyFile, readHistory, toEntry } from '../lib/history.js'
+import { FORMATS, render, type Format } from '../lib/report/index.js'
+import { chooseVia, installActions, jobStatus, removeActions, VIAS, type Action, type Via } from '../lib/schedule/index.js'
+import { CRON_NOT_RUNNING, cronRunning } from '../lib/schedule/cron.js'
+import { jobSpec, parseEvery } from '../lib/schedule/spec.js'
+import { runMain } from './run-main.js'
+
+interface ScheduleOptions {
+  every: string
+  format?: Format
+  textfileDir?: string
+  dryRun?: boolean
+  via: Via | 'auto'
+  config?: string
+  only?: string[]
+  skip?: string[]
+  timeout?: number
+}
+
+const EXT: Record<Format, string> = { human: 'txt', json: 'json', junit: 'xml', tap: 'tap', prometheus: 'prom', markdown: 'md' }
+export const TEXTFILE_NAME = 'shipshape.prom'
+
+export function scheduleCommand(io: Io) {
+  return newCommand('schedule', io)
+    .description('Run the checks on a schedule (systemd user timer, crontab or LaunchAgent) and record each run.')
+    .argument('<action>', 'install, remove or status')
+    .option('--every <interval>', 'how often: 5m, 15m, 30m, 1h, 6h, 12h, 1d', '1h')
+    .addOption(new Option('--format <format>', 'install: also keep the last report in ~/.shipshape/last-run.<ext> in this format; status: human or json').choices(FORMATS))
+    .option('--textfile-dir <dir>', "write shipshape.prom here for node_exporter's textfile collector")
+    .option('--dry-run', 'print what would be written and run; change nothing')
+    .addOption(new Option('--via <scheduler>', 'which scheduler to use').choices(['auto', ...VIAS]).default('auto'))
+    .option('--config <file>', 'a shipshape.yaml for the scheduled runs')
+    .option('--only <ids>', 'scheduled runs check only these (comma-separated)', csv)
+    .option('--skip <ids>', 'scheduled runs leave these out (comma-separated)', csv)
+    .option('--timeout <ms>', 'bound for every check in scheduled runs', positiveInt)
+    .addHelpText('after', `
+Linux and WSL use a systemd user timer when 'systemctl --user' answers, otherwise a crontab line;
+macOS uses a LaunchAgent in ~/Library/LaunchAgents. Installing twice leaves one job; remove leaves none.
+
+Examples:
+  shipshape schedule install --every 15m --textfile-dir /var/lib/prometheus/node-exporter
+  shipshape schedule status
+  shipshape schedule remove`)
+}
+
+export interface ScheduleHooks {
+  /** Root only: edit this user's crontab (tests use their own user). */
+  crontabUser?: string
+  uid?: number
+}
+
+export async function main(argv: readonly string[], io: Io = processIo(), hooks: ScheduleHooks = {}): Promise<number> {
+  const cmd = scheduleCommand(io)
+  parseArgs(cmd, argv)
+  const action = cmd.args[0]
+  const opts = cmd.opts<ScheduleOptions>()
+  if (action === 'run') return scheduledRun(opts, io)
+  if (!['install', 'remove', 'status'].includes(action)) throw new UsageError(`unknown action '${action}': use install, remove or status`)
+  const every = parseEvery(opts.every) // bad input ends here, before anything is touched
+  const ctx = await createContext({ env: io.env, cwd: io.cwd })
+  const s = { platform: ctx.platform, probe: ctx.probe, env: io.env, home: ctx.home, uid: hooks.uid ?? process.getuid?.() ?? 0, which: ctx.which, crontabUser: hooks.crontabUser }
+
+  if (action === 'status') return status(s, opts, io, ctx.now())
+
+  let actions: Action[]
+  let header: string
+  if (action === 'install') {
+    const { via, why } = opts.via === 'auto' ? await chooseVia(s) : { via: opts.via, why: '--via' }
+    const abs = (p?: string) => (p === undefined ? undefined : isAbsolute(p) ? p : resolve(io.cwd, p))
+    // The scheduled runs would fail on a bad config or check id every time: refuse it now (exit 2).
+    await prepareRun(registry, { env: io.env, cwd: io.cwd, config: opts.config, only: opts.only, skip: opts.skip })
+    const spec = jobSpec({ every: every.text, env: io.env, home: ctx.home, format: opts.format, textfileDir: abs(opts.textfileDir), config: abs(opts.config), only: opts.only, skip: opts.skip })
+    actions = await failedStep(installActions(s, via, spec))
+    header = `Schedule shipshape doctor every ${every.text} with ${via} (${why}):`
+  } else {
+    actions = await failedStep(removeActions(s))
+    header = actions.length ? 'Remove the scheduled shipshape doctor:' : 'Nothing to remove: no shipshape job is scheduled.'
+  }
+  io.stdout.write(`${header}\n`)
+  for (const a of actions) {
+    io.stdout.write(`  ${opts.dryRun ? 'would ' : ''}${a.describe}\n`)
+    if (opts.dryRun && a.content) io.stdout.write(a.content.replace(/^/gm, '      ').replace(/\s*$/, '\n'))
+    if (!opts.dryRun) {
+      // A scheduler that refuses (crontab, systemctl, launchctl) is a failed step, not a bug.
+      await a.apply().catch((error: Error) => {
+        throw new ExitError(1, `${a.describe}: ${error.message}`)
+      })
+    }
+  }
+  if (opts.dryRun) io.stdout.write('Dry run: nothing was changed.\n')
+  if (action === 'install' && actions.some((a) => a.describe.includes('crontab')) && (await cronRunning(ctx.probe)) === false) io.stdout.write(`Note: ${CRON_NOT_RUNNING}.\n`)
+  return 0
+}
+
+/** Reading the crontab can fail (no permission, no cron spool): say so plainly, it is not a bug. */
+const failedStep = <T>(p: Promise<T>): Promise<T> =>
+  p.catch((error: Error) => {
+    throw error instanceof ExitError || error instanceof UsageError ? error : new ExitError(1, error.message)
+  })
+
+async function status(s: Parameters<typeof jobStatus>[0], opts: ScheduleOptions, io: Io, now: Date): Promise<number> {
+  const format = opts.format ?? 'human'
+  if (format !== 'human' && format !== 'json') throw new UsageError(`schedule status prints human or json, not '${format}'`)
+  const jobs = await jobStatus(s, now)
+  const runs = await readHistory(historyFile(s.home))
+  const last = runs.at(-1) ?? null
+  const lastRun = last ? { startedAt: last.startedAt, exitCode: last.exitCode, failed: last.checks.filter((c) => ['fail', 'timeout', 'error'].includes(c.status)).map((c) => c.id) } : null
+  for (const j of jobs) {
+    // launchd does not say when it will next fire; StartInterval counts from the last run.
+    if (!j.nextRun && j.every && last) j.nextRun = new Date(Date.parse(last.startedAt) + parseEvery(j.every).seconds * 1000).toISOString()
+  }
+  if (format === 'json') {
+    io.stdout.write(JSON.stringify({ installed: jobs.length > 0, jobs, lastRun, history: historyFile(s.home) }, null, 2) + '\n')
+    return 0
+  }
+  if (!jobs.length) io.stdout.write('No shipshape job is scheduled. Install one with: shipshape schedule install --every 1h\n')
+  for (const j of jobs) {
+    io.stdout.write(`Scheduled with ${j.via}${j.every ? `, every ${j.every}` : ''}${j.state ? ` (${j.state})` : ''}\n  entry: ${j.entry}\n  next run: ${j.nextRun ?? 'unknown'}\n`)
+  }
+  io.stdout.write(lastRun ? `Last run: ${lastRun.startedAt}, exit ${lastRun.exitCode}${lastRun.failed.length ? `, failing: ${lastRun.failed.join(', ')}` : ''}\n` : 'Last run: none recorded yet\n')
+  return 0
+}
+
+/** The job itself: quiet, quick, and leaves a record whatever the checks found. */
+async function scheduledRun(opts: ScheduleOptions, io: Io): Promise<number> {
+  const { report, config } = await collect(registry, { env: io.env, cwd: io.cwd, config: opts.config, only: opts.only, skip: opts.skip, timeout: opts.timeout })
+  const ctxHome = io.env.HOME || (await import('node:os')).homedir()
+  await appendHistory(historyFile(ctxHome), toEntry(report))
+  if (opts.textfileDir) await writeFileAtomic(join(opts.textfileDir, TEXTFILE_NAME), await render('prometheus', report, { verbose: false, color: false }))
+  if (opts.format) {
+    const text = await render(opts.format, report, { verbose: true, color: false, stacks: Object.keys(config.data.stacks) })
+    await writeFileAtomic(join(historyDir(ctxHome), `last-run.${EXT[opts.format]}`), text, { mode: 0o600 })
+  }
+  return report.summary.exitCode
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) runMain(main)

@@ -1,0 +1,115 @@
+// The CLI as a user runs it: the built `shipshape`, spawned, on this machine and on fixture roots.
+
+import assert from 'node:assert/strict'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import { cleanEnv, put, runCli, tempDir } from '../helpers.js'
+
+const STATUSES = ['ok', 'warn', 'fail', 'skip', 'timeout', 'error']
+
+function assertContract(doc: any) {
+  assert.equal(doc.tool, 'shipshape')
+  assert.match(doc.version, /^\d+\.\d+\.\d+/)
+  assert.ok(!Number.isNaN(Date.parse(doc.startedAt)))
+  assert.equal(typeof doc.durationMs, 'number')
+  assert.deepEqual(Object.keys(doc.platform).sort(), ['arch', 'distro', 'evidence', 'kind', 'macos', 'wsl'])
+  assert.deepEqual(Object.keys(doc.summary).sort(), ['error', 'exitCode', 'fail', 'ok', 'skip', 'timeout', 'warn'])
+  assert.ok(Array.isArray(doc.checks) && doc.checks.length > 0)
+  for (const c of doc.checks) {
+    assert.deepEqual(Object.keys(c).sort(), ['details', 'durationMs', 'fix', 'id', 'required', 'status', 'summary', 'title', 'version'])
+    assert.ok(STATUSES.includes(c.status), c.status)
+    if (c.fix) for (const s of c.fix.steps) assert.ok(Array.isArray(s.argv) && typeof s.sudo === 'boolean' && s.id && s.title)
+  }
+  const counted = Object.fromEntries(STATUSES.map((s) => [s, doc.checks.filter((c: any) => c.status === s).length]))
+  for (const s of STATUSES) assert.equal(doc.summary[s], counted[s], `summary.${s}`)
+}
+
+test('doctor --format json on this machine: the contract document only, exit code as summarised', async () => {
+  const r = await runCli(['doctor', '--format', 'json'], { env: cleanEnv() })
+  const doc = JSON.parse(r.stdout)
+  assertContract(doc)
+  assert.equal(r.code, doc.summary.exitCode)
+  assert.equal(doc.checks[0].id, 'platform')
+  assert.equal(doc.platform.kind, process.platform === 'darwin' ? 'macos' : doc.platform.kind)
+})
+
+test('doctor on a fixture Debian 12 root reports linux/debian/12', async (t) => {
+  const root = await tempDir(t)
+  await put(join(root, 'etc/os-release'), 'ID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\n')
+  await put(join(root, 'proc/version'), 'Linux version 6.1.0-26-amd64 (debian-kernel@lists.debian.org)\n')
+  const r = await runCli(['doctor', '--format', 'json', '--only', 'platform'], { env: cleanEnv({ SHIPSHAPE_HOST_ROOT: root, SHIPSHAPE_ARCH: 'arm64' }) })
+  const doc = JSON.parse(r.stdout)
+  assert.equal(r.code, 0)
+  assert.equal(doc.platform.kind, 'linux')
+  assert.equal(doc.platform.arch, 'arm64')
+  assert.deepEqual(doc.platform.distro, { id: 'debian', version: '12', codename: 'bookworm' })
+  assert.deepEqual(doc.checks.map((c: any) => c.id), ['platform'])
+})
+
+test('an unsupported system fails the required platform check: exit 1 in the document and the process', async (t) => {
+  const root = await tempDir(t)
+  const r = await runCli(['doctor', '--format', 'json', '--only', 'platform'], { env: cleanEnv({ SHIPSHAPE_HOST_ROOT: root }) })
+  const doc = JSON.parse(r.stdout)
+  assert.equal(doc.checks[0].status, 'fail')
+  assert.equal(doc.summary.exitCode, 1)
+  assert.equal(r.code, 1)
+})
+
+test('the human report is plain text without a terminal, with a summary line', async (t) => {
+  const root = await tempDir(t)
+  await put(join(root, 'proc/sys/kernel/osrelease'), '4.4.0-19041-Microsoft\n')
+  await put(join(root, 'etc/os-release'), 'ID=ubuntu\nVERSION_ID="20.04"\n')
+  const r = await runCli(['doctor', '--only', 'platform'], { env: cleanEnv({ SHIPSHAPE_HOST_ROOT: root }) })
+  assert.equal(r.code, 0, 'a warning alone does not fail the run')
+  assert.doesNotMatch(r.stdout, /\x1b\[/, 'no colour codes')
+  assert.match(r.stdout, /^\[!\] Platform: WSL 1, Ubuntu 20\.04, x64: WSL 1 has no local Docker daemon/m)
+  assert.match(r.stdout, /wsl --set-version/)
+  assert.match(r.stdout, /^Ready\. 1 warning, 0 ok \(\d+ ms\)$/m)
+  const strict = await runCli(['doctor', '--only', 'platform', '--strict'], { env: cleanEnv({ SHIPSHAPE_HOST_ROOT: root }) })
+  assert.equal(strict.code, 1)
+})
+
+test('--verbose shows each check\'s time and evidence', async () => {
+  const r = await runCli(['doctor', '--only', 'platform', '--verbose'], { env: cleanEnv() })
+  assert.match(r.stdout, /Platform: .*\(\d+ ms\)/)
+  assert.match(r.stdout, /• arch /)
+})
+
+test('usage errors exit 2, say what was wrong, and run nothing', async (t) => {
+  const cases: [string[], RegExp][] = [
+    [['doctor', '--bogus'], /unknown option '--bogus'/],
+    [['doctor', '--only', 'platfrom'], /unknown check id 'platfrom'/],
+    [['doctor', '--format', 'xml'], /argument 'xml' is invalid/],
+    [['doctor', '--timeout', 'soon'], /not a positive whole number/],
+    [['doctor', 'extra'], /too many arguments/],
+    [['doktor'], /unknown command 'doktor'/],
+  ]
+  for (const [args, message] of cases) {
+    const r = await runCli(args, { env: cleanEnv() })
+    assert.equal(r.code, 2, args.join(' '))
+    assert.equal(r.stdout, '', `${args.join(' ')} printed a report`)
+    assert.match(r.stderr, message)
+  }
+  const dir = await tempDir(t)
+  const config = await put(join(dir, 'shipshape.yaml'), 'checks:\n  docker-daemon:\n    timeoutMs: -5\n')
+  const bad = await runCli(['doctor', '--format', 'json'], { env: cleanEnv(), cwd: dir })
+  assert.equal(bad.code, 2)
+  assert.equal(bad.stdout, '')
+  assert.ok(bad.stderr.includes(`${config}:3:16:`), bad.stderr)
+  const missing = await runCli(['doctor', '--config', join(dir, 'missing.yaml')], { env: cleanEnv() })
+  assert.equal(missing.code, 2)
+  assert.match(missing.stderr, /missing\.yaml: cannot read the config file \(ENOENT\)/)
+})
+
+test('--help and --version exit 0 and teach', async () => {
+  const help = await runCli(['doctor', '--help'])
+  assert.equal(help.code, 0)
+  assert.match(help.stdout, /--only <ids>/)
+  assert.match(help.stdout, /Exit codes:/)
+  const top = await runCli(['--help'])
+  assert.equal(top.code, 0)
+  assert.match(top.stdout, /doctor/)
+  const version = await runCli(['--version'])
+  assert.equal(version.code, 0)
+  assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/)
+})

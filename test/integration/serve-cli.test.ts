@@ -1,0 +1,48 @@
+// The real `shipshape serve` process: it binds loopback, answers /healthz from a real doctor run, and
+// stops cleanly (exit 0, port released) on SIGTERM, also while requests are open.
+
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { createConnection } from 'node:net'
+import { test } from 'node:test'
+import { cleanEnv, cliPath, runCli, tempDir } from '../helpers.js'
+
+test('serve answers on loopback and stops cleanly on SIGTERM', async (t) => {
+  const dir = await tempDir(t)
+  const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0', '--only', 'platform'], { cwd: dir, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] })
+  t.after(() => child.kill('SIGKILL'))
+  let stderr = ''
+  child.stderr.on('data', (d) => (stderr += d))
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start within 15 s: ${stderr}`)), 15_000)
+    child.stderr.on('data', () => {
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)
+      if (m) {
+        clearTimeout(timer)
+        resolve(m[1])
+      }
+    })
+  })
+  const res = await fetch(`${url}/healthz`)
+  assert.equal(res.status, 200)
+  assert.equal(((await res.json()) as { checks: { id: string }[] }).checks[0].id, 'platform')
+  // An idle keep-alive connection must not hold the process open.
+  const idle = createConnection(Number(new URL(url).port), '127.0.0.1')
+  await new Promise((resolve) => idle.once('connect', resolve))
+  child.kill('SIGTERM')
+  const code = await Promise.race([exited, new Promise((_, reject) => setTimeout(() => reject(new Error(`no exit within 10 s of SIGTERM: ${stderr}`)), 10_000))])
+  idle.destroy()
+  assert.equal(code, 0, stderr)
+  assert.match(stderr, /SIGTERM, stopping/)
+  await assert.rejects(fetch(`${url}/healthz`), 'the port is closed')
+})
+
+test('serve: a bad --cache or --port is exit 2 naming the flag', async () => {
+  const a = await runCli(['serve', '--cache', 'soon'], { env: cleanEnv(), timeoutMs: 15_000 })
+  assert.equal(a.code, 2)
+  assert.match(a.stderr, /--cache.*'soon' is not a duration/)
+  const b = await runCli(['serve', '--port', '70000'], { env: cleanEnv(), timeoutMs: 15_000 })
+  assert.equal(b.code, 2)
+  assert.match(b.stderr, /70000/)
+})

@@ -1,0 +1,57 @@
+// shipshape.yaml: every mistake is named with file:line:column; a good file is read as written.
+
+import assert from 'node:assert/strict'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import { loadConfig, parseConfig } from '../../lib/config.js'
+import { UsageError } from '../../lib/errors.js'
+import { tempDir } from '../helpers.js'
+
+async function usageError(text: string): Promise<string> {
+  try {
+    await parseConfig(text, 'team/shipshape.yaml')
+  } catch (e) {
+    assert.ok(e instanceof UsageError, `expected a UsageError, got ${e}`)
+    return e.message
+  }
+  assert.fail('the config was accepted')
+}
+
+test('a valid config is read with its settings', async () => {
+  const c = await parseConfig(
+    ['timeoutMs: 5000', 'checks:', '  minikube:', '    required: false', '  docker-daemon: {timeoutMs: 8000}', 'versions:', '  kubectl: ">=1.31"', 'stacks:', '  elasticsearch:', '    version: 8.15.3', '  mongodb:', 'sources:', '  docker-apt: https://mirror.example.test/docker'].join('\n'),
+    'shipshape.yaml',
+  )
+  assert.equal(c.data.timeoutMs, 5000)
+  assert.deepEqual(c.data.checks, { minikube: { required: false }, 'docker-daemon': { timeoutMs: 8000 } })
+  assert.equal(c.data.versions.kubectl, '>=1.31')
+  assert.deepEqual(c.data.stacks, { elasticsearch: { version: '8.15.3' }, mongodb: {} })
+  assert.equal(c.where(['checks', 'minikube', 'required']), 'shipshape.yaml:4:15')
+})
+
+test('invalid YAML names the line and column', async () => {
+  const msg = await usageError('checks:\n  minikube: {required: false\nversions: {}\n')
+  assert.match(msg, /^team\/shipshape\.yaml:\d+:\d+: invalid YAML/)
+})
+
+test('an unknown field points at the key', async () => {
+  const msg = await usageError('checks:\n  minikube:\n    requird: false\n')
+  assert.equal(msg, "team/shipshape.yaml:3:5: unknown field 'requird'")
+})
+
+test('a value of the wrong type points at the value', async () => {
+  const msg = await usageError('timeoutMs: 5000\nchecks:\n  kubectl:\n    timeoutMs: soon\n')
+  assert.match(msg, /^team\/shipshape\.yaml:4:16: checks\.kubectl\.timeoutMs: /)
+})
+
+test('a version floor that is not a semver range is refused', async () => {
+  const msg = await usageError('versions:\n  docker: "twenty"\n')
+  assert.match(msg, /^team\/shipshape\.yaml:2:11: versions\.docker: 'twenty' is not a semver range/)
+})
+
+test('a missing ./shipshape.yaml means defaults; a missing --config file is an error', async (t) => {
+  const dir = await tempDir(t)
+  const c = await loadConfig(dir)
+  assert.equal(c.file, null)
+  await assert.rejects(loadConfig(dir, 'nope.yaml'), (e: unknown) => e instanceof UsageError && e.message.includes(join(dir, 'nope.yaml')))
+})

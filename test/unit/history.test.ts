@@ -1,0 +1,89 @@
+// The run history stays bounded (rotated at its size) and shows drift between two recorded runs.
+
+import assert from 'node:assert/strict'
+import { readFile, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import { appendHistory, diffRuns, isRegression, readHistory, toEntry, type HistoryEntry } from '../../lib/history.js'
+import { main as historyMain } from '../../scripts/history.js'
+import { reportOf, statusCheck } from '../sample-report.js'
+import { tempDir } from '../helpers.js'
+import { capture } from '../capture.js'
+
+const entry = (at: string, checks: HistoryEntry['checks']): HistoryEntry => ({ startedAt: at, durationMs: 5, exitCode: checks.some((c) => c.status === 'fail') ? 1 : 0, version: '0.1.0', platform: 'linux', checks })
+
+test('history rotates at its bound: the live file never passes it, one older file is kept, nothing else', async (t) => {
+  const dir = await tempDir(t)
+  const file = join(dir, 'history.jsonl')
+  const report = await reportOf([statusCheck('docker-daemon', () => 'ok')])
+  const line = JSON.stringify(toEntry(report)).length + 1
+  const max = line * 5 + 10
+  for (let i = 0; i < 23; i++) await appendHistory(file, { ...toEntry(report), startedAt: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString() }, max)
+  assert.ok((await stat(file)).size <= max)
+  assert.ok((await stat(`${file}.1`)).size <= max)
+  await assert.rejects(stat(`${file}.2`))
+  const runs = await readHistory(file)
+  // 23 runs, 5 per file: the newest 3 in the live file and the 5 before them in .1.
+  assert.equal(runs.length, 8)
+  assert.equal(runs.at(-1)!.startedAt, new Date(Date.UTC(2026, 0, 1, 0, 22)).toISOString())
+  assert.equal(runs[0].startedAt, new Date(Date.UTC(2026, 0, 1, 0, 15)).toISOString())
+  assert.equal((await stat(file)).mode & 0o777, 0o600)
+})
+
+test('a damaged line (a disk that filled mid-write) is passed over, the rest is read', async (t) => {
+  const dir = await tempDir(t)
+  const file = join(dir, 'history.jsonl')
+  await appendHistory(file, entry('2026-01-01T00:00:00.000Z', []))
+  const { appendFile } = await import('node:fs/promises')
+  await appendFile(file, '{"startedAt": "2026-01-01T00:01')
+  assert.equal((await readHistory(file)).length, 1)
+  assert.match(await readFile(file, 'utf8'), /2026-01-01T00:01/)
+})
+
+test('drift: status transitions, version moves, new and dropped checks; ok→fail is a regression', () => {
+  const before = entry('2026-01-01T00:00:00.000Z', [
+    { id: 'docker-daemon', status: 'ok', version: '24.0.7', required: true },
+    { id: 'kubectl', status: 'ok', version: '1.31.2', required: true },
+    { id: 'minikube', status: 'fail', version: null, required: false },
+    { id: 'ports', status: 'ok', version: null, required: true },
+  ])
+  const after = entry('2026-01-01T01:00:00.000Z', [
+    { id: 'docker-daemon', status: 'fail', version: null, required: true },
+    { id: 'kubectl', status: 'ok', version: '1.32.0', required: true },
+    { id: 'minikube', status: 'ok', version: '1.34.0', required: false },
+    { id: 'max-map-count', status: 'warn', version: null, required: true },
+  ])
+  const changes = diffRuns(before, after)
+  assert.deepEqual(changes, [
+    { id: 'docker-daemon', kind: 'status', from: 'ok', to: 'fail' },
+    { id: 'kubectl', kind: 'version', from: '1.31.2', to: '1.32.0' },
+    { id: 'minikube', kind: 'status', from: 'fail', to: 'ok' },
+    { id: 'max-map-count', kind: 'added', from: null, to: 'warn' },
+    { id: 'ports', kind: 'removed', from: 'ok', to: null },
+  ])
+  assert.deepEqual(changes.filter(isRegression).map((c) => c.id), ['docker-daemon'])
+})
+
+test('shipshape history shows the runs newest first with what changed; --format json carries the changes', async (t) => {
+  const home = await tempDir(t)
+  const file = join(home, '.shipshape', 'history.jsonl')
+  await appendHistory(file, entry('2026-01-01T00:00:00.000Z', [{ id: 'docker-daemon', status: 'ok', version: '24.0.7', required: true }]))
+  await appendHistory(file, entry('2026-01-01T01:00:00.000Z', [{ id: 'docker-daemon', status: 'fail', version: null, required: true }]))
+  const human = await capture(historyMain, [], { HOME: home })
+  assert.equal(human.code, 0)
+  const lines = human.stdout.split('\n')
+  const newest = lines.findIndex((l) => l.startsWith('2026-01-01T01:00'))
+  assert.ok(newest > 0 && newest < lines.findIndex((l) => l.startsWith('2026-01-01T00:00')), human.stdout)
+  assert.match(lines[newest], /not ready.*failing: docker-daemon/)
+  assert.match(lines[newest + 1], /✗ docker-daemon: ok → fail/)
+  const json = JSON.parse((await capture(historyMain, ['--format', 'json'], { HOME: home })).stdout)
+  assert.deepEqual(json.runs[0].changes, [{ id: 'docker-daemon', kind: 'status', from: 'ok', to: 'fail' }])
+  assert.deepEqual(json.runs[1].changes, [])
+})
+
+test('shipshape history with no runs says how to record them', async (t) => {
+  const home = await tempDir(t)
+  const r = await capture(historyMain, [], { HOME: home })
+  assert.equal(r.code, 0)
+  assert.match(r.stdout, /No runs recorded yet.*shipshape schedule install/)
+})

@@ -1,0 +1,115 @@
+// `serve` on a loopback port with fake checks run by the real runner: 200 when ready, 503 when not,
+// Prometheus text on /metrics, 404 elsewhere, one doctor run for 50 concurrent requests, and the cache.
+
+import assert from 'node:assert/strict'
+import type { AddressInfo } from 'node:net'
+import { test, type TestContext } from 'node:test'
+import { createHealthServer, parseDuration } from '../../lib/serve.js'
+import type { Status } from '../../lib/types.js'
+import { parsePrometheusText } from '../prometheus-text.js'
+import { reportOf, statusCheck } from '../sample-report.js'
+
+async function start(t: TestContext, status: () => Status, cacheMs = 30_000, now?: () => number) {
+  const calls = { n: 0 }
+  const health = createHealthServer({ run: () => reportOf([statusCheck('docker-daemon', status, calls), statusCheck('kubectl', () => 'ok')]), cacheMs, now })
+  await new Promise<void>((resolve) => health.server.listen(0, '127.0.0.1', resolve))
+  t.after(() => health.close())
+  const base = `http://127.0.0.1:${(health.server.address() as AddressInfo).port}`
+  return { health, base, calls }
+}
+
+test('GET /healthz is 200 with the JSON report when every required check is ok', async (t) => {
+  const { base } = await start(t, () => 'ok')
+  const res = await fetch(`${base}/healthz`)
+  assert.equal(res.status, 200)
+  assert.match(res.headers.get('content-type')!, /application\/json/)
+  const body = (await res.json()) as { summary: { exitCode: number }; checks: { id: string; status: string }[] }
+  assert.equal(body.summary.exitCode, 0)
+  assert.deepEqual(body.checks.map((c: { id: string; status: string }) => `${c.id}=${c.status}`), ['docker-daemon=ok', 'kubectl=ok'])
+})
+
+test('GET /healthz is 503 when a required check fails; /metrics still answers 200 with the state', async (t) => {
+  const { base } = await start(t, () => 'fail')
+  const res = await fetch(`${base}/healthz`)
+  assert.equal(res.status, 503)
+  assert.equal(((await res.json()) as { checks: { status: string }[] }).checks[0].status, 'fail')
+  const metrics = await fetch(`${base}/metrics`)
+  assert.equal(metrics.status, 200)
+  assert.match(metrics.headers.get('content-type')!, /^text\/plain; version=0\.0\.4/)
+  const families = parsePrometheusText(await metrics.text())
+  const failing = families.get('shipshape_check_status')!.samples.find((s) => s.labels.check === 'docker-daemon' && s.labels.status === 'fail')
+  assert.equal(failing?.value, 1)
+})
+
+test('other paths are 404 and other methods 405, without running the checks', async (t) => {
+  const { base, calls } = await start(t, () => 'ok')
+  assert.equal((await fetch(`${base}/`)).status, 404)
+  assert.equal((await fetch(`${base}/healthz/x`)).status, 404)
+  assert.equal((await fetch(`${base}/healthz`, { method: 'POST' })).status, 405)
+  assert.equal(calls.n, 0)
+})
+
+test('50 concurrent requests during a run share that one run', async (t) => {
+  const { base, health, calls } = await start(t, () => 'ok')
+  const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => fetch(`${base}/${i % 2 ? 'metrics' : 'healthz'}`).then((r) => r.status)))
+  assert.deepEqual(new Set(answers), new Set([200]))
+  assert.equal(health.runs(), 1)
+  assert.equal(calls.n, 1)
+})
+
+test('with no cache at all, requests that arrive during a run still share it', async (t) => {
+  let seen = 0
+  let runs = 0
+  // The run ends only once all 50 requests are in (or after 5 s), so every one of them arrives mid-run.
+  const health = createHealthServer({
+    cacheMs: 0,
+    run: async () => {
+      runs++
+      for (let i = 0; i < 500 && seen < 50; i++) await new Promise((r) => setTimeout(r, 10))
+      return reportOf([statusCheck('docker-daemon', () => 'ok')])
+    },
+  })
+  health.server.on('request', () => seen++)
+  await new Promise<void>((resolve) => health.server.listen(0, '127.0.0.1', resolve))
+  t.after(() => health.close())
+  const base = `http://127.0.0.1:${(health.server.address() as AddressInfo).port}`
+  const answers = await Promise.all(Array.from({ length: 50 }, () => fetch(`${base}/healthz`).then((r) => r.status)))
+  assert.equal(seen, 50)
+  assert.deepEqual(new Set(answers), new Set([200]))
+  assert.equal(runs, 1)
+  assert.equal((await fetch(`${base}/healthz`)).status, 200)
+  assert.equal(runs, 2, 'the next request after the run starts a new one')
+})
+
+test('a result is reused for the cache period and refreshed after it', async (t) => {
+  let clock = 1_000_000
+  let status: Status = 'ok'
+  const { base, health } = await start(t, () => status, 30_000, () => clock)
+  assert.equal((await fetch(`${base}/healthz`)).status, 200)
+  status = 'fail'
+  clock += 29_000
+  assert.equal((await fetch(`${base}/healthz`)).status, 200, 'still the cached run')
+  clock += 2_000
+  assert.equal((await fetch(`${base}/healthz`)).status, 503, 'a fresh run after the cache period')
+  assert.equal(health.runs(), 2)
+})
+
+test('a doctor run that throws answers 500 and the next request tries again', async (t) => {
+  let n = 0
+  const health = createHealthServer({ run: async () => { n++; if (n === 1) throw new Error('boom'); return reportOf([statusCheck('a', () => 'ok')]) }, cacheMs: 30_000 })
+  await new Promise<void>((resolve) => health.server.listen(0, '127.0.0.1', resolve))
+  t.after(() => health.close())
+  const base = `http://127.0.0.1:${(health.server.address() as AddressInfo).port}`
+  const first = await fetch(`${base}/healthz`)
+  assert.equal(first.status, 500)
+  assert.match(await first.text(), /boom/)
+  assert.equal((await fetch(`${base}/healthz`)).status, 200)
+})
+
+test('--cache durations', () => {
+  assert.equal(parseDuration('30s'), 30_000)
+  assert.equal(parseDuration('5m'), 300_000)
+  assert.equal(parseDuration('250ms'), 250)
+  assert.equal(parseDuration('1500'), 1500)
+  assert.equal(parseDuration('soon'), null)
+})
