@@ -7,10 +7,15 @@ export function stepLine(step: Pick<Step, 'argv' | 'sudo'>): string {
   return (step.sudo ? 'sudo ' : '') + shellLine(step.argv)
 }
 
+/** A step as a line: its command, or for a step shipshape does itself (a verified download, an rc block), what it does. */
+export function stepText(step: Pick<Step, 'argv' | 'sudo' | 'title'>): string {
+  return step.argv.length > 0 ? stepLine(step) : `shipshape setup: ${step.title}`
+}
+
 /** Commands first, then what a person must do by hand. */
 export function fixLines(fix: Fix | null): string[] {
   if (!fix) return []
-  const lines = fix.steps.filter((s) => s.argv.length > 0).map(stepLine)
+  const lines = fix.steps.map(stepText)
   if (fix.manual) lines.push(...fix.manual.split('\n'))
   return lines
 }

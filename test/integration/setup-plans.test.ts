@@ -12,7 +12,7 @@ import { DOCKER_PACKAGES } from '../../lib/provision/docker-apt.js'
 import type { DockerChoice } from '../../lib/provision/docker.js'
 import { provisionFix } from '../../lib/provision/fixes.js'
 import { buildPlan, type Plan } from '../../lib/provision/plan.js'
-import { stepLine } from '../../lib/report/fix-text.js'
+import { fixLines, stepLine } from '../../lib/report/fix-text.js'
 import type { Finding, Status } from '../../lib/types.js'
 import { fakeBinDir, put, runCli, tempDir } from '../helpers.js'
 
@@ -145,6 +145,10 @@ for (const [kind, distro, codename] of [['ubuntu-22.04', 'ubuntu', 'jammy'], ['u
     assert.match(run.plan.steps.find((s) => s.id === 'minikube')!.title, /minikube_latest_amd64\.deb, checked against its published sha256/)
     assert.match(run.notes.join('\n'), /Docker's repository/)
     assert.ok(!(await run.fakeLog()).includes('curl'), 'nothing calls curl')
+    // doctor's fix text names what shipshape does itself, between the commands a person could paste.
+    const text = fixLines({ steps: run.plan.steps })
+    assert.match(text[1], /^shipshape setup: Download Docker's apt key to \/etc\/apt\/keyrings\/docker\.asc, checking its fingerprint/)
+    assert.equal(text[0], 'sudo install -m 0755 -d /etc/apt/keyrings')
     await onlyQuestions(run)
     const ctx = await createContext({ env: { SHIPSHAPE_HOST_ROOT: await hostRoot(t, kind), SHIPSHAPE_ARCH: 'x64', SHIPSHAPE_UID: '0' }, cwd: '/' })
     await mkdir(join(ctx.hostRoot, 'etc/apt/sources.list.d'), { recursive: true })
