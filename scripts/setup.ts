@@ -120,8 +120,17 @@ async function apply(checks: readonly Check[], ctx: Context, plan: Plan, notes: 
   const logFile = await newLogFile(ctx)
   const live = !json && Boolean(io.stdout.isTTY) && !io.env.CI
   const spinner = live ? (await import('ora')).default({ stream: io.stdout as NodeJS.WriteStream, discardStdin: false }) : null
+  // The first Ctrl-C lets the running step finish and stops there; a second one ends at once.
+  const interrupt = new AbortController()
+  const onSigint = () => {
+    if (interrupt.signal.aborted) process.exit(130)
+    interrupt.abort()
+    io.stderr.write('\nshipshape: interrupted; the running step finishes, no other starts (Ctrl-C again to quit now)\n')
+  }
+  process.on('SIGINT', onSigint)
   const results = await executePlan(ctx, plan, {
     logFile,
+    signal: interrupt.signal,
     onStart: (s) => (spinner ? spinner.start(s.title) : json ? undefined : io.stdout.write(`… ${s.title}\n`)),
     onFinish: (s, r) => {
       const line = r.status === 'ok' ? `✓ ${s.title}` : `✗ ${s.title}: ${r.error ?? r.status}`
@@ -130,6 +139,7 @@ async function apply(checks: readonly Check[], ctx: Context, plan: Plan, notes: 
     },
   })
 
+  process.off('SIGINT', onSigint)
   // Prove it: a fresh context, so nothing remembered from before the steps answers for after.
   const again = await createContext({ env: ctx.env, cwd: ctx.cwd, config: ctx.config })
   const skipChecks = (opts.skip ?? []).filter((id) => checks.some((c) => c.id === id))

@@ -117,6 +117,8 @@ export interface StepResult {
 
 export interface ExecOptions {
   logFile: string
+  /** Ctrl-C: the running step finishes (a package manager killed mid-way is worse), the rest do not start. */
+  signal?: AbortSignal
   onStart?(step: Step): void
   onFinish?(step: Step, result: StepResult): void
 }
@@ -144,6 +146,10 @@ export async function executePlan(ctx: Context, plan: Plan, opts: ExecOptions): 
     }
     const broken = (step.needs ?? []).filter((n) => results.has(n) && results.get(n)!.status !== 'ok')
     await log(`\n== ${step.id}: ${step.title}${step.reason ? ` (for ${step.reason})` : ''}`)
+    if (opts.signal?.aborted) {
+      await finish('blocked', 'not run: setup was interrupted')
+      continue
+    }
     if (broken.length > 0) {
       await finish('blocked', `not run: it needs ${broken.join(', ')}, which did not succeed`)
       continue

@@ -87,6 +87,21 @@ test('a failed step stops what needs it; independent steps still run; the log ha
   assert.match(log, /after-broken: blocked/)
 })
 
+test('an interrupted run finishes the running step and starts no other', async (t) => {
+  const home = await tempDir(t)
+  const ctx = makeContext({ home })
+  const stop = new AbortController()
+  const ran: string[] = []
+  const plan = await buildPlan(ctx, [failing('x', [
+    step('first', { perform: async () => { stop.abort(); await new Promise((r) => setTimeout(r, 50)); ran.push('first') } }),
+    step('second', { perform: async () => void ran.push('second') }),
+  ])])
+  const results = await executePlan(ctx, plan, { logFile: join(home, 'x.log'), signal: stop.signal })
+  assert.deepEqual(ran, ['first'])
+  assert.deepEqual(results.map((r) => [r.id, r.status]), [['first', 'ok'], ['second', 'blocked']])
+  assert.match(results[1].error!, /interrupted/)
+})
+
 test('as an ordinary user, root steps go through sudo -n; without sudo they fail by name', async (t) => {
   const home = await tempDir(t)
   const logPath = join(home, 'fake.log')
