@@ -3,11 +3,37 @@
 // mirror that cannot be reached fails only the tool that needs it.
 
 import type { Context, Step } from '../types.js'
-import { exists, hostPath } from './files.js'
+import { download, DownloadError, normaliseFingerprint, openPgpFingerprint } from './download.js'
+import { exists, hostPath, placeFile, readOrNull } from './files.js'
 import { asRoot } from './privilege.js'
 
 export const KEYRINGS = '/etc/apt/keyrings'
 export const SOURCES_D = '/etc/apt/sources.list.d'
+
+/**
+ * A repository key: downloaded by node, its OpenPGP fingerprint checked against the one the vendor
+ * publishes before it is written (atomically) where Signed-By names it. A mismatch names both.
+ */
+export function trustedKeyStep(k: { id: string; owner: string; url: string; path: string; fingerprint: string }): Step {
+  const want = normaliseFingerprint(k.fingerprint)
+  return {
+    id: k.id,
+    title: `Download ${k.owner}'s apt key from ${k.url} to ${k.path}, checking its fingerprint ${k.fingerprint}`,
+    argv: [],
+    sudo: true,
+    needs: ['apt-keyrings-dir'],
+    async done(c) {
+      const text = await readOrNull(hostPath(c, k.path))
+      return text !== null && openPgpFingerprint(text) === want
+    },
+    async perform(c) {
+      const key = (await download(c.env, k.url)).toString('utf8')
+      const got = openPgpFingerprint(key)
+      if (got !== want) throw new DownloadError(`${k.url}: key fingerprint ${got ?? '(not an OpenPGP public key)'} is not ${k.owner}'s ${want}; not trusted (if ${k.owner} rotated its key, check their docs)`)
+      await placeFile(c, k.path, key, 0o644)
+    },
+  }
+}
 
 /** "install ok installed" for every package. */
 export async function installed(ctx: Context, pkgs: readonly string[]): Promise<boolean> {

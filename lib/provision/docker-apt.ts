@@ -7,8 +7,7 @@
 import { readdir, rename } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Context, Platform, Step } from '../types.js'
-import { aptInstall, aptUpdateSource, debArch, deb822, installed, KEYRINGS, keyringsDir, SOURCES_D } from './apt.js'
-import { download, DownloadError, normaliseFingerprint, openPgpFingerprint } from './download.js'
+import { aptInstall, aptUpdateSource, debArch, deb822, installed, KEYRINGS, keyringsDir, SOURCES_D, trustedKeyStep } from './apt.js'
 import { hostPath, mustRun, placeFile, readOrNull } from './files.js'
 import { asRoot, isRoot } from './privilege.js'
 import { source } from './sources.js'
@@ -51,27 +50,9 @@ export function dockerAptSteps(ctx: Context): Step[] {
 export function dockerRepoSteps(ctx: Context): Step[] {
   const p = ctx.platform
   const repo = dockerRepoUrl(ctx, p)
-  const fingerprint = normaliseFingerprint(DOCKER_KEY_FINGERPRINT)
   return [
     keyringsDir(),
-    {
-      id: 'docker-apt-key',
-      title: `Download Docker's apt key to ${DOCKER_KEY}, checking its fingerprint ${DOCKER_KEY_FINGERPRINT}`,
-      argv: [],
-      sudo: true,
-      needs: ['apt-keyrings-dir'],
-      async done(c) {
-        const text = await readOrNull(hostPath(c, DOCKER_KEY))
-        return text !== null && openPgpFingerprint(text) === fingerprint
-      },
-      async perform(c) {
-        const url = `${repo}/gpg`
-        const key = (await download(c.env, url)).toString('utf8')
-        const got = openPgpFingerprint(key)
-        if (got !== fingerprint) throw new DownloadError(`${url}: key fingerprint ${got ?? '(not an OpenPGP public key)'} is not Docker's ${fingerprint}; not trusted`)
-        await placeFile(c, DOCKER_KEY, key, 0o644)
-      },
-    },
+    trustedKeyStep({ id: 'docker-apt-key', owner: 'Docker', url: `${repo}/gpg`, path: DOCKER_KEY, fingerprint: DOCKER_KEY_FINGERPRINT }),
     {
       id: 'docker-apt-old-sources',
       title: `Move aside older entries for ${repo} in ${SOURCES_D}`,

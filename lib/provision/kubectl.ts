@@ -1,12 +1,11 @@
 // kubectl: on Debian, Ubuntu and WSL from pkgs.k8s.io, which has one apt repository per Kubernetes
 // minor (apt.kubernetes.io was shut down in 2024); the repository's Release.key is stored armoured
-// under /etc/apt/keyrings and named by Signed-By, so apt checks every package against it. On macOS,
-// `brew install kubectl`.
+// under /etc/apt/keyrings (its fingerprint checked first) and named by Signed-By, so apt checks
+// every package against it. On macOS, `brew install kubectl`.
 
 import semver from 'semver'
 import type { Context, Step } from '../types.js'
-import { aptInstall, aptUpdateSource, debArch, deb822, KEYRINGS, keyringsDir, SOURCES_D } from './apt.js'
-import { download, DownloadError, openPgpFingerprint } from './download.js'
+import { aptInstall, aptUpdateSource, debArch, deb822, KEYRINGS, keyringsDir, SOURCES_D, trustedKeyStep } from './apt.js'
 import { hostPath, placeFile, readOrNull } from './files.js'
 import { brewInstall, brewNeeds } from './homebrew.js'
 import { source } from './sources.js'
@@ -14,6 +13,8 @@ import { source } from './sources.js'
 /** The minor installed unless shipshape.yaml's versions.kubectl names another (">=1.33" → 1.33). */
 export const DEFAULT_KUBECTL_MINOR = '1.34'
 export const KUBERNETES_KEY = `${KEYRINGS}/kubernetes-apt-keyring.asc`
+/** pkgs.k8s.io's signing key (isv:kubernetes OBS Project), as `gpg --show-keys` prints it for Release.key. */
+export const KUBERNETES_KEY_FINGERPRINT = 'DE15 B144 86CD 377B 9E87  6E1A 2346 54DA 9A29 6436'
 export const KUBERNETES_SOURCES = 'kubernetes.sources'
 
 export function kubectlMinor(ctx: Pick<Context, 'config'>): string {
@@ -31,23 +32,7 @@ export async function kubectlSteps(ctx: Context): Promise<Step[]> {
   const sourcesText = deb822({ uris: repo, suites: '/', arch: debArch(ctx.platform.arch), signedBy: KUBERNETES_KEY })
   return [
     keyringsDir(),
-    {
-      id: 'kubernetes-apt-key',
-      title: `Download the Kubernetes ${kubectlMinor(ctx)} repository key to ${KUBERNETES_KEY}`,
-      argv: [],
-      sudo: true,
-      needs: ['apt-keyrings-dir'],
-      async done(c) {
-        const text = await readOrNull(hostPath(c, KUBERNETES_KEY))
-        return text !== null && openPgpFingerprint(text) !== null
-      },
-      async perform(c) {
-        const url = `${repo}Release.key`
-        const key = (await download(c.env, url)).toString('utf8')
-        if (!openPgpFingerprint(key)) throw new DownloadError(`${url}: not an OpenPGP public key; not trusted`)
-        await placeFile(c, KUBERNETES_KEY, key, 0o644)
-      },
-    },
+    trustedKeyStep({ id: 'kubernetes-apt-key', owner: 'Kubernetes', url: `${repo}Release.key`, path: KUBERNETES_KEY, fingerprint: KUBERNETES_KEY_FINGERPRINT }),
     {
       id: 'kubernetes-apt-source',
       title: `Add pkgs.k8s.io's repository for Kubernetes ${kubectlMinor(ctx)} as ${SOURCES_D}/${KUBERNETES_SOURCES}`,

@@ -147,7 +147,8 @@ for (const [kind, distro, codename] of [['ubuntu-22.04', 'ubuntu', 'jammy'], ['u
     assert.ok(!(await run.fakeLog()).includes('curl'), 'nothing calls curl')
     // doctor's fix text names what shipshape does itself, between the commands a person could paste.
     const text = fixLines({ steps: run.plan.steps })
-    assert.match(text[1], /^shipshape setup: Download Docker's apt key to \/etc\/apt\/keyrings\/docker\.asc, checking its fingerprint/)
+    assert.match(text[1], new RegExp(`^shipshape setup: Download Docker's apt key from https://download\\.docker\\.com/linux/${distro}/gpg to /etc/apt/keyrings/docker\\.asc, checking its fingerprint`))
+    assert.match(run.plan.steps.find((s) => s.id === 'kubernetes-apt-key')!.title, /DE15 B144 86CD 377B 9E87 {2}6E1A 2346 54DA 9A29 6436/)
     assert.equal(text[0], 'sudo install -m 0755 -d /etc/apt/keyrings')
     await onlyQuestions(run)
     const ctx = await createContext({ env: { SHIPSHAPE_HOST_ROOT: await hostRoot(t, kind), SHIPSHAPE_ARCH: 'x64', SHIPSHAPE_UID: '0' }, cwd: '/' })
