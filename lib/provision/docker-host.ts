@@ -29,9 +29,9 @@ async function filesToEdit(ctx: Context, value: string | null): Promise<string[]
   return value === null ? mention : [...new Set([main, ...mention])]
 }
 
-export function dockerHostRcStep(ctx: Context, value: string | null): Step {
+export function dockerHostRcStep(ctx: Context, value: string | null, keep?: (line: string) => boolean): Step {
   const main = shellRcFile(ctx)
-  const change = (file: string) => ({ dockerHost: file === main ? value : null, shell: shellOfFile(file) })
+  const change = (file: string) => ({ dockerHost: file === main ? value : null, shell: shellOfFile(file), keep })
   return {
     id: 'docker-host-rc',
     title: value === null

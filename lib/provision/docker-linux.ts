@@ -11,8 +11,10 @@ export const WSL_CONF = '/etc/wsl.conf'
 
 export const systemdRuns = (ctx: Context) => exists(hostPath(ctx, '/run/systemd/system'))
 
-export function dockerGroupStep(ctx: Context, needs: string[]): Step | null {
-  const user = invokingUser(ctx)
+export function dockerGroupStep(ctx: Context, needs: string[]): Step | null
+export function dockerGroupStep(ctx: Context, needs: string[], user: string): Step
+export function dockerGroupStep(ctx: Context, needs: string[], named?: string): Step | null {
+  const user = named ?? invokingUser(ctx)
   if (!user) return null
   return {
     id: 'docker-group',
@@ -27,20 +29,23 @@ export function dockerGroupStep(ctx: Context, needs: string[]): Step | null {
   }
 }
 
-export async function dockerServiceSteps(ctx: Context, needs: string[]): Promise<Step[]> {
-  if (await systemdRuns(ctx)) {
-    return [{
-      id: 'docker-service',
-      title: 'Start Docker now and at every boot',
-      argv: ['systemctl', 'enable', '--now', 'docker.service', 'containerd.service'],
-      sudo: true,
-      needs,
-      async done(c) {
-        const r = await c.probe(['systemctl', 'is-active', 'docker.service'])
-        return r.stdout.trim() === 'active'
-      },
-    }]
+/** The Docker service, now and at every boot (systemd). */
+export function dockerServiceStep(needs: string[] = []): Step {
+  return {
+    id: 'docker-service',
+    title: 'Start Docker now and at every boot',
+    argv: ['systemctl', 'enable', '--now', 'docker.service', 'containerd.service'],
+    sudo: true,
+    needs,
+    async done(c) {
+      const r = await c.probe(['systemctl', 'is-active', 'docker.service'])
+      return r.stdout.trim() === 'active'
+    },
   }
+}
+
+export async function dockerServiceSteps(ctx: Context, needs: string[]): Promise<Step[]> {
+  if (await systemdRuns(ctx)) return [dockerServiceStep(needs)]
   if (ctx.platform.kind === 'wsl' && ctx.platform.wsl === 2) return [wslSystemdStep()]
   return []
 }

@@ -33,6 +33,11 @@ export async function dockerMacosSteps(ctx: Context, flavour: 'desktop' | 'colim
   }
 }
 
+/** Docker Desktop's engine starts with the app. */
+export function dockerDesktopOpenStep(): Step {
+  return { id: 'docker-desktop-open', title: 'Start Docker Desktop', argv: ['open', '-a', 'Docker'], sudo: false, asUser: true }
+}
+
 /** colima's VM with Docker in it; it makes itself the docker context. */
 export function colimaStartStep(ctx: Context, needs: string[] = []): Step {
   const colima = `${brewPrefix(ctx.platform.arch)}/bin/colima`

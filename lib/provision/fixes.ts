@@ -5,7 +5,7 @@
 import type { Context, Finding, Fix } from '../types.js'
 import { DEFAULT_PROVISION, dockerFix, type ProvisionOptions } from './docker.js'
 import { distroComposePackage } from './docker-distro.js'
-import { colimaStartStep } from './docker-macos.js'
+import { colimaStartStep, dockerDesktopOpenStep } from './docker-macos.js'
 import { dockerGroupStep, dockerServiceSteps } from './docker-linux.js'
 import { dockerHostManual, dockerHostRcStep } from './docker-host.js'
 import { aptInstall, aptUpdate } from './apt.js'
@@ -26,7 +26,7 @@ export const PROVISIONERS: Record<string, Provisioner> = {
     if (p.kind === 'macos' && opts.docker === 'colima') return { steps: [colimaStartStep(ctx)] }
     // The check tells its causes apart (no socket, no access, DOCKER_HOST elsewhere); trust its fix.
     if (finding.fix) return finding.fix
-    if (p.kind === 'macos') return { steps: [{ id: 'docker-desktop-open', title: 'Start Docker Desktop', argv: ['open', '-a', 'Docker'], sudo: false, asUser: true }] }
+    if (p.kind === 'macos') return { steps: [dockerDesktopOpenStep()] }
     if (p.kind === 'wsl' && (p.wsl === 1 || (await dockerDesktopOnWsl(ctx)))) return { ...wslIntegrationFix(ctx), manual: 'Start Docker Desktop on Windows.' }
     const denied = /permission denied/i.test(`${finding.summary} ${finding.details.join(' ')}`)
     const group = denied ? dockerGroupStep(ctx, []) : null
@@ -57,7 +57,7 @@ export const PROVISIONERS: Record<string, Provisioner> = {
 
   kubectl: async (ctx) => ({ steps: await kubectlSteps(ctx) }),
   minikube: async (ctx) => ({ steps: await minikubeSteps(ctx) }),
-  'kube-context': async () => ({ steps: [minikubeStartStep(['minikube', 'docker-engine', 'docker-service', 'docker-group'])] }),
+  'kube-context': async () => ({ steps: [minikubeStartStep(['minikube', 'docker-engine', 'docker-service', 'docker-group'], { create: true })] }),
   'max-map-count': async (ctx) => maxMapCountFix(ctx, { dockerDesktop: ctx.platform.kind === 'wsl' && (await dockerDesktopOnWsl(ctx)) }),
 }
 

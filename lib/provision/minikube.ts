@@ -44,12 +44,16 @@ export async function minikubeSteps(ctx: Context): Promise<Step[]> {
   }]
 }
 
-/** A local cluster, when kube-context finds none. */
-export function minikubeStartStep(needs: string[] = []): Step {
+/**
+ * The local cluster: a new one on the docker driver (`create`, when kube-context finds none), or an
+ * existing one started as it was made (its profile keeps its driver; a different one is refused).
+ */
+export function minikubeStartStep(needs: string[] = [], opts: { create?: boolean } = {}): Step {
+  const argv = ['minikube', 'start', ...(opts.create ? ['--driver=docker'] : [])]
   return {
     id: 'minikube-start',
-    title: 'Start a local Kubernetes cluster: minikube start --driver=docker (as you, never root)',
-    argv: ['minikube', 'start', '--driver=docker'],
+    title: `${opts.create ? 'Create and start a local Kubernetes cluster' : 'Start the local Kubernetes cluster'}: ${argv.join(' ')} (as you, never root)`,
+    argv,
     sudo: false,
     asUser: true,
     needs,

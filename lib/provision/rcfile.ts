@@ -16,6 +16,8 @@ export interface RcChange {
   /** The DOCKER_HOST to set in the block, or null to have none set anywhere. */
   dockerHost: string | null
   shell: ShellKind
+  /** DOCKER_HOST lines (outside the block) to leave as they are; by default every one is commented out. */
+  keep?: (line: string) => boolean
 }
 
 /** Lines that assign DOCKER_HOST in bash/zsh (`export DOCKER_HOST=`, `DOCKER_HOST =`) or fish (`set -gx DOCKER_HOST`). */
@@ -47,7 +49,7 @@ export function editRcText(text: string, change: RcChange): string {
       if (bare.trim() === BLOCK_END) inBlock = false
       continue
     }
-    if (ASSIGNS.test(bare)) {
+    if (ASSIGNS.test(bare) && !change.keep?.(bare)) {
       const broken = change.shell === 'posix' && !/^\s*set/.test(bare) && !WELL_FORMED.test(bare)
       const why = broken
         ? 'this DOCKER_HOST line is broken (the shell cannot parse it)'

@@ -38,6 +38,12 @@ test('a broken DOCKER_HOST line is commented out with a note; the rest stays', (
   assert.equal(editRcText(after, { dockerHost: null, shell: 'posix' }), after, 'a second run changes nothing')
 })
 
+test('lines the check judged good are kept; only the bad ones are commented out', () => {
+  const before = 'export DOCKER_HOST=ssh://me@build-box\nexport DOCKER_HOST = localhost : 2375\n'
+  const after = editRcText(before, { dockerHost: null, shell: 'posix', keep: (line) => line.includes('ssh://') })
+  assert.equal(after, 'export DOCKER_HOST=ssh://me@build-box\n# shipshape: commented out the next line: this DOCKER_HOST line is broken (the shell cannot parse it).\n# export DOCKER_HOST = localhost : 2375\n')
+})
+
 test('where DOCKER_HOST must be unset, its old lines are commented out and no block is written', () => {
   const after = editRcText('export DOCKER_HOST=tcp://localhost:2375\nDOCKER_HOST="unix:///x"\n', { dockerHost: null, shell: 'posix' })
   assert.equal(count(after, '# shipshape: commented out the next line: DOCKER_HOST must not be set here'), 2)
