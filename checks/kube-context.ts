@@ -1,0 +1,64 @@
+// Which cluster does kubectl talk to, and does it answer? The current context comes from the
+// kubeconfig (lib/kubeconfig.ts); the server version from `kubectl version -o json`, which asks the
+// API server's /version and nothing else. kubectl gets a request timeout inside the check's bound,
+// so an unreachable cluster is named (context and server) rather than cut off. kubectl supports a
+// server within one minor version of itself; more skew is a warning.
+
+import { currentKubeTarget, type KubeTarget } from '../lib/kubeconfig.js'
+import { kubeMinor } from '../lib/versions.js'
+import type { Check, Outcome, ProbeResult } from '../lib/types.js'
+
+interface VersionInfo {
+  major?: string
+  minor?: string
+  gitVersion?: string
+}
+
+const MARGIN_MS = 300
+
+export const kubeContext = {
+  id: 'kube-context',
+  title: 'Kubernetes cluster',
+  required: false,
+  needs: ['kubectl'],
+  async run(ctx) {
+    const target = await currentKubeTarget(ctx)
+    if (!target.context) return { status: 'warn', summary: `no current context (looked in ${target.files.join(', ')})`, details: target.files }
+    const budget = Math.max(500, (ctx.boundMs ?? 3_000) - MARGIN_MS)
+    const r = await ctx.probe(['kubectl', 'version', '-o', 'json', `--request-timeout=${budget - 200}ms`], { timeoutMs: budget })
+    return judgeCluster(target, r)
+  },
+  fix: async (ctx, finding) => {
+    if (/no current context/.test(finding.summary)) {
+      return { steps: [], manual: 'Get a cluster: `minikube start` (creates the context minikube), or enable Kubernetes in Docker Desktop (context docker-desktop); or pick one: kubectl config get-contexts; kubectl config use-context <name>' }
+    }
+    const target = await currentKubeTarget(ctx)
+    if (/skew/.test(finding.summary)) return { steps: [], manual: 'Install a kubectl within one minor version of the server (see the kubectl check), or upgrade the cluster.' }
+    if (target.context === 'minikube') return { steps: [{ id: 'minikube-start', title: 'Start minikube', argv: ['minikube', 'start'], sudo: false, asUser: true }] }
+    if (target.context === 'docker-desktop') return { steps: [], manual: 'Start Docker Desktop and enable Settings > Kubernetes.' }
+    return { steps: [], manual: `Check that the cluster behind context '${target.context}' (${target.server}) is up and reachable from here, or switch: kubectl config use-context <name>` }
+  },
+} satisfies Check
+
+export function judgeCluster(target: KubeTarget, r: ProbeResult): Outcome {
+  const where = `context '${target.context}' (${target.server ?? 'no server'})`
+  let doc: { clientVersion?: VersionInfo; serverVersion?: VersionInfo } = {}
+  try {
+    doc = JSON.parse(r.stdout)
+  } catch {
+    // kubectl prints its JSON only when it has a client version; an error alone leaves stdout empty.
+  }
+  const stderr = r.stderr.trim().split('\n').filter((l) => l && !/^WARNING: version difference/.test(l))
+  const details = [`kubeconfig: ${target.files.join(', ')}`, ...stderr.slice(0, 3)]
+  const server = doc.serverVersion
+  if (!server?.gitVersion) {
+    if (r.timedOut) return { status: 'timeout', summary: `${where} did not answer within ${r.ms} ms`, details }
+    return { status: 'fail', summary: `${where} is unreachable: ${stderr[0] ?? `exit ${r.code}`}`, details }
+  }
+  const [c, s] = [kubeMinor(doc.clientVersion), kubeMinor(server)]
+  const version = server.gitVersion
+  if (c !== null && s !== null && Math.abs(c - s) > 1) {
+    return { status: 'warn', summary: `${where}: Kubernetes ${version}, but kubectl is ${doc.clientVersion?.gitVersion}: a skew of ${Math.abs(c - s)} minor versions (kubectl supports one)`, version, details }
+  }
+  return { status: 'ok', summary: `${where}: Kubernetes ${version}`, version, details }
+}
