@@ -1,0 +1,152 @@
+// The Docker checks against the real daemon on this machine: ok, no socket access (a real user
+// outside the docker group), a daemon that accepts and never answers, a closed port, and
+// vm.max_map_count measured inside the daemon's kernel. Everything we create is named
+// issue3-*/shipshape-test/issue3-* with a random suffix and removed afterwards.
+
+import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
+import { copyFile, mkdir, readdir, readFile, symlink } from 'node:fs/promises'
+import { createServer, type Server } from 'node:net'
+import { join } from 'node:path'
+import { test, type TestContext } from 'node:test'
+import { runningContainers } from '../../lib/docker-facts.js'
+import { judgePorts } from '../../checks/ports.js'
+import { cleanEnv, makeContext, needDocker, put, runCli, runProcess, tempDir } from '../helpers.js'
+
+const suffix = () => randomBytes(4).toString('hex')
+
+async function doctorJson(only: string, env: NodeJS.ProcessEnv, extra: string[] = []) {
+  const started = performance.now()
+  const r = await runCli(['doctor', '--format', 'json', '--only', only, ...extra], { env })
+  const doc = JSON.parse(r.stdout)
+  return { code: r.code, check: doc.checks.find((c: { id: string }) => c.id === only), ms: performance.now() - started, stderr: r.stderr }
+}
+
+function listen(server: Server): Promise<number> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)))
+}
+
+async function closedPort(): Promise<number> {
+  const s = createServer()
+  const port = await listen(s)
+  await new Promise((r) => s.close(r))
+  return port
+}
+
+test('docker-daemon: the real daemon is ok, with its version', async (t) => {
+  if (!(await needDocker(t))) return
+  const real = (await runProcess('docker', ['info', '--format', '{{.ServerVersion}}'])).stdout.trim()
+  const { check } = await doctorJson('docker-daemon', cleanEnv())
+  assert.equal(check.status, 'ok')
+  assert.equal(check.version, real)
+  assert.match(check.summary, new RegExp(`^Docker Engine ${real.replace(/[+.]/g, '\\$&')} on .* \\(\\d+ CPUs, [\\d.]+ GiB\\)$`))
+})
+
+test('docker-daemon: a closed loopback port is "not running", naming the endpoint', async (t) => {
+  if (!(await needDocker(t))) return
+  const port = await closedPort()
+  const { check } = await doctorJson('docker-daemon', cleanEnv({ DOCKER_HOST: `tcp://127.0.0.1:${port}` }))
+  assert.equal(check.status, 'fail')
+  assert.equal(check.summary, `not running: nothing answers at tcp://127.0.0.1:${port}`)
+})
+
+test('docker-daemon: a daemon that accepts and never answers is named within the bound, and docker is killed', async (t) => {
+  if (!(await needDocker(t))) return
+  const server = createServer(() => {})
+  const port = await listen(server)
+  t.after(() => server.close())
+  const marker = `DOCKER_HOST=tcp://127.0.0.1:${port}`
+  const running = doctorJson('docker-daemon', cleanEnv({ DOCKER_HOST: `tcp://127.0.0.1:${port}` }), ['--timeout', '1500'])
+  // While it waits, the docker child is visible (so the check below can see one if it stays).
+  let seen = false
+  for (let i = 0; i < 40 && !seen; i++) {
+    seen = (await processesWith(marker)).length > 0
+    if (!seen) await new Promise((r) => setTimeout(r, 25))
+  }
+  const { check, ms } = await running
+  assert.equal(check.status, 'timeout')
+  assert.match(check.summary, new RegExp(`^the daemon at tcp://127\\.0\\.0\\.1:${port} accepts connections but did not answer within \\d+ ms$`))
+  // About one bound (plus a node start), not the docker CLI's own endless wait.
+  assert.ok(ms < 1500 + 4000, `took ${ms} ms`)
+  assert.match(check.fix.manual, /DOCKER_HOST=tcp:\/\/127\.0\.0\.1:\d+ is set/)
+  assert.ok(seen, 'never saw the docker child while it waited')
+  assert.deepEqual(await processesWith(marker), [], 'a docker process was left behind')
+})
+
+/** Processes whose environment holds `marker` (Linux /proc; we run as root in CI). */
+async function processesWith(marker: string): Promise<string[]> {
+  const out: string[] = []
+  for (const pid of (await readdir('/proc')).filter((d) => /^\d+$/.test(d) && Number(d) !== process.pid)) {
+    const env = await readFile(`/proc/${pid}/environ`, 'utf8').catch(() => '')
+    if (env.split('\0').includes(marker)) {
+      const cmd = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')
+      if (/(^|\/)docker\0/.test(cmd)) out.push(`${pid} ${cmd.replaceAll('\0', ' ')}`)
+    }
+  }
+  return out
+}
+
+test('docker-daemon: a user outside the docker group gets the group fix, never chmod', async (t) => {
+  if (!(await needDocker(t))) return
+  if (process.getuid?.() !== 0) return t.skip('needs root to create a test user')
+  const user = `issue3-${suffix()}`
+  await runProcess('useradd', ['-M', '-s', '/usr/sbin/nologin', user])
+  t.after(() => runProcess('userdel', [user]))
+  const home = await tempDir(t)
+  await runProcess('chmod', ['755', home])
+  const r = await runProcess('runuser', ['-u', user, '--', process.execPath, join(process.cwd(), 'dist/scripts/cli.js'), 'doctor', '--format', 'json', '--only', 'docker-daemon'], {
+    env: { PATH: process.env.PATH, HOME: home, USER: user, LANG: 'C' },
+    cwd: home,
+  })
+  const check = JSON.parse(r.stdout).checks.find((c: { id: string }) => c.id === 'docker-daemon')
+  assert.equal(check.status, 'fail')
+  assert.match(check.summary, /^no access to unix:\/\/\/var\/run\/docker\.sock: permission denied/)
+  assert.deepEqual(check.fix.steps.map((s: { argv: string[]; sudo: boolean }) => [s.argv, s.sudo]), [[['usermod', '-aG', 'docker', user], true]])
+  assert.match(check.fix.manual, /Log out and back in/)
+  assert.doesNotMatch(JSON.stringify(check.fix), /chmod (666|a\+rw)/)
+})
+
+/** A tiny image from the local busybox-static (no registry here), removed after the test. */
+async function busyboxImage(t: TestContext): Promise<string> {
+  const dir = await tempDir(t)
+  const root = join(dir, 'rootfs')
+  await mkdir(join(root, 'bin'), { recursive: true })
+  await copyFile('/bin/busybox', join(root, 'bin/busybox'))
+  for (const applet of ['sh', 'cat', 'sleep']) await symlink('busybox', join(root, 'bin', applet))
+  await runProcess('tar', ['-C', root, '-cf', join(dir, 'rootfs.tar'), '.'])
+  const tag = `shipshape-test/issue3-busybox:${suffix()}`
+  const r = await runProcess('docker', ['import', join(dir, 'rootfs.tar'), tag])
+  assert.equal(r.code, 0, r.stderr)
+  t.after(() => runProcess('docker', ['rmi', '-f', tag]))
+  return tag
+}
+
+test('max-map-count: where the daemon is not on this host (macOS), it is measured inside the daemon with a local image', async (t) => {
+  if (!(await needDocker(t))) return
+  await busyboxImage(t)
+  const root = await tempDir(t)
+  await put(join(root, 'System/Library/CoreServices/SystemVersion.plist'), '<plist><dict><key>ProductVersion</key><string>14.5</string></dict></plist>')
+  const { check } = await doctorJson('max-map-count', cleanEnv({ SHIPSHAPE_HOST_ROOT: root }))
+  // Containers share this kernel, so the value inside must be the host's.
+  const host = (await readFile('/proc/sys/vm/max_map_count', 'utf8')).trim()
+  assert.equal(check.version, host)
+  assert.match(check.details.join('\n'), /measured inside the daemon's kernel/)
+})
+
+test('ports: a port published by a container is named by container; this project\'s own stack is fine', async (t) => {
+  if (!(await needDocker(t))) return
+  const image = await busyboxImage(t)
+  const [foreignPort, ownPort] = [await closedPort(), await closedPort()]
+  const names = [`issue3-ports-${suffix()}`, `issue3-own-${suffix()}`]
+  t.after(() => runProcess('docker', ['rm', '-f', ...names]))
+  const run = (name: string, port: number, label: string) =>
+    runProcess('docker', ['run', '-d', '--name', name, '--label', label, '-p', `127.0.0.1:${port}:80`, image, 'sleep', '300'])
+  assert.equal((await run(names[0], foreignPort, 'com.docker.compose.project=someone-else')).code, 0)
+  assert.equal((await run(names[1], ownPort, 'com.docker.compose.project=shipshape-elasticsearch')).code, 0)
+  const containers = await runningContainers(makeContext())
+  const wanted = [{ stack: 'x', port: foreignPort, what: 'test port' }, { stack: 'y', port: ownPort, what: 'own port' }]
+  const r = judgePorts(wanted, wanted, containers, true)
+  assert.equal(r.status, 'fail')
+  assert.equal(r.summary, `${foreignPort} (test port) is taken by container ${names[0]}`)
+  assert.match(r.details!.join('\n'), new RegExp(`${ownPort} \\(own port\\) held by this project's ${names[1]}`))
+})
