@@ -14,7 +14,7 @@ interface VersionInfo {
   gitVersion?: string
 }
 
-const MARGIN_MS = 300
+const MARGIN_MS = 500
 
 export const kubeContext = {
   id: 'kube-context',
@@ -24,8 +24,10 @@ export const kubeContext = {
   async run(ctx) {
     const target = await currentKubeTarget(ctx)
     if (!target.context) return { status: 'warn', summary: `no current context (looked in ${target.files.join(', ')})`, details: target.files }
+    // kubectl's own timeout ends it cleanly first; the probe's kill is the backstop. A third of the
+    // budget per request, because version-matching kubectl wrappers (Cloud SDK's dispatcher) ask twice.
     const budget = Math.max(500, (ctx.boundMs ?? 3_000) - MARGIN_MS)
-    const r = await ctx.probe(['kubectl', 'version', '-o', 'json', `--request-timeout=${budget - 200}ms`], { timeoutMs: budget })
+    const r = await ctx.probe(['kubectl', 'version', '-o', 'json', `--request-timeout=${Math.max(250, Math.floor(budget / 3))}ms`], { timeoutMs: budget })
     return judgeCluster(target, r)
   },
   fix: async (ctx, finding) => {
@@ -52,7 +54,7 @@ export function judgeCluster(target: KubeTarget, r: ProbeResult): Outcome {
   const details = [`kubeconfig: ${target.files.join(', ')}`, ...stderr.slice(0, 3)]
   const server = doc.serverVersion
   if (!server?.gitVersion) {
-    if (r.timedOut) return { status: 'timeout', summary: `${where} did not answer within ${r.ms} ms`, details }
+    if (r.timedOut || /deadline exceeded|Client\.Timeout/i.test(r.stderr)) return { status: 'timeout', summary: `${where} did not answer within ${r.ms} ms`, details }
     return { status: 'fail', summary: `${where} is unreachable: ${stderr[0] ?? `exit ${r.code}`}`, details }
   }
   const [c, s] = [kubeMinor(doc.clientVersion), kubeMinor(server)]

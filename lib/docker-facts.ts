@@ -27,7 +27,7 @@ export type DaemonFacts =
   | { ok: false; problem: DaemonProblem; endpoint: string; message: string; waitedMs?: number }
 
 /** Leave this much of the check's bound for judging, so a hang is named rather than cut off. */
-const MARGIN_MS = 300
+const MARGIN_MS = 500
 
 export function daemonFacts(ctx: Context): Promise<DaemonFacts> {
   return ctx.facts.once('docker-info', async () => {

@@ -56,7 +56,7 @@ test('docker-daemon: a daemon that accepts and never answers is named within the
   const port = await listen(server)
   t.after(() => server.close())
   const marker = `DOCKER_HOST=tcp://127.0.0.1:${port}`
-  const running = doctorJson('docker-daemon', cleanEnv({ DOCKER_HOST: `tcp://127.0.0.1:${port}` }), ['--timeout', '1500'])
+  const running = doctorJson('docker-daemon', cleanEnv({ DOCKER_HOST: `tcp://127.0.0.1:${port}` }))
   // While it waits, the docker child is visible (so the check below can see one if it stays).
   let seen = false
   for (let i = 0; i < 40 && !seen; i++) {
@@ -67,7 +67,7 @@ test('docker-daemon: a daemon that accepts and never answers is named within the
   assert.equal(check.status, 'timeout')
   assert.match(check.summary, new RegExp(`^the daemon at tcp://127\\.0\\.0\\.1:${port} accepts connections but did not answer within \\d+ ms$`))
   // About one bound (plus a node start), not the docker CLI's own endless wait.
-  assert.ok(ms < 1500 + 4000, `took ${ms} ms`)
+  assert.ok(ms < 3000 + 4000, `took ${ms} ms`)
   assert.match(check.fix.manual, /DOCKER_HOST=tcp:\/\/127\.0\.0\.1:\d+ is set/)
   assert.ok(seen, 'never saw the docker child while it waited')
   assert.deepEqual(await processesWith(marker), [], 'a docker process was left behind')
