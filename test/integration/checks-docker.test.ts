@@ -150,3 +150,21 @@ test('ports: a port published by a container is named by container; this project
   assert.equal(r.summary, `${foreignPort} (test port) is taken by container ${names[0]}`)
   assert.match(r.details!.join('\n'), new RegExp(`${ownPort} \\(own port\\) held by this project's ${names[1]}`))
 })
+
+test('doctor on this machine: every check reports, in the documented order; a missing minikube names its installer', async (t) => {
+  if (!(await needDocker(t))) return
+  const home = await tempDir(t)
+  const r = await runCli(['doctor', '--format', 'json'], { env: cleanEnv({ HOME: home }) })
+  const doc = JSON.parse(r.stdout)
+  const ids = ['platform', 'docker-cli', 'docker-daemon', 'docker-compose', 'docker-host', 'kubectl', 'kube-context', 'minikube', 'max-map-count', 'ports', 'resources']
+  assert.deepEqual(doc.checks.map((c: { id: string }) => c.id), ids)
+  const byId = Object.fromEntries(doc.checks.map((c: { id: string }) => [c.id, c]))
+  assert.equal(byId['docker-daemon'].status, 'ok')
+  assert.equal(byId['resources'].status === 'ok' || byId['resources'].status === 'warn', true)
+  assert.ok(!doc.checks.some((c: { status: string }) => c.status === 'error'), 'a check threw')
+  if ((await runProcess('sh', ['-c', 'command -v minikube'])).code !== 0) {
+    assert.equal(byId.minikube.summary, 'minikube is not installed')
+    assert.ok(byId.minikube.fix.steps.some((s: { argv: string[] }) => s.argv[0] === 'dpkg' || s.argv[0] === 'brew'))
+    assert.equal(r.code, 1, 'minikube is required, so its absence fails the run')
+  }
+})
