@@ -1,12 +1,12 @@
 // Which cluster does kubectl talk to, and does it answer? The current context comes from the
-// kubeconfig (lib/kubeconfig.ts); the server version from `kubectl version -o json`, which asks the
+// kubeconfig files (lib/kubeconfig.ts); the server version from `kubectl version -o json`, which asks the
 // API server's /version and nothing else. kubectl gets a request timeout inside the check's bound,
 // so an unreachable cluster is named (context and server) rather than cut off. kubectl supports a
 // server within one minor version of itself; more skew is a warning.
 
 import { currentKubeTarget, type KubeTarget } from '../lib/kubeconfig.js'
 import { kubeMinor } from '../lib/versions.js'
-import type { Check, Outcome, ProbeResult } from '../lib/types.js'
+import type { Check, Context, Fix, Outcome, ProbeResult, Status } from '../lib/types.js'
 
 interface VersionInfo {
   major?: string
@@ -22,25 +22,30 @@ export const kubeContext = {
   required: false,
   needs: ['kubectl'],
   async run(ctx) {
+    // The files name the cluster, so it can be named even if `kubectl version` never hears back.
     const target = await currentKubeTarget(ctx)
     if (!target.context) return { status: 'warn', summary: `no current context (looked in ${target.files.join(', ')})`, details: target.files }
-    // kubectl's own timeout ends it cleanly first; the probe's kill is the backstop. A third of the
-    // budget per request, because version-matching kubectl wrappers (Cloud SDK's dispatcher) ask twice.
-    const budget = Math.max(500, (ctx.boundMs ?? 3_000) - MARGIN_MS)
-    const r = await ctx.probe(['kubectl', 'version', '-o', 'json', `--request-timeout=${Math.max(250, Math.floor(budget / 3))}ms`], { timeoutMs: budget })
-    return judgeCluster(target, r)
+    return judgeCluster(target, await askServer(ctx, Math.max(500, (ctx.boundMs ?? 3_000) - MARGIN_MS)))
   },
-  fix: async (ctx, finding) => {
-    if (/no current context/.test(finding.summary)) {
-      return { steps: [], manual: 'Get a cluster: `minikube start` (creates the context minikube), or enable Kubernetes in Docker Desktop (context docker-desktop); or pick one: kubectl config get-contexts; kubectl config use-context <name>' }
-    }
-    const target = await currentKubeTarget(ctx)
-    if (/skew/.test(finding.summary)) return { steps: [], manual: 'Install a kubectl within one minor version of the server (see the kubectl check), or upgrade the cluster.' }
-    if (target.context === 'minikube') return { steps: [{ id: 'minikube-start', title: 'Start minikube', argv: ['minikube', 'start'], sudo: false, asUser: true }] }
-    if (target.context === 'docker-desktop') return { steps: [], manual: 'Start Docker Desktop and enable Settings > Kubernetes.' }
-    return { steps: [], manual: `Check that the cluster behind context '${target.context}' (${target.server}) is up and reachable from here, or switch: kubectl config use-context <name>` }
-  },
+  fix: async (ctx, finding) => kubeContextFix(await currentKubeTarget(ctx), finding.status),
 } satisfies Check
+
+// kubectl's own timeout ends it cleanly first; the probe's kill is the backstop. A third of the
+// budget per request, because version-matching kubectl wrappers (Cloud SDK's dispatcher) ask twice.
+function askServer(ctx: Context, budget: number): Promise<ProbeResult> {
+  return ctx.probe(['kubectl', 'version', '-o', 'json', `--request-timeout=${Math.max(250, Math.floor(budget / 3))}ms`], { timeoutMs: budget })
+}
+
+/** With a context, a warning is a version skew; anything worse means the cluster did not answer. */
+export function kubeContextFix(target: KubeTarget, status: Status): Fix {
+  if (!target.context) {
+    return { steps: [], manual: 'Get a cluster: `minikube start` (creates the context minikube), or enable Kubernetes in Docker Desktop (context docker-desktop); or pick one: kubectl config get-contexts; kubectl config use-context <name>' }
+  }
+  if (status === 'warn') return { steps: [], manual: 'Install a kubectl within one minor version of the server (see the kubectl check), or upgrade the cluster.' }
+  if (target.context === 'minikube') return { steps: [{ id: 'minikube-start', title: 'Start minikube', argv: ['minikube', 'start'], sudo: false, asUser: true }] }
+  if (target.context === 'docker-desktop') return { steps: [], manual: 'Start Docker Desktop and enable Settings > Kubernetes.' }
+  return { steps: [], manual: `Check that the cluster behind context '${target.context}' (${target.server}) is up and reachable from here, or switch: kubectl config use-context <name>` }
+}
 
 export function judgeCluster(target: KubeTarget, r: ProbeResult): Outcome {
   const where = `context '${target.context}' (${target.server ?? 'no server'})`

@@ -1,7 +1,8 @@
 // The current kube context, read the way kubectl merges its config: KUBECONFIG lists files (':'
 // separated); the first file that sets current-context wins, and the first definition of a named
-// context or cluster wins. Reading YAML here saves a kubectl start and lets us name the context and
-// server even when the cluster never answers.
+// context or cluster wins. We read the YAML ourselves rather than ask `kubectl config view`: version-
+// matching kubectl wrappers (Cloud SDK's dispatcher) contact the server first even for that, so a
+// hanging cluster would hide its own name.
 
 import { readFile } from 'node:fs/promises'
 import { delimiter, join } from 'node:path'
