@@ -27,7 +27,7 @@ export const minikube = {
   timeoutMs: 10_000,
   async run(ctx) {
     const bin = await ctx.which('minikube')
-    if (!bin) return { status: 'fail', summary: 'minikube is not installed', details: [`not on PATH=${ctx.env.PATH ?? ''}`] }
+    if (!bin) return { status: 'fail', summary: 'minikube is not installed', details: [`not on PATH=${ctx.env.PATH ?? ''}`], fix: minikubeFix(ctx, { install: true }) }
     const [v, status, profile] = await Promise.all([
       versionOutput(ctx, bin, ['version', '--output=json']),
       ctx.probe([bin, 'status', '-o', 'json']),
@@ -36,12 +36,12 @@ export const minikube = {
     const raw = jsonField(v.stdout, 'minikubeVersion')
     const j = judgeVersion('minikube', raw, ctx.config)
     const details = [`${bin}: ${raw ?? v.stdout.trim()}${v.cached ? ' (cached)' : ''}`]
-    if (!j.meets) return { status: 'fail', summary: `minikube ${raw ?? '(unknown version)'} is older than ${j.floor}`, version: j.version, details }
+    if (!j.meets) return { status: 'fail', summary: `minikube ${raw ?? '(unknown version)'} is older than ${j.floor}`, version: j.version, details, fix: minikubeFix(ctx, { install: true }) }
     const driver = await profileDriver(ctx, profile)
     if (driver) details.push(`profile ${profile}: driver ${driver}`)
-    return judgeMinikube({ version: raw ?? j.version!, profile, driver, statusOut: status.stdout, statusErr: status.stderr, code: status.code, timedOut: status.timedOut, root: isRoot() }, details)
+    const { need, ...outcome } = judgeMinikube({ version: raw ?? j.version!, profile, driver, statusOut: status.stdout, statusErr: status.stderr, code: status.code, timedOut: status.timedOut, root: isRoot() }, details)
+    return { ...outcome, fix: minikubeFix(ctx, need) }
   },
-  fix: async (ctx, finding) => minikubeFix(ctx, finding.summary),
 } satisfies Check
 
 interface StatusInput {
@@ -55,27 +55,35 @@ interface StatusInput {
   root: boolean
 }
 
-export function judgeMinikube(s: StatusInput, details: string[]): Outcome {
+/** What the fix must do: install or upgrade, start the cluster, stop running minikube as root. */
+export interface Need {
+  install?: boolean
+  start?: boolean
+  root?: boolean
+}
+
+export function judgeMinikube(s: StatusInput, details: string[]): Outcome & { need: Need } {
   const version = s.version.replace(/^v/, '')
   const nodes = parseStatus(s.statusOut)
-  if (s.timedOut) return { status: 'timeout', summary: `minikube ${s.version}: \`minikube status\` did not answer in time`, version, details }
+  if (s.timedOut) return { status: 'timeout', summary: `minikube ${s.version}: \`minikube status\` did not answer in time`, version, details, need: {} }
   if (!nodes) {
     const said = `${s.statusOut}\n${s.statusErr}`.trim().split('\n').find((l) => l.trim()) ?? `exit ${s.code}`
-    if (/not found|does not exist|no minikube profile/i.test(said)) return { status: 'warn', summary: `minikube ${s.version}; no cluster '${s.profile}' yet`, version, details: [...details, said] }
-    return { status: 'warn', summary: `minikube ${s.version}; status unreadable: ${said}`, version, details }
+    if (/not found|does not exist|no minikube profile/i.test(said)) return { status: 'warn', summary: `minikube ${s.version}; no cluster '${s.profile}' yet`, version, details: [...details, said], need: { start: true } }
+    return { status: 'warn', summary: `minikube ${s.version}; status unreadable: ${said}`, version, details, need: {} }
   }
   details.push(...nodes.map((n) => `${n.Name}${n.Worker ? ' (worker)' : ''}: host ${n.Host}, kubelet ${n.Kubelet}, apiserver ${n.APIServer}, kubeconfig ${n.Kubeconfig}`), `minikube status exit code ${s.code}`)
   const down = nodes.filter((n) => !nodeRunning(n))
-  const asRoot = s.driver === 'docker' && s.root ? '; the docker driver refuses to run as root (run minikube as your user)' : ''
+  const root = s.driver === 'docker' && s.root
+  const asRoot = root ? '; the docker driver refuses to run as root (run minikube as your user)' : ''
   if (down.length === nodes.length) {
-    return { status: 'warn', summary: `minikube ${s.version}: cluster '${s.profile}' is stopped${asRoot}`, version, details }
+    return { status: 'warn', summary: `minikube ${s.version}: cluster '${s.profile}' is stopped${asRoot}`, version, details, need: { start: true, root } }
   }
   if (down.length > 0) {
-    return { status: 'warn', summary: `minikube ${s.version}: ${down.length} of ${nodes.length} nodes not running: ${down.map((n) => `${n.Name} (host ${n.Host}, kubelet ${n.Kubelet})`).join(', ')}${asRoot}`, version, details }
+    return { status: 'warn', summary: `minikube ${s.version}: ${down.length} of ${nodes.length} nodes not running: ${down.map((n) => `${n.Name} (host ${n.Host}, kubelet ${n.Kubelet})`).join(', ')}${asRoot}`, version, details, need: { start: true, root } }
   }
   const on = s.driver ? ` on the ${s.driver} driver` : ''
-  if (asRoot) return { status: 'warn', summary: `minikube ${s.version}: cluster '${s.profile}' running${on}${asRoot}`, version, details }
-  return { status: 'ok', summary: `minikube ${s.version}: cluster '${s.profile}' running${on} (${nodes.length} node${nodes.length === 1 ? '' : 's'})`, version, details }
+  if (asRoot) return { status: 'warn', summary: `minikube ${s.version}: cluster '${s.profile}' running${on}${asRoot}`, version, details, need: { root } }
+  return { status: 'ok', summary: `minikube ${s.version}: cluster '${s.profile}' running${on} (${nodes.length} node${nodes.length === 1 ? '' : 's'})`, version, details, need: {} }
 }
 
 function nodeRunning(n: NodeStatus): boolean {
@@ -135,11 +143,11 @@ function isRoot(): boolean {
   return process.getuid?.() === 0
 }
 
-export function minikubeFix(ctx: Context, summary: string): Fix | null {
-  if (/not installed|older than/.test(summary)) return installMinikube(ctx)
-  if (/as root/.test(summary)) return { steps: [], manual: 'Run minikube as your own user, not with sudo (root-owned files in ~/.minikube need `sudo chown -R $USER ~/.minikube`).' }
-  if (/stopped|not running|no cluster/.test(summary)) return { steps: [{ id: 'minikube-start', title: 'Start minikube', argv: ['minikube', 'start'], sudo: false, asUser: true }] }
-  return null
+export function minikubeFix(ctx: Context, need: Need): Fix | null {
+  if (need.install) return installMinikube(ctx)
+  const steps = need.start ? [{ id: 'minikube-start', title: 'Start minikube', argv: ['minikube', 'start'], sudo: false, asUser: true }] : []
+  const manual = need.root ? 'Run minikube as your own user, not with sudo (files root left in ~/.minikube: sudo chown -R $USER ~/.minikube).' : undefined
+  return steps.length || manual ? { steps, ...(manual ? { manual } : {}) } : null
 }
 
 export function installMinikube(ctx: Context): Fix {
