@@ -23,11 +23,13 @@ interface KubeConfigDoc {
 
 export async function currentKubeTarget(ctx: Pick<Context, 'env' | 'home'>): Promise<KubeTarget> {
   const files = ctx.env.KUBECONFIG ? ctx.env.KUBECONFIG.split(delimiter).filter(Boolean) : [join(ctx.home, '.kube', 'config')]
-  const { parse } = await import('yaml')
+  const texts = (await Promise.all(files.map((f) => readFile(f, 'utf8').catch(() => null)))).filter((t): t is string => t !== null)
+  // Most machines without a cluster have no kubeconfig at all: skip loading the YAML parser then.
+  const { parse } = texts.length ? await import('yaml') : { parse: () => null }
   const docs: KubeConfigDoc[] = []
-  for (const file of files) {
+  for (const text of texts) {
     try {
-      const doc = parse(await readFile(file, 'utf8')) as KubeConfigDoc | null
+      const doc = parse(text) as KubeConfigDoc | null
       if (doc && typeof doc === 'object') docs.push(doc)
     } catch {
       // kubectl itself reports a broken file; here it only means "no context from this file".
