@@ -3,11 +3,17 @@
 // minikube through fake executables replaying minikube's real status JSON, and truly absent.
 
 import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { createServer, type Server } from 'node:http'
 import { createServer as createTcpServer } from 'node:net'
 import { delimiter, join } from 'node:path'
-import { test, type TestContext } from 'node:test'
+import { after, test, type TestContext } from 'node:test'
 import { cleanEnv, fakeBinDir, put, runCli, runProcess, tempDir } from '../helpers.js'
+
+// Keep the tests' version cache out of the developer's own.
+const cacheHome = mkdtempSync(join(tmpdir(), 'shipshape-issue3-cache-'))
+after(() => rmSync(cacheHome, { recursive: true, force: true }))
 
 async function kubectlMinor(t: TestContext): Promise<number | null> {
   const r = await runProcess('kubectl', ['version', '--client', '-o', 'json']).catch(() => null)
@@ -48,7 +54,7 @@ users:
 
 async function kubeCheck(env: NodeJS.ProcessEnv, extra: string[] = []) {
   const started = performance.now()
-  const r = await runCli(['doctor', '--format', 'json', '--only', 'kube-context', ...extra], { env: cleanEnv(env) })
+  const r = await runCli(['doctor', '--format', 'json', '--only', 'kube-context', ...extra], { env: cleanEnv({ XDG_CACHE_HOME: cacheHome, ...env }) })
   return { check: JSON.parse(r.stdout).checks.find((c: { id: string }) => c.id === 'kube-context'), ms: performance.now() - started }
 }
 
