@@ -37,8 +37,12 @@ export function judgeDaemon(d: DaemonFacts): Outcome {
       return { status: 'fail', summary: `no access to ${d.endpoint}: permission denied (this user is not in the docker group)`, details }
     case 'not-answering':
       return { status: 'timeout', summary: `the daemon at ${d.endpoint} accepts connections but did not answer within ${d.waitedMs ?? '?'} ms`, details: [...details, 'docker info was stopped at the bound'] }
-    case 'not-running':
+    case 'not-running': {
+      const socket = d.endpoint.replace(/^unix:\/\//, '')
+      if (d.socketExists === false) return { status: 'fail', summary: `not running: no socket at ${socket}`, details }
+      if (d.socketExists === true) return { status: 'fail', summary: `not running: ${socket} exists but nothing serves it (a daemon that stopped)`, details }
       return { status: 'fail', summary: `not running: nothing answers at ${d.endpoint}`, details }
+    }
     case 'no-cli':
       return { status: 'skip', summary: 'docker is not on PATH', details }
     default:

@@ -4,6 +4,7 @@
 // daemon's kernel with a throwaway container from an image that is already present (nothing is
 // pulled), or skip and say why. Failure when a stack in use needs it (Elasticsearch), else a warning.
 
+import { randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { daemonFacts, daemonInVm, isRemote } from '../lib/docker-facts.js'
@@ -49,7 +50,9 @@ async function measure(ctx: Context): Promise<Measured> {
   if (!daemon?.ok) return { skip: `the Docker daemon's kernel is not this host's and the daemon does not answer (${daemon?.ok === false ? daemon.problem : 'unknown'})` }
   const image = await localImage(ctx)
   if (!image) return { skip: "no image is present locally to measure inside Docker's VM (nothing is pulled); after any `docker pull`, this check measures it" }
-  const r = await ctx.probe(['docker', 'run', '--rm', '--network', 'none', '--entrypoint', 'cat', image, '/proc/sys/vm/max_map_count'])
+  // Named, so a user who sees it in `docker ps -a` knows whose it is.
+  const name = `shipshape-max-map-count-${randomBytes(3).toString('hex')}`
+  const r = await ctx.probe(['docker', 'run', '--rm', '--name', name, '--network', 'none', '--entrypoint', 'cat', image, '/proc/sys/vm/max_map_count'])
   const value = Number.parseInt(r.stdout, 10)
   if (!r.ok || !Number.isFinite(value)) return { skip: `could not read it inside the daemon's VM with ${image}: ${r.stderr.trim().split('\n')[0] || `exit ${r.code}`}` }
   return { value, where: `measured inside the daemon's kernel (${daemon.info.OperatingSystem}) with ${image}` }

@@ -162,6 +162,6 @@ export function installMinikube(ctx: Context): Fix {
       { id: 'minikube-checksum', title: 'Download its checksum', argv: ['curl', '-fsSLO', `${url}.sha256`], sudo: false },
       { id: 'minikube-install', title: 'Install minikube', argv: ['dpkg', '-i', deb], sudo: true, needs: ['minikube-download', 'minikube-checksum'] },
     ],
-    manual: `Before installing, compare \`sha256sum ${deb}\` with ${deb}.sha256. (https://minikube.sigs.k8s.io/docs/start/)`,
+    manual: `Before the dpkg step, check the download: \`sha256sum ${deb}\` must print the hash in ${deb}.sha256. (https://minikube.sigs.k8s.io/docs/start/)`,
   }
 }

@@ -4,6 +4,7 @@
 // user; it costs about 30 ms. A daemon that accepts and never answers makes `docker info` wait
 // forever, so the probe is bounded a little inside the check's own bound and its child is killed.
 
+import { stat } from 'node:fs/promises'
 import type { Context } from './types.js'
 
 /** The fields of `docker info --format '{{json .}}'` shipshape reads. */
@@ -24,7 +25,7 @@ export type DaemonProblem = 'not-running' | 'no-access' | 'not-answering' | 'no-
 
 export type DaemonFacts =
   | { ok: true; info: DockerInfo; endpoint: string }
-  | { ok: false; problem: DaemonProblem; endpoint: string; message: string; waitedMs?: number }
+  | { ok: false; problem: DaemonProblem; endpoint: string; message: string; waitedMs?: number; socketExists?: boolean }
 
 /** Leave this much of the check's bound for judging, so a hang is named rather than cut off. */
 const MARGIN_MS = 500
@@ -40,7 +41,11 @@ export function daemonFacts(ctx: Context): Promise<DaemonFacts> {
       const context = info.ClientInfo?.Context
       return { ok: true, info, endpoint: ctx.env.DOCKER_HOST || (context && context !== 'default' ? `context ${context}` : fallback) }
     }
-    return { ok: false, ...classify(r.stderr, r.timedOut, fallback), ...(r.timedOut ? { waitedMs: r.ms } : {}) }
+    const failed = classify(r.stderr, r.timedOut, fallback)
+    // "Not running" has two faces on a unix socket: no socket at all, or a stale one nobody serves.
+    const socket = failed.problem === 'not-running' && failed.endpoint.startsWith('unix://') ? failed.endpoint.slice('unix://'.length) : null
+    const socketExists = socket === null ? undefined : await stat(socket).then(() => true, () => false)
+    return { ok: false, ...failed, ...(r.timedOut ? { waitedMs: r.ms } : {}), ...(socketExists === undefined ? {} : { socketExists }) }
   })
 }
 

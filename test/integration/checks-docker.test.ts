@@ -56,6 +56,14 @@ test('docker-daemon: a closed loopback port is "not running", naming the endpoin
   assert.equal(check.summary, `not running: nothing answers at tcp://127.0.0.1:${port}`)
 })
 
+test('docker-daemon: a missing unix socket is "not running: no socket"', async (t) => {
+  if (!(await needDocker(t))) return
+  const dir = await tempDir(t)
+  const { check } = await doctorJson('docker-daemon', cleanEnv({ DOCKER_HOST: `unix://${dir}/docker.sock` }))
+  assert.equal(check.status, 'fail')
+  assert.equal(check.summary, `not running: no socket at ${dir}/docker.sock`)
+})
+
 test('docker-daemon: a daemon that accepts and never answers is named within the bound, and docker is killed', async (t) => {
   if (!(await needDocker(t))) return
   const server = createServer(() => {})

@@ -35,6 +35,12 @@ test('a daemon that is not running gets the start command for its platform', () 
   assert.match(viaHost!.manual!, /DOCKER_HOST=tcp:\/\/127\.0\.0\.1:2375 is set/)
 })
 
+test('a stale unix socket is told apart from a missing one', () => {
+  const base = { ok: false as const, problem: 'not-running' as const, endpoint: 'unix:///var/run/docker.sock', message: 'Cannot connect' }
+  assert.equal(judgeDaemon({ ...base, socketExists: true }).summary, 'not running: /var/run/docker.sock exists but nothing serves it (a daemon that stopped)')
+  assert.equal(judgeDaemon({ ...base, socketExists: false }).summary, 'not running: no socket at /var/run/docker.sock')
+})
+
 test('no access: the group fix names the login, with a new login, never chmod', () => {
   const denied: DaemonFacts = { ok: false, problem: 'no-access', endpoint: 'unix:///var/run/docker.sock', message: 'permission denied' }
   const fix = daemonFix(makeContext({ env: { PATH: '', HOME: '/h', USER: 'alice' } }), denied)!
