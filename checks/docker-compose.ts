@@ -1,9 +1,13 @@
 // Docker Compose: the v2 plugin (`docker compose`) is what current docs and the stacks use; the
 // standalone Python `docker-compose` v1 still works but reached end of life in July 2023, so it is a
-// warning. Both probes start at once. v1 costs about half a second to start, so its version is cached
-// while the file is unchanged; the plugin is a separate file `docker` finds on its own, and fast,
-// so it is asked every time.
+// warning. Both are looked at once. Versions are cached while the binary is unchanged: v1 costs about
+// half a second to start; the plugin is found where docker finds it (its config dir, the config's
+// cliPluginsExtraDirs, the system dirs) and asked directly, as the plugin binary also runs standalone.
+// A plugin somewhere we do not know is still found by asking `docker compose version`.
 
+import { constants } from 'node:fs'
+import { access, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { versionOutput } from '../lib/version-cache.js'
 import { judgeVersion } from '../lib/versions.js'
 import type { Check, Context, Fix } from '../lib/types.js'
@@ -14,13 +18,14 @@ export const dockerCompose = {
   required: true,
   async run(ctx) {
     const [docker, standalone] = await Promise.all([ctx.which('docker'), ctx.which('docker-compose')])
+    const pluginFile = docker ? await findPlugin(ctx) : null
     const [plugin, legacy] = await Promise.all([
-      docker ? ctx.probe([docker, 'compose', 'version', '--short']) : null,
+      pluginFile ? versionOutput(ctx, pluginFile, ['version', '--short']) : docker ? ctx.probe([docker, 'compose', 'version', '--short']) : null,
       standalone ? versionOutput(ctx, standalone, ['version', '--short']) : null,
     ])
     const details: string[] = []
     // Without the plugin, docker reads `compose` as an unknown command and complains about the flag.
-    if (plugin) details.push(plugin.ok ? `docker compose version --short: ${plugin.stdout.trim()}` : `no Compose plugin: docker compose said '${firstLine(plugin.stderr) || `exit ${plugin.code}`}'`)
+    if (plugin) details.push(plugin.ok ? `${pluginFile ?? 'docker compose'} version --short: ${plugin.stdout.trim()}` : `no Compose plugin: docker compose said '${firstLine(plugin.stderr) || `exit ${plugin.code}`}'`)
     if (legacy) details.push(legacy.ok ? `${standalone}: ${legacy.stdout.trim()}${legacy.cached ? ' (cached)' : ''}` : `${standalone} version failed: ${firstLine(legacy.stderr)}`)
 
     if (plugin?.ok) {
@@ -38,6 +43,21 @@ export const dockerCompose = {
   },
   fix: (ctx) => installCompose(ctx),
 } satisfies Check
+
+// docker/cli cli-plugins/manager: the config dir's cli-plugins, then cliPluginsExtraDirs, then these.
+const SYSTEM_PLUGIN_DIRS = ['/usr/local/lib/docker/cli-plugins', '/usr/local/libexec/docker/cli-plugins', '/usr/lib/docker/cli-plugins', '/usr/libexec/docker/cli-plugins']
+
+export async function findPlugin(ctx: Context): Promise<string | null> {
+  const configDir = ctx.env.DOCKER_CONFIG || join(ctx.home, '.docker')
+  const config = (await readFile(join(configDir, 'config.json'), 'utf8').then(JSON.parse).catch(() => null)) as { cliPluginsExtraDirs?: unknown } | null
+  const listed = config?.cliPluginsExtraDirs
+  const extra = Array.isArray(listed) ? listed.filter((d: unknown): d is string => typeof d === 'string') : []
+  for (const dir of [join(configDir, 'cli-plugins'), ...extra, ...SYSTEM_PLUGIN_DIRS.map((d) => join(ctx.hostRoot, d))]) {
+    const file = join(dir, 'docker-compose')
+    if (await access(file, constants.X_OK).then(() => true, () => false)) return file
+  }
+  return null
+}
 
 function firstLine(text: string): string {
   return text.trim().split('\n')[0] ?? ''

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { readFile, stat } from 'node:fs/promises'
 import { delimiter, join } from 'node:path'
 import { test } from 'node:test'
-import { fakeExecutable, runCli, tempDir } from '../helpers.js'
+import { fakeExecutable, needDocker, runCli, tempDir } from '../helpers.js'
 
 test('doctor caches an unchanged docker-compose\'s version; --no-cache asks it again', async (t) => {
   const dir = await tempDir(t)
@@ -23,4 +23,18 @@ test('doctor caches an unchanged docker-compose\'s version; --no-cache asks it a
   await doctor('--no-cache')
   assert.equal(await runs(), 2, '--no-cache did not ask docker-compose')
   assert.ok((await stat(join(dir, 'cache/shipshape/versions.json'))).isFile())
+})
+
+test('the Compose v2 plugin is found where docker looks (DOCKER_CONFIG/cli-plugins) and its version cached', async (t) => {
+  const dir = await tempDir(t)
+  const log = join(dir, 'runs.log')
+  // The plugin binary cannot be installed here (no registry): a fake prints what v2.29.1 prints.
+  await fakeExecutable(join(dir, 'docker-config/cli-plugins'), 'docker-compose', `echo "$*" >> '${log}'\n[ "$1 $2" = "version --short" ] && echo 2.29.1`)
+  const env = { PATH: process.env.PATH, HOME: dir, DOCKER_CONFIG: join(dir, 'docker-config'), XDG_CACHE_HOME: join(dir, 'cache'), SHIPSHAPE_HOST_ROOT: join(dir, 'root'), LANG: 'C' }
+  const doctor = async () => JSON.parse((await runCli(['doctor', '--format', 'json', '--only', 'docker-compose'], { env })).stdout).checks[0]
+  if (!(await needDocker(t))) return
+  const first = await doctor()
+  assert.deepEqual([first.status, first.summary], ['ok', 'Docker Compose 2.29.1 (plugin)'])
+  assert.equal((await doctor()).summary, 'Docker Compose 2.29.1 (plugin)')
+  assert.equal((await readFile(log, 'utf8')).trim().split('\n').length, 1)
 })

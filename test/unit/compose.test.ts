@@ -12,7 +12,8 @@ test('the v2 plugin is preferred even when v1 is installed too', async (t) => {
   const dir = await tempDir(t)
   await fakeExecutable(join(dir, 'bin'), 'docker', '[ "$1 $2" = "compose version" ] && echo 2.29.1 && exit 0\nexit 1')
   await fakeExecutable(join(dir, 'bin'), 'docker-compose', 'echo 1.29.2')
-  const r = await dockerCompose.run(makeContext({ env: { PATH: join(dir, 'bin'), HOME: dir, XDG_CACHE_HOME: join(dir, 'c') }, home: dir, facts: createFacts() }))
+  // hostRoot: a plugin installed on the developer's machine must not answer for the fake.
+  const r = await dockerCompose.run(makeContext({ env: { PATH: join(dir, 'bin'), HOME: dir, XDG_CACHE_HOME: join(dir, 'c') }, home: dir, hostRoot: dir, facts: createFacts() }))
   assert.deepEqual([r.status, r.summary], ['ok', 'Docker Compose 2.29.1 (plugin)'])
 })
 
@@ -20,7 +21,7 @@ test('neither plugin nor standalone: a failure with the install command for the 
   const dir = await tempDir(t)
   const noPlugin = await fixture('docker-compose.no-plugin.stderr.txt')
   await put125(dir, noPlugin)
-  const ctx = makeContext({ env: { PATH: join(dir, 'bin'), HOME: dir }, home: dir, platform: { ...debian12, distro: { id: 'ubuntu', version: '24.04', codename: 'noble' } } })
+  const ctx = makeContext({ env: { PATH: join(dir, 'bin'), HOME: dir }, home: dir, hostRoot: dir, platform: { ...debian12, distro: { id: 'ubuntu', version: '24.04', codename: 'noble' } } })
   const r = await dockerCompose.run(ctx)
   assert.equal(r.status, 'fail')
   assert.match(r.summary, /neither `docker compose` \(v2 plugin\) nor `docker-compose`/)
