@@ -1,6 +1,6 @@
 // Elasticsearch refuses to start when vm.max_map_count < 262144. The value that counts is the one in
 // the kernel the containers run on: this host's on Linux and WSL 2 (WSL 2 distros and Docker
-// Desktop's share one kernel), the VM's on macOS or a remote daemon. There we measure inside the
+// Desktop's share one kernel), the VM's on macOS, WSL 1, Docker Desktop for Linux or a remote daemon. There we measure inside the
 // daemon's kernel with a throwaway container from an image that is already present (nothing is
 // pulled), or skip and say why. Failure when a stack in use needs it (Elasticsearch), else a warning.
 
@@ -35,11 +35,14 @@ export function judgeMapCount(value: number, where: string, needed: boolean): Ou
 type Measured = { value: number; where: string } | { skip: string }
 
 async function measure(ctx: Context): Promise<Measured> {
-  const hostKernel = ctx.platform.kind === 'linux' || ctx.platform.kind === 'wsl'
-  const daemon = hostKernel && !ctx.env.DOCKER_HOST && !ctx.env.DOCKER_CONTEXT ? null : await daemonFacts(ctx)
-  const elsewhere = daemon?.ok && (daemonInVm(daemon.info) || isRemote(daemon.endpoint))
-  // On WSL 2 Docker Desktop's VM is the WSL kernel itself, so the host file is the truth there too.
-  if (hostKernel && !(elsewhere && ctx.platform.kind !== 'wsl')) {
+  const p = ctx.platform
+  // Linux and WSL 2 share their kernel with a local daemon (WSL 2's Docker Desktop VM is the WSL
+  // kernel itself). WSL 1 has no real kernel: its daemon is Docker Desktop's own VM.
+  const sharedKernel = p.kind === 'linux' || (p.kind === 'wsl' && p.wsl === 2)
+  // Only ask the daemon where it may live elsewhere, so a hung daemon never delays a file read.
+  const daemon = sharedKernel && !(await otherEndpoint(ctx)) ? null : await daemonFacts(ctx)
+  const elsewhere = Boolean(daemon?.ok && (isRemote(daemon.endpoint) || (p.kind === 'linux' && daemonInVm(daemon.info))))
+  if (sharedKernel && !elsewhere) {
     const file = join(ctx.hostRoot, 'proc/sys/vm/max_map_count')
     try {
       return { value: Number.parseInt(await readFile(file, 'utf8'), 10), where: `read from ${file}` }
@@ -56,6 +59,14 @@ async function measure(ctx: Context): Promise<Measured> {
   const value = Number.parseInt(r.stdout, 10)
   if (!r.ok || !Number.isFinite(value)) return { skip: `could not read it inside the daemon's VM with ${image}: ${r.stderr.trim().split('\n')[0] || `exit ${r.code}`}` }
   return { value, where: `measured inside the daemon's kernel (${daemon.info.OperatingSystem}) with ${image}` }
+}
+
+/** DOCKER_HOST, DOCKER_CONTEXT or a current context in ~/.docker/config.json (Docker Desktop for Linux sets one). */
+async function otherEndpoint(ctx: Context): Promise<boolean> {
+  if (ctx.env.DOCKER_HOST || ctx.env.DOCKER_CONTEXT) return true
+  const file = join(ctx.env.DOCKER_CONFIG || join(ctx.home, '.docker'), 'config.json')
+  const config = (await readFile(file, 'utf8').then(JSON.parse).catch(() => null)) as { currentContext?: unknown } | null
+  return typeof config?.currentContext === 'string' && config.currentContext !== '' && config.currentContext !== 'default'
 }
 
 async function localImage(ctx: Context): Promise<string | null> {

@@ -149,6 +149,20 @@ test('max-map-count: where the daemon is not on this host (macOS), it is measure
   assert.match(check.details.join('\n'), /measured inside the daemon's kernel/)
 })
 
+test('max-map-count: on WSL 1 the host value means nothing; it is measured inside the daemon', async (t) => {
+  if (!(await needDocker(t))) return
+  await busyboxImage(t)
+  const root = await tempDir(t)
+  await put(join(root, 'proc/version'), 'Linux version 4.4.0-19041-Microsoft (Microsoft@Microsoft.com) (gcc version 5.4.0 (GCC) ) #1237-Microsoft\n')
+  await put(join(root, 'proc/sys/vm/max_map_count'), '1\n')
+  const { check } = await doctorJson('max-map-count', cleanEnv({ SHIPSHAPE_HOST_ROOT: root, DOCKER_HOST: 'unix:///var/run/docker.sock' }))
+  assert.equal(check.version, (await readFile('/proc/sys/vm/max_map_count', 'utf8')).trim())
+  // On Linux the same host file is the truth for a local daemon.
+  await put(join(root, 'proc/version'), 'Linux version 6.1.0-26-amd64 (debian-kernel@lists.debian.org)\n')
+  const linux = await doctorJson('max-map-count', cleanEnv({ SHIPSHAPE_HOST_ROOT: root, DOCKER_HOST: 'unix:///var/run/docker.sock' }))
+  assert.equal(linux.check.version, '1')
+})
+
 test('ports: a port published by a container is named by container; this project\'s own stack is fine', async (t) => {
   if (!(await needDocker(t))) return
   const image = await busyboxImage(t)
