@@ -26,6 +26,9 @@ interface Verdict {
 
 /** What a value of DOCKER_HOST means here. */
 export function judgeValue(value: string, ctx: Pick<Context, 'platform' | 'env'>): Verdict {
+  // `unix://$XDG_RUNTIME_DIR/docker.sock` (rootless Docker) is fine; `$(…)` or `tcp://$HOST` is only
+  // known once the shell runs it, and the environment check judges the result.
+  if (/[$`]/.test(value) && !/^unix:\/\//.test(value)) return { status: 'ok', why: `${value}: computed by the shell at start-up; judged from the environment instead` }
   const tls = Boolean(ctx.env.DOCKER_TLS_VERIFY) && ctx.env.DOCKER_TLS_VERIFY !== '0'
   const url = value.includes('://') ? value : `tcp://${value}` // docker reads a bare host:port as tcp://
   const scheme = url.slice(0, url.indexOf('://')).toLowerCase()

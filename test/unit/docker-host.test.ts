@@ -88,6 +88,14 @@ test('fish: config.fish and conf.d are read; set -gx assigns, set -e erases', as
   assert.match(r.summary, /conf\.d\/docker\.fish:2/)
 })
 
+test('values the shell computes are not guessed at; rootless Docker\'s socket is fine', async (t) => {
+  const home = await tempDir(t)
+  await put(join(home, '.bashrc'), 'export DOCKER_HOST=unix://$XDG_RUNTIME_DIR/docker.sock\nexport DOCKER_HOST="$(cat ~/.docker-host)"\n')
+  const r = await run(home, debian12)
+  assert.equal(r.status, 'ok')
+  assert.match(r.details!.join('\n'), /computed by the shell at start-up/)
+})
+
 test('line parsing: comments, quotes, declare -x and a space after = (which runs a command)', () => {
   assert.equal(parseLine('# export DOCKER_HOST=tcp://x:1', 'DOCKER_HOST', 'bash'), null)
   assert.equal(parseLine('export DOCKER_HOSTNAME=x', 'DOCKER_HOST', 'bash'), null)
