@@ -1,9 +1,9 @@
 // Docker Compose: the v2 plugin (`docker compose`) is what current docs and the stacks use; the
 // standalone Python `docker-compose` v1 still works but reached end of life in July 2023, so it is a
 // warning. Both are looked at once. Versions are cached while the binary is unchanged: v1 costs about
-// half a second to start; the plugin is found where docker finds it (its config dir, the config's
-// cliPluginsExtraDirs, the system dirs) and asked directly, as the plugin binary also runs standalone.
-// A plugin somewhere we do not know is still found by asking `docker compose version`.
+// half a second to start; the plugin is found where docker itself looks (docker/cli's plugin manager:
+// its config dir, the config's cliPluginsExtraDirs, the system dirs) and asked directly, as the
+// plugin binary also runs standalone. So no `docker` starts just to learn there is no plugin.
 
 import { constants } from 'node:fs'
 import { access, readFile } from 'node:fs/promises'
@@ -20,12 +20,12 @@ export const dockerCompose = {
     const [docker, standalone] = await Promise.all([ctx.which('docker'), ctx.which('docker-compose')])
     const pluginFile = docker ? await findPlugin(ctx) : null
     const [plugin, legacy] = await Promise.all([
-      pluginFile ? versionOutput(ctx, pluginFile, ['version', '--short']) : docker ? ctx.probe([docker, 'compose', 'version', '--short']) : null,
+      pluginFile ? versionOutput(ctx, pluginFile, ['version', '--short']) : null,
       standalone ? versionOutput(ctx, standalone, ['version', '--short']) : null,
     ])
     const details: string[] = []
-    // Without the plugin, docker reads `compose` as an unknown command and complains about the flag.
-    if (plugin) details.push(plugin.ok ? `${pluginFile ?? 'docker compose'} version --short: ${plugin.stdout.trim()}` : `no Compose plugin: docker compose said '${firstLine(plugin.stderr) || `exit ${plugin.code}`}'`)
+    if (docker && !pluginFile) details.push(`no docker-compose plugin where docker looks for it (${(await pluginDirs(ctx)).join(', ')})`)
+    if (plugin) details.push(plugin.ok ? `${pluginFile} version --short: ${plugin.stdout.trim()}` : `${pluginFile} version failed: ${firstLine(plugin.stderr) || `exit ${plugin.code}`}`)
     if (legacy) details.push(legacy.ok ? `${standalone}: ${legacy.stdout.trim()}${legacy.cached ? ' (cached)' : ''}` : `${standalone} version failed: ${firstLine(legacy.stderr)}`)
 
     if (plugin?.ok) {
@@ -47,12 +47,17 @@ export const dockerCompose = {
 // docker/cli cli-plugins/manager: the config dir's cli-plugins, then cliPluginsExtraDirs, then these.
 const SYSTEM_PLUGIN_DIRS = ['/usr/local/lib/docker/cli-plugins', '/usr/local/libexec/docker/cli-plugins', '/usr/lib/docker/cli-plugins', '/usr/libexec/docker/cli-plugins']
 
-export async function findPlugin(ctx: Context): Promise<string | null> {
+/** Where docker finds CLI plugins, in its order of preference. */
+export async function pluginDirs(ctx: Context): Promise<string[]> {
   const configDir = ctx.env.DOCKER_CONFIG || join(ctx.home, '.docker')
   const config = (await readFile(join(configDir, 'config.json'), 'utf8').then(JSON.parse).catch(() => null)) as { cliPluginsExtraDirs?: unknown } | null
   const listed = config?.cliPluginsExtraDirs
   const extra = Array.isArray(listed) ? listed.filter((d: unknown): d is string => typeof d === 'string') : []
-  for (const dir of [join(configDir, 'cli-plugins'), ...extra, ...SYSTEM_PLUGIN_DIRS.map((d) => join(ctx.hostRoot, d))]) {
+  return [join(configDir, 'cli-plugins'), ...extra, ...SYSTEM_PLUGIN_DIRS.map((d) => join(ctx.hostRoot, d))]
+}
+
+export async function findPlugin(ctx: Context): Promise<string | null> {
+  for (const dir of await pluginDirs(ctx)) {
     const file = join(dir, 'docker-compose')
     if (await access(file, constants.X_OK).then(() => true, () => false)) return file
   }

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { daemonFacts, daemonInVm, isRemote } from '../lib/docker-facts.js'
+import { daemonFacts, daemonInVm, isRemote, usesContext } from '../lib/docker-facts.js'
 import type { Check, Context, Fix, Outcome } from '../lib/types.js'
 
 export const MIN_MAP_COUNT = 262_144
@@ -61,12 +61,9 @@ async function measure(ctx: Context): Promise<Measured> {
   return { value, where: `measured inside the daemon's kernel (${daemon.info.OperatingSystem}) with ${image}` }
 }
 
-/** DOCKER_HOST, DOCKER_CONTEXT or a current context in ~/.docker/config.json (Docker Desktop for Linux sets one). */
+/** DOCKER_HOST or a docker context (Docker Desktop for Linux sets one): the daemon may be elsewhere. */
 async function otherEndpoint(ctx: Context): Promise<boolean> {
-  if (ctx.env.DOCKER_HOST || ctx.env.DOCKER_CONTEXT) return true
-  const file = join(ctx.env.DOCKER_CONFIG || join(ctx.home, '.docker'), 'config.json')
-  const config = (await readFile(file, 'utf8').then(JSON.parse).catch(() => null)) as { currentContext?: unknown } | null
-  return typeof config?.currentContext === 'string' && config.currentContext !== '' && config.currentContext !== 'default'
+  return Boolean(ctx.env.DOCKER_HOST) || (await usesContext(ctx))
 }
 
 async function localImage(ctx: Context): Promise<string | null> {

@@ -1,10 +1,14 @@
 // What the Docker daemon says about itself, asked once per run and shared by every check that needs
-// it (docker-daemon, resources, max-map-count, ports). We go through the `docker` CLI rather than
-// the socket so contexts, DOCKER_HOST, TLS and ssh:// endpoints resolve exactly as they do for the
-// user; it costs about 30 ms. A daemon that accepts and never answers makes `docker info` wait
-// forever, so the probe is bounded a little inside the check's own bound and its child is killed.
+// it (docker-daemon, resources, max-map-count, ports). For the usual local socket we ask the
+// daemon's HTTP API directly (node:http over the unix socket: the same GET /info the CLI makes,
+// without starting it); for tcp://, ssh:// and docker contexts we go through the `docker` CLI, so
+// TLS and context endpoints resolve exactly as they do for the user. A daemon that accepts and never
+// answers would keep either waiting, so both are bounded a little inside the check's own bound, and
+// the CLI child is killed.
 
-import { stat } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
+import { request } from 'node:http'
+import { join } from 'node:path'
 import type { Context } from './types.js'
 
 /** The fields of `docker info --format '{{json .}}'` shipshape reads. */
@@ -34,19 +38,70 @@ export function daemonFacts(ctx: Context): Promise<DaemonFacts> {
   return ctx.facts.once('docker-info', async () => {
     const fallback = ctx.env.DOCKER_HOST || (ctx.env.DOCKER_CONTEXT ? `context ${ctx.env.DOCKER_CONTEXT}` : 'unix:///var/run/docker.sock')
     if (!(await ctx.which('docker'))) return { ok: false, problem: 'no-cli', endpoint: fallback, message: 'docker is not on PATH' }
-    const timeoutMs = ctx.boundMs ? Math.max(500, ctx.boundMs - MARGIN_MS) : undefined
-    const r = await ctx.probe(['docker', 'info', '--format', '{{json .}}'], { timeoutMs })
-    const info = parseInfo(r.stdout)
-    if (r.ok && info?.ServerVersion) {
-      const context = info.ClientInfo?.Context
-      return { ok: true, info, endpoint: ctx.env.DOCKER_HOST || (context && context !== 'default' ? `context ${context}` : fallback) }
-    }
-    const failed = classify(r.stderr, r.timedOut, fallback)
-    // "Not running" has two faces on a unix socket: no socket at all, or a stale one nobody serves.
-    const socket = failed.problem === 'not-running' && failed.endpoint.startsWith('unix://') ? failed.endpoint.slice('unix://'.length) : null
-    const socketExists = socket === null ? undefined : await stat(socket).then(() => true, () => false)
-    return { ok: false, ...failed, ...(r.timedOut ? { waitedMs: r.ms } : {}), ...(socketExists === undefined ? {} : { socketExists }) }
+    const timeoutMs = Math.max(500, (ctx.boundMs ?? 3_000) - MARGIN_MS)
+    const socket = await localSocket(ctx)
+    return socket ? viaSocket(socket, timeoutMs) : viaCli(ctx, fallback, timeoutMs)
   })
+}
+
+/** The unix socket the CLI would use, or null when a context or a non-unix DOCKER_HOST decides. */
+async function localSocket(ctx: Context): Promise<string | null> {
+  const host = ctx.env.DOCKER_HOST
+  if (host && !host.startsWith('unix://')) return null
+  if (await usesContext(ctx)) return null
+  return host ? host.slice('unix://'.length) : '/var/run/docker.sock'
+}
+
+/** DOCKER_CONTEXT, or a current context in Docker's config.json (Docker Desktop and colima set one). */
+export async function usesContext(ctx: Context): Promise<boolean> {
+  if (ctx.env.DOCKER_CONTEXT) return true
+  const file = join(ctx.env.DOCKER_CONFIG || join(ctx.home, '.docker'), 'config.json')
+  const config = (await readFile(file, 'utf8').then(JSON.parse).catch(() => null)) as { currentContext?: unknown } | null
+  return typeof config?.currentContext === 'string' && config.currentContext !== '' && config.currentContext !== 'default'
+}
+
+function viaSocket(socketPath: string, timeoutMs: number): Promise<DaemonFacts> {
+  const endpoint = `unix://${socketPath}`
+  const started = performance.now()
+  return new Promise((resolve) => {
+    const req = request({ socketPath, path: '/info', headers: { host: 'docker' } }, (res) => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (chunk: string) => (body += chunk))
+      res.on('end', () => {
+        clearTimeout(timer)
+        const info = parseInfo(body)
+        if (res.statusCode === 200 && info?.ServerVersion) resolve({ ok: true, info, endpoint })
+        else resolve({ ok: false, problem: 'other', endpoint, message: `GET /info answered ${res.statusCode}: ${body.trim().slice(0, 200)}` })
+      })
+    })
+    const timer = setTimeout(() => req.destroy(Object.assign(new Error('no answer'), { code: 'ETIMEDOUT' })), timeoutMs)
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer)
+      const waitedMs = Math.round(performance.now() - started)
+      // The same cases the CLI names, from the socket's own errors.
+      if (error.code === 'ETIMEDOUT') resolve({ ok: false, problem: 'not-answering', endpoint, message: `no answer on ${socketPath} within ${waitedMs} ms`, waitedMs })
+      else if (error.code === 'EACCES') resolve({ ok: false, problem: 'no-access', endpoint, message: `permission denied while trying to connect to the Docker daemon socket at ${endpoint}` })
+      else if (error.code === 'ENOENT') resolve({ ok: false, problem: 'not-running', endpoint, message: `no socket at ${socketPath}`, socketExists: false })
+      else if (error.code === 'ECONNREFUSED') resolve({ ok: false, problem: 'not-running', endpoint, message: `${socketPath} refused the connection`, socketExists: true })
+      else resolve({ ok: false, problem: 'other', endpoint, message: `${error.code ?? ''} ${error.message}`.trim() })
+    })
+    req.end()
+  })
+}
+
+async function viaCli(ctx: Context, fallback: string, timeoutMs: number): Promise<DaemonFacts> {
+  const r = await ctx.probe(['docker', 'info', '--format', '{{json .}}'], { timeoutMs })
+  const info = parseInfo(r.stdout)
+  if (r.ok && info?.ServerVersion) {
+    const context = info.ClientInfo?.Context
+    return { ok: true, info, endpoint: ctx.env.DOCKER_HOST || (context && context !== 'default' ? `context ${context}` : fallback) }
+  }
+  const failed = classify(r.stderr, r.timedOut, fallback)
+  // "Not running" has two faces on a unix socket: no socket at all, or a stale one nobody serves.
+  const socket = failed.problem === 'not-running' && failed.endpoint.startsWith('unix://') ? failed.endpoint.slice('unix://'.length) : null
+  const socketExists = socket === null ? undefined : await stat(socket).then(() => true, () => false)
+  return { ok: false, ...failed, ...(r.timedOut ? { waitedMs: r.ms } : {}), ...(socketExists === undefined ? {} : { socketExists }) }
 }
 
 function parseInfo(stdout: string): DockerInfo | null {

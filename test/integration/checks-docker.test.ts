@@ -4,6 +4,7 @@
 // issue3-*/shipshape-test/issue3-* with a random suffix and removed afterwards.
 
 import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { randomBytes } from 'node:crypto'
@@ -62,6 +63,28 @@ test('docker-daemon: a missing unix socket is "not running: no socket"', async (
   const { check } = await doctorJson('docker-daemon', cleanEnv({ DOCKER_HOST: `unix://${dir}/docker.sock` }))
   assert.equal(check.status, 'fail')
   assert.equal(check.summary, `not running: no socket at ${dir}/docker.sock`)
+})
+
+test('docker-daemon over its socket: a stale socket, and one that accepts and never answers', async (t) => {
+  if (!(await needDocker(t))) return
+  const dir = await tempDir(t)
+  // A server killed without cleaning up leaves its socket file behind, refusing connections.
+  const stale = join(dir, 'stale.sock')
+  const child = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(stale)}, () => console.log('up'))`], { stdio: ['ignore', 'pipe', 'inherit'] })
+  await new Promise((r) => child.stdout!.once('data', r))
+  child.kill('SIGKILL')
+  await new Promise((r) => child.once('exit', r))
+  const staleCheck = (await doctorJson('docker-daemon', cleanEnv({ DOCKER_HOST: `unix://${stale}` }))).check
+  assert.equal(staleCheck.summary, `not running: ${stale} exists but nothing serves it (a daemon that stopped)`)
+
+  const silent = createServer(() => {})
+  const hanging = join(dir, 'hanging.sock')
+  await new Promise<void>((r) => silent.listen(hanging, () => r()))
+  t.after(() => silent.close())
+  const { check, ms } = await doctorJson('docker-daemon', cleanEnv({ DOCKER_HOST: `unix://${hanging}` }))
+  assert.equal(check.status, 'timeout', check.summary)
+  assert.match(check.summary, new RegExp(`^the daemon at unix://${hanging.replace(/[.]/g, '\\.')} accepts connections but did not answer within \\d+ ms$`))
+  assert.ok(ms < 3000 + 4000, `took ${ms} ms`)
 })
 
 test('docker-daemon: a daemon that accepts and never answers is named within the bound, and docker is killed', async (t) => {
