@@ -79,7 +79,7 @@ async function runOne(check: Check, ctx: Context, opts: RunOptions, waitForNeeds
   opts.onStart?.(check)
   const bound = boundFor(check, ctx, opts)
   const abort = new AbortController()
-  const scoped: Context = { ...ctx, probe: boundProbe(ctx.probe, abort.signal, bound) }
+  const scoped: Context = { ...ctx, probe: boundProbe(ctx.probe, abort.signal, bound), boundMs: bound }
   const started = performance.now()
   let timer: NodeJS.Timeout | undefined
   const timedOut = new Promise<Outcome>((resolve) => {

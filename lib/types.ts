@@ -127,6 +127,8 @@ export interface Context {
   facts: Facts
   /** Bypass the cache of tool versions (--no-cache). */
   noCache?: boolean
+  /** The running check's bound in ms (set by the runner), so a check can name a hang before the runner cuts it off. */
+  boundMs?: number
 }
 
 export interface Summary {
