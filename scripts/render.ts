@@ -1,6 +1,8 @@
 // `shipshape render <stack>`: fill a stack's templates with typed values, validate the result and
-// write it (atomically; an existing different file only with --force) or print it with --out -.
+// write it (atomically; an existing different file only with --force) or print it with --out -, which
+// is also the default when stdout is a shell pipe (`shipshape render echo --target k8s | kubectl apply -f -`).
 
+import { fstatSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 import { relative } from 'node:path'
 import { newCommand, parseArgs, processIo, type Io } from '../lib/command.js'
@@ -20,6 +22,7 @@ export function renderCommand(io: Io) {
     .option('--force', 'replace existing files that differ (a .bak copy is kept)')
     .option('--show-secrets', 'print the generated passwords (and allow a Secret on stdout)')
     .addHelpText('after', `
+Output: ./shipshape/<stack>/<target>/ unless --out; printed when --out is '-' or stdout is a pipe.
 Values: defaults < stacks.<name> in shipshape.yaml < --values files < --set.
 Passwords are generated once and kept across renders (.env or the Secret in the output, mode 0600).
 
@@ -32,7 +35,17 @@ Examples:
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
   const cmd = renderCommand(io)
   parseArgs(cmd, argv)
-  return render(cmd.args[0], cmd.opts<RenderOptions>(), io)
+  const opts = cmd.opts<RenderOptions>()
+  return render(cmd.args[0], { ...opts, out: opts.out ?? (stdoutIsPipe(io) ? '-' : undefined) }, io)
+}
+
+function stdoutIsPipe(io: Io): boolean {
+  const fd = (io.stdout as { fd?: unknown }).fd
+  try {
+    return typeof fd === 'number' && fstatSync(fd).isFIFO()
+  } catch {
+    return false
+  }
 }
 
 export async function render(name: string, opts: RenderOptions, io: Io): Promise<number> {

@@ -6,7 +6,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { cleanEnv, runCli, runProcess, tempDir } from '../helpers.js'
+import { cleanEnv, cliPath, runCli, runProcess, tempDir } from '../helpers.js'
 import { readYaml11 } from '../stacks.js'
 import { createProbe } from '../../lib/probe.js'
 
@@ -110,4 +110,13 @@ test('every stack written for k8s is read by the real kubectl, and for compose b
     }
     assert.equal(c.ok, true, `${stack}: ${c.stderr}`)
   }
+})
+
+test('render prints to a shell pipe by default, as in `shipshape render echo --target k8s | kubectl apply -f -`', async (t) => {
+  const cwd = await tempDir(t)
+  const line = `'${process.execPath}' '${cliPath}' render echo --target k8s | cat`
+  const r = await runProcess('sh', ['-c', line], { cwd, env: envOf(cwd) })
+  assert.equal(r.code, 0, r.stderr)
+  assert.match(r.stdout, /^kind: Deployment$/m)
+  assert.deepEqual(await readdir(cwd), [], 'nothing written when printing')
 })
