@@ -145,7 +145,8 @@ export async function k8sUp(p: Prepared, opts: RunOptions, io: Io): Promise<numb
   }
   if (opts.dryRun) return 0
   io.stdout.write(`${p.stack.name} is up in Kubernetes.\n`)
-  for (const svc of p.rendered.objects.filter((o) => o.kind === 'Service' && o.spec?.clusterIP !== 'None')) {
+  let forwarded = false
+  for (const svc of p.rendered.objects.filter((o) => o.kind === 'Service')) {
     const name = String(svc.metadata?.name)
     const port = svc.spec?.ports?.[0]?.port
     if (svc.spec?.type === 'NodePort' && (await p.ctx.which('minikube'))) {
@@ -155,9 +156,15 @@ export async function k8sUp(p: Prepared, opts: RunOptions, io: Io): Promise<numb
         continue
       }
     }
-    if (svc.spec?.type === 'ExternalName') io.stdout.write(`  ${name}: an alias for ${svc.spec.externalName}\n`)
-    else io.stdout.write(`  ${name}: kubectl port-forward service/${name} ${port}:${port}  # then http://127.0.0.1:${port}/\n`)
+    if (svc.spec?.type === 'ExternalName') {
+      io.stdout.write(`  ${name}: an alias for ${svc.spec.externalName}\n`)
+      continue
+    }
+    io.stdout.write(`  ${name}: kubectl port-forward service/${name} ${port}:${port}\n`)
+    forwarded = true
   }
+  // With the ports forwarded, the stack answers where its compose version does.
+  if (forwarded) for (const { service, url } of urlsOf({ ...p, values: { ...p.values, bind: '127.0.0.1' } })) io.stdout.write(`  then ${service}: ${url}\n`)
   return 0
 }
 

@@ -79,6 +79,7 @@ export function coerce(stack: Stack, name: string, raw: unknown, where: string):
   const fail = (expected: string): never => {
     throw new UsageError(`${where}: parameter '${name}': expected ${expected}, got ${JSON.stringify(raw)}`)
   }
+  if (raw === '' || raw === null || raw === undefined) fail('a value (an empty one is not allowed)')
   const text = typeof raw === 'string' ? raw : typeof raw === 'number' ? String(raw) : undefined
   switch (param.type) {
     case 'bool':

@@ -46,6 +46,10 @@ test('up --target k8s applies the rendered manifest and waits per kind, each wit
   assert.match(waits[1], /^kubectl wait --for=condition=complete job\/elasticsearch-setup --timeout=\d+s$/)
   assert.match(waits[2], /^kubectl rollout status deployment\/elasticsearch-kibana --timeout=\d+s$/)
   assert.match(es.stdout, /kubectl port-forward service\/elasticsearch 9200:9200/)
+  assert.match(es.stdout, /then kibana: http:\/\/127\.0\.0\.1:5601\//)
+  const mongo = await runCli(['up', 'mongodb', '--target', 'k8s'], { cwd, env })
+  assert.match(mongo.stdout, /then mongodb: mongodb:\/\/root@127\.0\.0\.1:27017\/\?authSource=admin/)
+  assert.doesNotMatch(mongo.stdout, /password/i)
 })
 
 test('a rollout that does not finish fails with exit 1 and the Pods\' last log lines', async (t) => {

@@ -96,3 +96,4 @@ test('an unknown stack is refused with the closest name', async () => {
   await assert.rejects(loadStack('postgres'), (e: Error) => e instanceof UsageError && !/Did you mean/.test(e.message) && /Stacks: echo, elasticsearch, mongodb/.test(e.message))
   assert.equal(closest('mongo', ['echo', 'elasticsearch', 'mongodb']), 'mongodb')
 })
+test('an empty value is refused rather than rendered as an empty slot', () => refused(['dataDir='], /parameter 'dataDir': expected a value \(an empty one is not allowed\)/, 'mongodb'))
