@@ -9,11 +9,13 @@ import { newCommand, parseArgs, processIo, type Io } from '../lib/command.js'
 import { UsageError } from '../lib/errors.js'
 import { addStackOptions, prepare, type StackOptions } from '../lib/stacks/prepare.js'
 import { writeOutputs } from '../lib/stacks/output.js'
+import { loadStack } from '../lib/stacks/catalog.js'
 import { runMain } from './run-main.js'
 
 export interface RenderOptions extends StackOptions {
   force?: boolean
   showSecrets?: boolean
+  params?: boolean
 }
 
 export function renderCommand(io: Io) {
@@ -21,6 +23,7 @@ export function renderCommand(io: Io) {
     .description('Render a stack (elasticsearch, mongodb, echo) to docker-compose or Kubernetes files, validated before anything is written.')
     .option('--force', 'replace existing files that differ (a .bak copy is kept)')
     .option('--show-secrets', 'print the generated passwords (and allow a Secret on stdout)')
+    .option('--params', "list the stack's parameters with their types and defaults, and render nothing")
     .addHelpText('after', `
 Output: ./shipshape/<stack>/<target>/ unless --out; printed when --out is '-' or stdout is a pipe.
 Values: defaults < stacks.<name> in shipshape.yaml < --values files < --set.
@@ -28,6 +31,7 @@ Passwords are generated once and kept across renders (.env or the Secret in the 
 
 Examples:
   shipshape render elasticsearch
+  shipshape render echo --params
   shipshape render echo --target k8s --set workload=pod --set serviceType=NodePort --out -
   shipshape render mongodb --values team.yaml --set port=27018`)
 }
@@ -37,6 +41,15 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   parseArgs(cmd, argv)
   const opts = cmd.opts<RenderOptions>()
   return render(cmd.args[0], { ...opts, out: opts.out ?? (stdoutIsPipe(io) ? '-' : undefined) }, io)
+}
+
+async function listParams(name: string, io: Io): Promise<number> {
+  const stack = await loadStack(name)
+  const rows = Object.entries(stack.params).map(([k, p]) => [k, p.type === 'enum' ? (p.values ?? []).join('|') : p.type, p.default === undefined ? '-' : String(p.default), p.description])
+  const width = (i: number) => Math.max(...rows.map((r) => r[i].length))
+  io.stdout.write(`${stack.title} (${name}); set with --set key=value, --values FILE or stacks.${name} in shipshape.yaml\n\n`)
+  for (const r of rows) io.stdout.write(`  ${r[0].padEnd(width(0))}  ${r[1].padEnd(width(1))}  ${r[2].padEnd(width(2))}  ${r[3]}\n`)
+  return 0
 }
 
 function stdoutIsPipe(io: Io): boolean {
@@ -49,6 +62,7 @@ function stdoutIsPipe(io: Io): boolean {
 }
 
 export async function render(name: string, opts: RenderOptions, io: Io): Promise<number> {
+  if (opts.params) return listParams(name, io)
   const p = await prepare(name, opts, io)
   for (const w of p.warnings) io.stderr.write(`shipshape: warning: ${w}\n`)
   const hasSecrets = p.rendered.files.some((f) => f.secret)

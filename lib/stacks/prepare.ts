@@ -43,7 +43,7 @@ export function addStackOptions(cmd: Command): Command {
     .option('--target <target>', `what to render to: ${TARGETS.join(' or ')}`, 'compose')
     .option('--set <key=value>', 'set a parameter (repeatable; wins over --values)', repeat)
     .option('--values <file>', 'a YAML file of parameter: value (repeatable; later files win)', repeat)
-    .option('--out <dir>', "output folder (default ./shipshape/<stack>/<target>; '-' for stdout)")
+    .option('--out <dir>', 'output folder (default ./shipshape/<stack>/<target>)')
     .option('--config <file>', 'a shipshape.yaml other than ./shipshape.yaml')
 }
 

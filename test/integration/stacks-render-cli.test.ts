@@ -120,3 +120,13 @@ test('render prints to a shell pipe by default, as in `shipshape render echo --t
   assert.match(r.stdout, /^kind: Deployment$/m)
   assert.deepEqual(await readdir(cwd), [], 'nothing written when printing')
 })
+
+test('render --params lists every parameter with its type and default, and writes nothing', async (t) => {
+  const cwd = await tempDir(t)
+  const r = await runCli(['render', 'elasticsearch', '--params'], { cwd, env: envOf(cwd) })
+  assert.equal(r.code, 0, r.stderr)
+  assert.match(r.stdout, /^ {2}version +string +8\.\d+\.\d+ +Elasticsearch and Kibana version/m)
+  assert.match(r.stdout, /^ {2}security +bool +true /m)
+  assert.match(r.stdout, /^ {2}image +image +- /m)
+  assert.deepEqual(await readdir(cwd), [])
+})
