@@ -65,8 +65,13 @@ export async function composeUp(p: Prepared, opts: RunOptions, io: Io): Promise<
     const r = await run([...base, 'up', '-d', '--wait', '--wait-timeout', String(Math.ceil(opts.timeoutMs / 1000))], { timeoutMs: opts.timeoutMs + 60_000, allowFail: true })
     if (!r.ok) return explainComposeFailure(p, base, io, `${shellLine([...base, 'up'])} failed:\n${(r.stderr || r.stdout).trim()}`)
   } else {
-    // Pulling images and creating containers can take a while; the health wait below has the deadline.
-    await run([...base, 'up', '-d'], { timeoutMs: opts.timeoutMs + 60_000 })
+    // v1 itself waits for `depends_on: service_healthy` before starting a dependant, so its own run
+    // shares the deadline, and a failure there is explained with the same log lines.
+    const r = await run([...base, 'up', '-d'], { timeoutMs: opts.timeoutMs, allowFail: true })
+    if (!r.ok) {
+      const why = r.timedOut ? `not healthy within ${opts.timeoutMs} ms` : `${shellLine([...cmd, 'up', '-d'])} failed:\n${(r.stderr || r.stdout).trim().split('\n').slice(-5).join('\n')}`
+      return explainComposeFailure(p, base, io, `${p.stack.name}: ${why}`)
+    }
     if (opts.dryRun) {
       io.stdout.write(`# then poll \`docker inspect\` until every container is healthy, for at most ${opts.timeoutMs} ms\n`)
       return 0

@@ -62,6 +62,16 @@ test('a service that never becomes healthy fails after the timeout with its last
   assert.ok(Date.now() - started < 55_000, `took ${Date.now() - started} ms`)
 })
 
+test('a dependency that never becomes healthy fails the same way, though compose v1 blocks on it', async (t) => {
+  if (!(await needDocker(t))) return
+  const broken = await busyboxImage(t, { name: 'stacks-broken', cmd: ['/bin/sh', '-c', 'echo "echo-server: listen EACCES 0.0.0.0:8080"; exec sleep 3600'] })
+  const [image, cwd, p, port] = [await busyboxImage(t, web), await tempDir(t), await project(t), await freePort()]
+  const up = await runCli(['up', 'echo', '--project', p, '--timeout', '12000', '--set', `nginxImage=${image}`, '--set', `echoImage=${broken}`, '--set', `port=${port}`], { cwd, env: cleanEnv({ HOME: cwd }), timeoutMs: 120_000 })
+  assert.equal(up.code, 1, up.stdout)
+  assert.match(up.stderr, /not healthy within 12000 ms/)
+  assert.match(up.stderr, /echo: running \(starting\); last log lines:\n\s+echo-server: listen EACCES 0\.0\.0\.0:8080/)
+})
+
 test('down keeps the data volume; down --volumes removes it', async (t) => {
   if (!(await needDocker(t))) return
   // A stand-in for mongo: serves on 27017 and answers the mongosh healthcheck.
