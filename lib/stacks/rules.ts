@@ -43,7 +43,9 @@ const RULES: Record<string, Rule> = {
     if (v.dataDir !== undefined && (platform.kind === 'macos' || platform.kind === 'wsl')) {
       warnings.push(`dataDir ${v.dataDir}: a bind-mounted data directory is unreliable for MongoDB on ${platform.kind === 'macos' ? 'macOS' : 'Windows'} (file locking and fsync through the VM); the default named volume is safer`)
     }
-    return { values: { ...v, image: v.image ?? `mongo:${v.version}`, dataSource: v.dataDir ?? 'mongo-data' }, warnings }
+    // The image ships mongosh from 5.0 on and only mongosh from 6.0 (docker-library/mongo#558).
+    const shell = parseInt(String(v.version), 10) < 5 ? 'mongo' : 'mongosh'
+    return { values: { ...v, image: v.image ?? `mongo:${v.version}`, dataSource: v.dataDir ?? 'mongo-data', shell }, warnings }
   },
 
   echo(v) {

@@ -128,3 +128,11 @@ test('secrets are generated fresh, long and different, unless known ones are han
   assert.equal(env.mode, 0o600)
   assert.match(env.text, new RegExp(`^ELASTIC_PASSWORD=${a.secrets.ELASTIC_PASSWORD}$`, 'm'))
 })
+
+test('mongodb before 5.0 is checked with the legacy mongo shell, which is all its image has', async () => {
+  const old = await renderWith('mongodb', 'compose', ['version=4.4'])
+  assert.match(old.files[0].text, /test: \[ "CMD", mongo, "--quiet"/)
+  assert.match(old.files[0].text, /image: mongo:4\.4\n/)
+  const current = await renderWith('mongodb', 'k8s')
+  assert.equal(current.objects[2].spec.template.spec.containers[0].readinessProbe.exec.command[0], 'mongosh')
+})
