@@ -137,8 +137,10 @@ class Filler {
         if (!node.tag || !TAGS.includes(node.tag)) return
         const arg = String(node.value)
         switch (node.tag) {
-          case '!param':
-            return doc.createNode(this.param(arg, file)) as Node
+          case '!param': {
+            const value = this.param(arg, file)
+            return value === undefined ? visit.REMOVE : (doc.createNode(value) as Node) // an unset list item goes too
+          }
           case '!fmt':
             return doc.createNode(this.format(arg, file)) as Node
           case '!secret':
