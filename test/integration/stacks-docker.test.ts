@@ -39,6 +39,8 @@ test('up waits until the healthchecks pass, prints the URL that answers, and dow
   assert.match(up.stdout, new RegExp(`nginx: http://127\\.0\\.0\\.1:${port}/`))
   const states = await dockerProbe(['docker', 'inspect', '--format', '{{.State.Health.Status}}', ...(await containersOf(p))])
   assert.deepEqual(states.stdout.trim().split('\n'), ['healthy', 'healthy'])
+  const again = await runCli(['up', 'echo', '--project', p, '--timeout', '90000', ...sets], { cwd, env: cleanEnv({ HOME: cwd }), timeoutMs: 180_000 })
+  assert.equal(again.code, 0, `up again, with its own port taken by itself: ${again.stderr}`)
   const answer = await fetchText(`http://127.0.0.1:${port}/`)
   assert.equal(answer.status, 200)
   assert.match(answer.body, /hello from a shipshape test image/)

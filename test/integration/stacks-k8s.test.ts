@@ -7,7 +7,9 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { createServer } from 'node:net'
 import { cleanEnv, fakeExecutable, runCli, tempDir } from '../helpers.js'
+import { freePort } from '../images.js'
 
 async function fakes(t: import('node:test').TestContext, kubectl: string) {
   const cwd = await tempDir(t)
@@ -80,9 +82,24 @@ test('with compose v2, up uses --wait with --wait-timeout in seconds', async (t)
   const log = join(cwd, 'calls.log')
   await fakeExecutable(join(cwd, 'bin'), 'docker', `echo "docker $*" >> '${log}'\ncase "$*" in "compose version --short") echo 2.29.7 ;; esac`)
   const env = cleanEnv({ HOME: cwd, PATH: `${join(cwd, 'bin')}:${process.env.PATH}` })
-  const r = await runCli(['up', 'echo', '--timeout', '45500', '--project', 'shipshape-test-v2'], { cwd, env })
+  const r = await runCli(['up', 'echo', '--timeout', '45500', '--project', 'shipshape-test-v2', '--set', `port=${await freePort()}`], { cwd, env })
   assert.equal(r.code, 0, r.stderr)
   const dir = join(cwd, 'shipshape/echo/compose')
   const calls = (await readFile(log, 'utf8')).trim().split('\n')
   assert.ok(calls.includes(`docker compose -p shipshape-test-v2 --project-directory ${dir} -f ${dir}/compose.yaml up -d --wait --wait-timeout 46`), calls.join('\n'))
+})
+
+test('a published port held by another program stops up before compose runs', async (t) => {
+  const cwd = await tempDir(t)
+  const log = join(cwd, 'calls.log')
+  await fakeExecutable(join(cwd, 'bin'), 'docker', `echo "docker $*" >> '${log}'\ncase "$*" in "compose version --short") echo 2.29.7 ;; esac`)
+  const env = cleanEnv({ HOME: cwd, PATH: `${join(cwd, 'bin')}:${process.env.PATH}` })
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.after(() => server.close())
+  const port = (server.address() as { port: number }).port
+  const r = await runCli(['up', 'echo', '--set', `port=${port}`], { cwd, env })
+  assert.equal(r.code, 1)
+  assert.match(r.stderr, new RegExp(`port ${port} on 127\\.0\\.0\\.1 is in use by another program; pick another with --set port=`))
+  assert.ok(!(await readFile(log, 'utf8')).includes(' up '), 'compose up never ran')
 })
