@@ -34,13 +34,12 @@ export function runOptions(stack: string, opts: UpDownOptions): RunOptions {
 export async function checkNeeds(p: Prepared, opts: UpDownOptions, io: Io): Promise<boolean> {
   if (opts.checks === false) return false
   if (p.target === 'compose' && (await portsTaken(p, checkProject(opts.project ?? defaultProject(p.stack.name)), io))) return true
-  // docker-daemon, docker-compose, ports, max-map-count, kubectl and kube-context land in the registry
-  // with the doctor checks' branch; until then only the ids the registry has are run.
-  const known = new Set(registry.map((c) => c.id))
-  const only = p.stack.needs[p.target].filter((id) => known.has(id))
+  const only = p.stack.needs[p.target]
   if (only.length === 0) return false
   const startedAt = p.ctx.now()
-  const findings = await runChecks(selectChecks(registry, p.ctx, { only }), p.ctx)
+  // What the stack needs is required for it, whatever the check's default (kube-context is optional
+  // for doctor, not for a Kubernetes stack).
+  const findings = (await runChecks(selectChecks(registry, p.ctx, { only }), p.ctx)).map((f) => ({ ...f, required: f.required || only.includes(f.id) }))
   const report = buildReport(findings, p.ctx, startedAt, toolVersion())
   if (report.summary.exitCode === 0) return false
   io.stderr.write(`shipshape: ${p.stack.name} needs these checks to pass first (--no-checks skips them):\n`)

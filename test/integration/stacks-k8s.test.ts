@@ -8,14 +8,26 @@ import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createServer } from 'node:net'
-import { cleanEnv, fakeExecutable, runCli, tempDir } from '../helpers.js'
+import { cleanEnv, fakeExecutable, fixturesDir, put, runCli, tempDir } from '../helpers.js'
 import { freePort } from '../images.js'
+
+// What `up` asks before it applies anything (the kubectl and kube-context checks): a client that
+// answers with recorded output, and a cluster one minor ahead, so the checks pass and are not logged.
+const versionKubectl = `[ "$1" = version ] && { [ "$2" = --client ] && cat '${join(fixturesDir, 'kubectl-version.client-1.32.json')}' || echo '{"clientVersion":{"major":"1","minor":"32+","gitVersion":"v1.32.4"},"serverVersion":{"major":"1","minor":"33","gitVersion":"v1.33.1"}}'; exit 0; }`
+const kubeconfig = `apiVersion: v1
+kind: Config
+current-context: minikube
+contexts: [{name: minikube, context: {cluster: minikube, user: minikube}}]
+clusters: [{name: minikube, cluster: {server: "https://127.0.0.1:8443"}}]
+users: [{name: minikube, user: {}}]
+`
 
 async function fakes(t: import('node:test').TestContext, kubectl: string) {
   const cwd = await tempDir(t)
   const bin = join(cwd, 'bin')
   const log = join(cwd, 'calls.log')
-  await fakeExecutable(bin, 'kubectl', `echo "kubectl $*" >> '${log}'\n[ "$1" = apply ] || [ "$1" = delete ] && cat > '${cwd}/stdin.yaml' 2>/dev/null\n${kubectl}`)
+  await put(join(cwd, '.kube/config'), kubeconfig)
+  await fakeExecutable(bin, 'kubectl', `${versionKubectl}\necho "kubectl $*" >> '${log}'\n[ "$1" = apply ] || [ "$1" = delete ] && cat > '${cwd}/stdin.yaml' 2>/dev/null\n${kubectl}`)
   await fakeExecutable(bin, 'minikube', `echo "minikube $*" >> '${log}'\necho http://192.168.49.2:30080`)
   const env = cleanEnv({ HOME: cwd, PATH: `${bin}:${process.env.PATH}` })
   const calls = async () => (await readFile(log, 'utf8')).trim().split('\n')
@@ -102,4 +114,18 @@ test('a published port held by another program stops up before compose runs', as
   assert.equal(r.code, 1)
   assert.match(r.stderr, new RegExp(`port ${port} on 127\\.0\\.0\\.1 is in use by another program; pick another with --set port=`))
   assert.ok(!(await readFile(log, 'utf8')).includes(' up '), 'compose up never ran')
+})
+
+test('up --target k8s with an unreachable cluster stops at the checks: exit 1, the report on stderr, nothing applied', async (t) => {
+  const { cwd, env } = await fakes(t, happyKubectl)
+  // kubectl answers for itself but cannot reach the API server, as recorded against a closed port.
+  await fakeExecutable(join(cwd, 'bin'), 'kubectl', `echo "kubectl $*" >> '${join(cwd, 'calls.log')}'
+[ "$1" = version ] && [ "$2" = --client ] && { cat '${join(fixturesDir, 'kubectl-version.client-1.32.json')}'; exit 0; }
+[ "$1" = version ] && { cat '${join(fixturesDir, 'kubectl-version.refused.stderr.txt')}' >&2; exit 1; }
+exit 0`)
+  const r = await runCli(['up', 'echo', '--target', 'k8s', '--timeout', '10000'], { cwd, env })
+  assert.equal(r.code, 1)
+  assert.match(r.stderr, /echo needs these checks to pass first/)
+  assert.match(r.stderr, /\[✗\] Kubernetes cluster: /)
+  assert.doesNotMatch(await readFile(join(cwd, 'calls.log'), 'utf8'), /kubectl apply/)
 })
