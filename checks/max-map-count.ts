@@ -29,7 +29,7 @@ export function judgeMapCount(value: number, where: string, needed: boolean): Ou
   const version = String(value)
   if (value >= MIN_MAP_COUNT) return { status: 'ok', summary: `${value} (${where}; Elasticsearch needs ${MIN_MAP_COUNT})`, version, details: [where] }
   const use = needed ? 'the elasticsearch stack is in use' : 'only matters if you run Elasticsearch'
-  return { status: needed ? 'fail' : 'warn', summary: `${value} is below ${MIN_MAP_COUNT}, so Elasticsearch will not start (${use})`, version, details: [where] }
+  return { status: needed ? 'fail' : 'warn', required: needed, summary: `${value} is below ${MIN_MAP_COUNT}, so Elasticsearch will not start (${use})`, version, details: [where] }
 }
 
 type Measured = { value: number; where: string } | { skip: string }

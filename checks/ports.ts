@@ -42,7 +42,7 @@ export function judgePorts(wanted: Wanted[], taken: Wanted[], containers: Contai
   }
   const details = [...own, ...foreign, ...(taken.some((t) => !containers?.some((c) => publishes(c.Ports, t.port))) ? [`find it with: ss -ltnp 'sport = :${taken[0].port}' (Linux) or lsof -nP -iTCP:${taken[0].port} -sTCP:LISTEN (macOS)`] : [])]
   if (foreign.length === 0) return { status: 'ok', summary: `${list} free on 127.0.0.1${own.length ? ` (${own.length} held by this project's stack)` : ''} (${scope})`, details }
-  return { status: configured ? 'fail' : 'warn', summary: foreign.join('; '), details }
+  return { status: configured ? 'fail' : 'warn', required: configured, summary: foreign.join('; '), details }
 }
 
 /** Does a `docker ps` Ports column ("0.0.0.0:9200->9200/tcp, :::9200->9200/tcp") publish this host port? */

@@ -80,6 +80,8 @@ export interface Outcome {
   details?: string[]
   /** Set by the check when it already knows the fix; otherwise the runner asks check.fix(). */
   fix?: Fix | null
+  /** Required here although optional by default (a stack in use needs it); shipshape.yaml still wins. */
+  required?: boolean
 }
 
 export interface Finding {
