@@ -37,6 +37,8 @@ export function createProbe(defaults: ProbeDefaults): Probe {
       timeout: timeoutMs,
       timeoutSignal: 'SIGKILL',
     })`${argv}`
+    // A child that exits without reading its input (EPIPE) is judged by its exit code, not a crash.
+    p.stdin?.on('error', () => {})
 
     let timedOut = false
     const kill = () => {

@@ -59,8 +59,8 @@ export async function runChecks(checks: readonly Check[], ctx: Context, opts: Ru
 }
 
 async function runOne(check: Check, ctx: Context, opts: RunOptions, waitForNeeds: () => Promise<Record<string, Finding>>): Promise<Finding> {
-  const required = ctx.config.data.checks[check.id]?.required ?? check.required
-  const base = { id: check.id, title: check.title, required }
+  const configured = ctx.config.data.checks[check.id]?.required
+  const base = { id: check.id, title: check.title, required: configured ?? check.required }
   const deps = await waitForNeeds()
   const finish = (f: Finding) => {
     opts.onFinish?.(f)
@@ -79,7 +79,7 @@ async function runOne(check: Check, ctx: Context, opts: RunOptions, waitForNeeds
   opts.onStart?.(check)
   const bound = boundFor(check, ctx, opts)
   const abort = new AbortController()
-  const scoped: Context = { ...ctx, probe: boundProbe(ctx.probe, abort.signal, bound) }
+  const scoped: Context = { ...ctx, probe: boundProbe(ctx.probe, abort.signal, bound), boundMs: bound }
   const started = performance.now()
   let timer: NodeJS.Timeout | undefined
   const timedOut = new Promise<Outcome>((resolve) => {
@@ -99,6 +99,7 @@ async function runOne(check: Check, ctx: Context, opts: RunOptions, waitForNeeds
   }
   const finding: Finding = {
     ...base,
+    required: configured ?? outcome.required ?? check.required,
     status: outcome.status,
     summary: outcome.summary,
     version: outcome.version ?? null,

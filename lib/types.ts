@@ -82,6 +82,8 @@ export interface Outcome {
   details?: string[]
   /** Set by the check when it already knows the fix; otherwise the runner asks check.fix(). */
   fix?: Fix | null
+  /** Required here although optional by default (a stack in use needs it); shipshape.yaml still wins. */
+  required?: boolean
 }
 
 export interface Finding {
@@ -129,6 +131,8 @@ export interface Context {
   facts: Facts
   /** Bypass the cache of tool versions (--no-cache). */
   noCache?: boolean
+  /** The running check's bound in ms (set by the runner), so a check can name a hang before the runner cuts it off. */
+  boundMs?: number
 }
 
 export interface Summary {

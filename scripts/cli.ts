@@ -17,6 +17,9 @@ interface Entry {
 export const COMMANDS: Record<string, Entry> = {
   doctor: { summary: 'check this machine and say what is wrong and the exact fix', load: () => import('./doctor.js') },
   setup: { summary: 'install and configure what doctor finds missing, after showing the plan', load: () => import('./setup.js') },
+  render: { summary: 'render a stack (elasticsearch, mongodb, echo) to compose or Kubernetes files', load: () => import('./render.js') },
+  up: { summary: 'render a stack, start it and wait until it is healthy', load: () => import('./up.js') },
+  down: { summary: 'stop a stack (volumes are kept unless --volumes)', load: () => import('./down.js') },
   checklist: { summary: 'write an onboarding checklist of this machine in Markdown', load: () => import('./checklist.js') },
   schedule: { summary: 'run the checks on a schedule (install, remove, status) and record each run', load: () => import('./schedule.js') },
   history: { summary: 'show recent scheduled runs and what changed between them', load: () => import('./history.js') },

@@ -113,3 +113,17 @@ test('--help and --version exit 0 and teach', async () => {
   assert.equal(version.code, 0)
   assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/)
 })
+
+test('a team that uses elasticsearch is not ready while vm.max_map_count is too low', async (t) => {
+  const root = await tempDir(t)
+  await put(join(root, 'etc/os-release'), 'ID=debian\nVERSION_ID="12"\n')
+  await put(join(root, 'proc/version'), 'Linux version 6.1.0-26-amd64\n')
+  await put(join(root, 'proc/sys/vm/max_map_count'), '65530\n')
+  const env = cleanEnv({ SHIPSHAPE_HOST_ROOT: root, PATH: '/nonexistent' })
+  const solo = await runCli(['doctor', '--format', 'json', '--only', 'max-map-count'], { env, cwd: root })
+  assert.equal(solo.code, 0, 'without the stack it is a warning')
+  await put(join(root, 'shipshape.yaml'), 'stacks:\n  elasticsearch: {}\n')
+  const r = await runCli(['doctor', '--format', 'json', '--only', 'max-map-count'], { env, cwd: root })
+  const check = JSON.parse(r.stdout).checks.find((c: any) => c.id === 'max-map-count')
+  assert.deepEqual([check.status, check.required, r.code], ['fail', true, 1])
+})

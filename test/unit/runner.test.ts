@@ -132,3 +132,15 @@ test('bounds: --timeout beats config, config beats the check default, 3000 ms ot
   assert.equal(boundFor(slow('b', 1, { timeoutMs: 900 }), ctx, {}), 900)
   assert.equal(boundFor(slow('c', 1), ctx, {}), 3000)
 })
+
+test('a check that is required here (a stack in use needs it) fails the run; the team\'s config still wins', async () => {
+  const needed: Check = { id: 'needed', title: 'Needed', required: false, run: async () => ({ status: 'fail', summary: 'too low', required: true }) }
+  const [f] = await runChecks([needed], makeContext(), {})
+  assert.equal(f.required, true)
+  assert.equal(summarise([f]).exitCode, 1)
+  const ctx = makeContext()
+  ctx.config.data.checks.needed = { required: false }
+  const [relaxed] = await runChecks([needed], ctx, {})
+  assert.equal(relaxed.required, false)
+  assert.equal(summarise([relaxed]).exitCode, 0)
+})

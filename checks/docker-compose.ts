@@ -1,0 +1,83 @@
+// Docker Compose: the v2 plugin (`docker compose`) is what current docs and the stacks use; the
+// standalone Python `docker-compose` v1 still works but reached end of life in July 2023, so it is a
+// warning. Both are looked at once. Versions are cached while the binary is unchanged: v1 costs about
+// half a second to start; the plugin is found where docker itself looks (docker/cli's plugin manager:
+// its config dir, the config's cliPluginsExtraDirs, the system dirs) and asked directly, as the
+// plugin binary also runs standalone. So no `docker` starts just to learn there is no plugin.
+
+import { constants } from 'node:fs'
+import { access, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { versionOutput } from '../lib/version-cache.js'
+import { judgeVersion } from '../lib/versions.js'
+import type { Check, Context, Fix } from '../lib/types.js'
+
+export const dockerCompose = {
+  id: 'docker-compose',
+  title: 'Docker Compose',
+  required: true,
+  async run(ctx) {
+    const [docker, standalone] = await Promise.all([ctx.which('docker'), ctx.which('docker-compose')])
+    const pluginFile = docker ? await findPlugin(ctx) : null
+    const [plugin, legacy] = await Promise.all([
+      pluginFile ? versionOutput(ctx, pluginFile, ['version', '--short']) : null,
+      standalone ? versionOutput(ctx, standalone, ['version', '--short']) : null,
+    ])
+    const details: string[] = []
+    if (docker && !pluginFile) details.push(`no docker-compose plugin where docker looks for it (${(await pluginDirs(ctx)).join(', ')})`)
+    if (plugin) details.push(plugin.ok ? `${pluginFile} version --short: ${plugin.stdout.trim()}` : `${pluginFile} version failed: ${firstLine(plugin.stderr) || `exit ${plugin.code}`}`)
+    if (legacy) details.push(legacy.ok ? `${standalone}: ${legacy.stdout.trim()}${legacy.cached ? ' (cached)' : ''}` : `${standalone} version failed: ${firstLine(legacy.stderr)}`)
+
+    if (plugin?.ok) {
+      const j = judgeVersion('compose', plugin.stdout, ctx.config)
+      if (j.meets) return { status: 'ok', summary: `Docker Compose ${j.version} (plugin)`, version: j.version, details }
+      return { status: 'warn', summary: `Docker Compose plugin ${j.version ?? plugin.stdout.trim()} is older than ${j.floor}`, version: j.version, details }
+    }
+    if (legacy?.ok) {
+      const j = judgeVersion('compose', legacy.stdout, ctx.config)
+      // A v2 binary installed standalone is current Compose, only not reachable as `docker compose`.
+      if (j.meets) return { status: 'warn', summary: `docker-compose ${j.version} works, but only as standalone 'docker-compose'; install it as the Docker plugin for 'docker compose'`, version: j.version, details }
+      return { status: 'warn', summary: `only docker-compose ${j.version ?? legacy.stdout.trim()} (v1, end of life since July 2023); install the Compose v2 plugin`, version: j.version, details }
+    }
+    return { status: 'fail', summary: 'neither `docker compose` (v2 plugin) nor `docker-compose` is installed', details }
+  },
+  fix: (ctx) => installCompose(ctx),
+} satisfies Check
+
+// docker/cli cli-plugins/manager: the config dir's cli-plugins, then cliPluginsExtraDirs, then these.
+const SYSTEM_PLUGIN_DIRS = ['/usr/local/lib/docker/cli-plugins', '/usr/local/libexec/docker/cli-plugins', '/usr/lib/docker/cli-plugins', '/usr/libexec/docker/cli-plugins']
+
+/** Where docker finds CLI plugins, in its order of preference. */
+export async function pluginDirs(ctx: Context): Promise<string[]> {
+  const configDir = ctx.env.DOCKER_CONFIG || join(ctx.home, '.docker')
+  const config = (await readFile(join(configDir, 'config.json'), 'utf8').then(JSON.parse).catch(() => null)) as { cliPluginsExtraDirs?: unknown } | null
+  const listed = config?.cliPluginsExtraDirs
+  const extra = Array.isArray(listed) ? listed.filter((d: unknown): d is string => typeof d === 'string') : []
+  return [join(configDir, 'cli-plugins'), ...extra, ...SYSTEM_PLUGIN_DIRS.map((d) => join(ctx.hostRoot, d))]
+}
+
+export async function findPlugin(ctx: Context): Promise<string | null> {
+  for (const dir of await pluginDirs(ctx)) {
+    const file = join(dir, 'docker-compose')
+    if (await access(file, constants.X_OK).then(() => true, () => false)) return file
+  }
+  return null
+}
+
+function firstLine(text: string): string {
+  return text.trim().split('\n')[0] ?? ''
+}
+
+export function installCompose(ctx: Context): Fix {
+  const p = ctx.platform
+  if (p.kind === 'macos' || p.kind === 'wsl') {
+    return { steps: [], manual: 'Docker Desktop includes Compose v2: update Docker Desktop (and on WSL, enable WSL integration for this distro).' }
+  }
+  if (p.distro?.id === 'ubuntu') {
+    return { steps: [{ id: 'compose-v2', title: 'Install the Compose v2 plugin', argv: ['apt-get', 'install', '-y', 'docker-compose-v2'], sudo: true }], manual: "Ubuntu's docker-compose-v2 package; with Docker's own apt repository, install docker-compose-plugin instead." }
+  }
+  return {
+    steps: [{ id: 'compose-plugin', title: 'Install the Compose v2 plugin', argv: ['apt-get', 'install', '-y', 'docker-compose-plugin'], sudo: true }],
+    manual: "docker-compose-plugin comes from Docker's apt repository (https://docs.docker.com/compose/install/linux/); add it first as the docker-cli fix shows.",
+  }
+}

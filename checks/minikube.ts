@@ -1,0 +1,167 @@
+// minikube: installed, its version (cached while the binary is unchanged), and the state of its
+// cluster from `minikube status -o json` (never cached). That prints one object for one node and an
+// array for several, and exits with a bitmask (1 host, 2 cluster, 4 kubeconfig not OK), so a stopped
+// cluster exits non-zero with valid JSON: we read the JSON, not only the code. The driver comes from
+// the profile's config.json, a file read instead of another slow minikube start.
+
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { versionOutput } from '../lib/version-cache.js'
+import { judgeVersion } from '../lib/versions.js'
+import type { Check, Context, Fix, Outcome } from '../lib/types.js'
+
+export interface NodeStatus {
+  Name: string
+  Host: string
+  Kubelet: string
+  APIServer: string
+  Kubeconfig: string
+  Worker: boolean
+}
+
+export const minikube = {
+  id: 'minikube',
+  title: 'minikube',
+  required: true,
+  // `minikube status` takes a second or two with the docker driver.
+  timeoutMs: 10_000,
+  async run(ctx) {
+    const bin = await ctx.which('minikube')
+    if (!bin) return { status: 'fail', summary: 'minikube is not installed', details: [`not on PATH=${ctx.env.PATH ?? ''}`], fix: minikubeFix(ctx, { install: true }) }
+    const [v, status, profile] = await Promise.all([
+      versionOutput(ctx, bin, ['version', '--output=json']),
+      ctx.probe([bin, 'status', '-o', 'json']),
+      activeProfile(ctx),
+    ])
+    const raw = jsonField(v.stdout, 'minikubeVersion')
+    const j = judgeVersion('minikube', raw, ctx.config)
+    const details = [`${bin}: ${raw ?? v.stdout.trim()}${v.cached ? ' (cached)' : ''}`]
+    if (!j.meets) return { status: 'fail', summary: `minikube ${raw ?? '(unknown version)'} is older than ${j.floor}`, version: j.version, details, fix: minikubeFix(ctx, { install: true }) }
+    const driver = await profileDriver(ctx, profile)
+    if (driver) details.push(`profile ${profile}: driver ${driver}`)
+    const { need, ...outcome } = judgeMinikube({ version: raw ?? j.version!, profile, driver, statusOut: status.stdout, statusErr: status.stderr, code: status.code, timedOut: status.timedOut, root: isRoot() }, details)
+    return { ...outcome, fix: minikubeFix(ctx, need) }
+  },
+} satisfies Check
+
+interface StatusInput {
+  version: string
+  profile: string
+  driver: string | null
+  statusOut: string
+  statusErr: string
+  code: number | null
+  timedOut: boolean
+  root: boolean
+}
+
+/** What the fix must do: install or upgrade, start the cluster, stop running minikube as root. */
+export interface Need {
+  install?: boolean
+  start?: boolean
+  root?: boolean
+}
+
+export function judgeMinikube(s: StatusInput, details: string[]): Outcome & { need: Need } {
+  const version = s.version.replace(/^v/, '')
+  const nodes = parseStatus(s.statusOut)
+  if (s.timedOut) return { status: 'timeout', summary: `minikube ${s.version}: \`minikube status\` did not answer in time`, version, details, need: {} }
+  if (!nodes) {
+    const said = `${s.statusOut}\n${s.statusErr}`.trim().split('\n').find((l) => l.trim()) ?? `exit ${s.code}`
+    if (/not found|does not exist|no minikube profile/i.test(said)) return { status: 'warn', summary: `minikube ${s.version}; no cluster '${s.profile}' yet`, version, details: [...details, said], need: { start: true } }
+    return { status: 'warn', summary: `minikube ${s.version}; status unreadable: ${said}`, version, details, need: {} }
+  }
+  details.push(...nodes.map((n) => `${n.Name}${n.Worker ? ' (worker)' : ''}: host ${n.Host}, kubelet ${n.Kubelet}, apiserver ${n.APIServer}, kubeconfig ${n.Kubeconfig}`), `minikube status exit code ${s.code}`)
+  const down = nodes.filter((n) => !nodeRunning(n))
+  const root = s.driver === 'docker' && s.root
+  const asRoot = root ? '; the docker driver refuses to run as root (run minikube as your user)' : ''
+  if (down.length === nodes.length) {
+    return { status: 'warn', summary: `minikube ${s.version}: cluster '${s.profile}' is stopped${asRoot}`, version, details, need: { start: true, root } }
+  }
+  if (down.length > 0) {
+    return { status: 'warn', summary: `minikube ${s.version}: ${down.length} of ${nodes.length} nodes not running: ${down.map((n) => `${n.Name} (host ${n.Host}, kubelet ${n.Kubelet})`).join(', ')}${asRoot}`, version, details, need: { start: true, root } }
+  }
+  const on = s.driver ? ` on the ${s.driver} driver` : ''
+  if (asRoot) return { status: 'warn', summary: `minikube ${s.version}: cluster '${s.profile}' running${on}${asRoot}`, version, details, need: { root } }
+  return { status: 'ok', summary: `minikube ${s.version}: cluster '${s.profile}' running${on} (${nodes.length} node${nodes.length === 1 ? '' : 's'})`, version, details, need: {} }
+}
+
+function nodeRunning(n: NodeStatus): boolean {
+  const api = n.APIServer === 'Running' || n.APIServer === 'Irrelevant'
+  return n.Host === 'Running' && n.Kubelet === 'Running' && api
+}
+
+/** One object for one node, an array for several; null when stdout holds no status JSON. */
+export function parseStatus(stdout: string): NodeStatus[] | null {
+  const text = stdout.trim()
+  const start = text.search(/[[{]/)
+  if (start < 0) return null
+  try {
+    const doc = JSON.parse(text.slice(start)) as NodeStatus | NodeStatus[]
+    const nodes = Array.isArray(doc) ? doc : [doc]
+    return nodes.every((n) => typeof n?.Host === 'string') ? nodes : null
+  } catch {
+    return null
+  }
+}
+
+function jsonField(stdout: string, field: string): string | null {
+  try {
+    const v = (JSON.parse(stdout) as Record<string, unknown>)[field]
+    return typeof v === 'string' ? v : null
+  } catch {
+    return null
+  }
+}
+
+function minikubeHome(ctx: Context): string {
+  const home = ctx.env.MINIKUBE_HOME
+  if (!home) return join(ctx.home, '.minikube')
+  // MINIKUBE_HOME may name the folder itself or its parent.
+  return home.endsWith('.minikube') ? home : join(home, '.minikube')
+}
+
+async function readJson(path: string): Promise<Record<string, unknown> | null> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>
+  } catch {
+    return null
+  }
+}
+
+async function activeProfile(ctx: Context): Promise<string> {
+  const cfg = await readJson(join(minikubeHome(ctx), 'config', 'config.json'))
+  return typeof cfg?.profile === 'string' && cfg.profile ? cfg.profile : 'minikube'
+}
+
+async function profileDriver(ctx: Context, profile: string): Promise<string | null> {
+  const cfg = await readJson(join(minikubeHome(ctx), 'profiles', profile, 'config.json'))
+  return typeof cfg?.Driver === 'string' ? cfg.Driver : null
+}
+
+function isRoot(): boolean {
+  return process.getuid?.() === 0
+}
+
+export function minikubeFix(ctx: Context, need: Need): Fix | null {
+  if (need.install) return installMinikube(ctx)
+  const steps = need.start ? [{ id: 'minikube-start', title: 'Start minikube', argv: ['minikube', 'start'], sudo: false, asUser: true }] : []
+  const manual = need.root ? 'Run minikube as your own user, not with sudo (files root left in ~/.minikube: sudo chown -R $USER ~/.minikube).' : undefined
+  return steps.length || manual ? { steps, ...(manual ? { manual } : {}) } : null
+}
+
+export function installMinikube(ctx: Context): Fix {
+  const p = ctx.platform
+  if (p.kind === 'macos') return { steps: [{ id: 'minikube', title: 'Install minikube', argv: ['brew', 'install', 'minikube'], sudo: false, asUser: true }] }
+  const arch = p.arch === 'arm64' ? 'arm64' : 'amd64'
+  const deb = `minikube_latest_${arch}.deb`
+  const url = `https://storage.googleapis.com/minikube/releases/latest/${deb}`
+  return {
+    steps: [
+      { id: 'minikube-download', title: 'Download the minikube package', argv: ['curl', '-fsSLO', url], sudo: false },
+      { id: 'minikube-checksum', title: 'Download its checksum', argv: ['curl', '-fsSLO', `${url}.sha256`], sudo: false },
+      { id: 'minikube-install', title: 'Install minikube', argv: ['dpkg', '-i', deb], sudo: true, needs: ['minikube-download', 'minikube-checksum'] },
+    ],
+    manual: `Before the dpkg step, check the download: \`sha256sum ${deb}\` must print the hash in ${deb}.sha256. (https://minikube.sigs.k8s.io/docs/start/)`,
+  }
+}

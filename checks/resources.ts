@@ -1,0 +1,76 @@
+// Enough CPUs, memory and disk for the stacks? Measured where the containers run: CPUs and memory as
+// the daemon reports them (on Docker Desktop, its VM's share, not the Mac's), disk free where Docker
+// keeps its data (when that is on this machine) and where minikube keeps its own.
+// Elasticsearch wants 4 GiB for Docker; minikube 2 CPUs, 2 GB and 20 GB of disk.
+
+import { statfs } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { daemonFacts, daemonInVm, isRemote } from '../lib/docker-facts.js'
+import type { Check, Context, Outcome } from '../lib/types.js'
+
+const GiB = 1024 ** 3
+export const NEEDS = { cpus: 2, memory: 4 * GiB, dockerDisk: 10 * GiB, minikubeDisk: 20e9 } as const
+
+export const resources = {
+  id: 'resources',
+  title: 'CPU, memory and disk',
+  required: false,
+  needs: ['docker-daemon'],
+  async run(ctx) {
+    const d = await daemonFacts(ctx)
+    if (!d.ok) return { status: 'skip', summary: 'the Docker daemon does not answer' }
+    const local = !daemonInVm(d.info) && !isRemote(d.endpoint)
+    const [dockerFree, minikubeFree] = await Promise.all([local ? freeBytes(d.info.DockerRootDir) : null, freeBytes(minikubeDir(ctx))])
+    return judgeResources({ cpus: d.info.NCPU, memory: d.info.MemTotal, dockerRoot: d.info.DockerRootDir, dockerFree, minikubeDir: minikubeDir(ctx), minikubeFree, inVm: daemonInVm(d.info) })
+  },
+  fix: (ctx) => ({
+    steps: [],
+    manual: ctx.platform.kind === 'macos' || ctx.platform.kind === 'wsl'
+      ? 'Give Docker more: Docker Desktop > Settings > Resources (on WSL 2: memory= and processors= under [wsl2] in %USERPROFILE%\\.wslconfig). Free disk with `docker system df` to see what Docker holds.'
+      : 'Free disk space (see what Docker holds with `docker system df`) or run on a machine with more CPUs and memory.',
+  }),
+} satisfies Check
+
+export interface Measures {
+  cpus: number
+  memory: number
+  dockerRoot: string
+  dockerFree: number | null
+  minikubeDir: string
+  minikubeFree: number | null
+  inVm: boolean
+}
+
+const gib = (n: number) => `${(n / GiB).toFixed(1)} GiB`
+
+export function judgeResources(m: Measures): Outcome {
+  const short: string[] = []
+  if (m.cpus < NEEDS.cpus) short.push(`${m.cpus} CPU${m.cpus === 1 ? '' : 's'} (minikube needs ${NEEDS.cpus})`)
+  if (m.memory < NEEDS.memory) short.push(`${gib(m.memory)} of memory for Docker (Elasticsearch wants ${gib(NEEDS.memory)})`)
+  if (m.dockerFree !== null && m.dockerFree < NEEDS.dockerDisk) short.push(`${gib(m.dockerFree)} free under ${m.dockerRoot} (want ${gib(NEEDS.dockerDisk)})`)
+  if (m.minikubeFree !== null && m.minikubeFree < NEEDS.minikubeDisk) short.push(`${gib(m.minikubeFree)} free for ${m.minikubeDir} (minikube wants 20 GB)`)
+  const details = [
+    `daemon: ${m.cpus} CPUs, ${gib(m.memory)}${m.inVm ? ' (the Docker Desktop VM)' : ''}`,
+    m.dockerFree === null ? `Docker data (${m.dockerRoot}) is not on this machine's disk` : `${gib(m.dockerFree)} free under ${m.dockerRoot}`,
+    m.minikubeFree === null ? `cannot measure free space for ${m.minikubeDir}` : `${gib(m.minikubeFree)} free for ${m.minikubeDir}`,
+  ]
+  if (short.length) return { status: 'warn', summary: short.join('; '), details }
+  const disk = m.dockerFree === null ? '' : `, ${gib(m.dockerFree)} disk free`
+  return { status: 'ok', summary: `${m.cpus} CPUs, ${gib(m.memory)} for Docker${disk}`, details }
+}
+
+function minikubeDir(ctx: Context): string {
+  return ctx.env.MINIKUBE_HOME || join(ctx.home, '.minikube')
+}
+
+/** Free bytes for an unprivileged user on the filesystem holding `path` (or its nearest existing parent). */
+async function freeBytes(path: string): Promise<number | null> {
+  for (let p = path; ; p = dirname(p)) {
+    try {
+      const s = await statfs(p)
+      return s.bavail * s.bsize
+    } catch {
+      if (dirname(p) === p) return null
+    }
+  }
+}

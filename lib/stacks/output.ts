@@ -1,0 +1,84 @@
+// The output folder of a render: secrets read back from an earlier render (so re-rendering keeps the
+// passwords a data volume was initialised with), and files written atomically. A file that exists
+// and differs is replaced only with --force, after a backup; without it nothing at all is written.
+
+import { chmod, copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import { UsageError } from '../errors.js'
+import type { Stack, Target } from './catalog.js'
+import { manifestName, type KnownSecrets, type OutputFile } from './render.js'
+
+export async function readKnownSecrets(stack: Stack, target: Target, outDir: string): Promise<KnownSecrets> {
+  const known: KnownSecrets = { env: {}, k8s: {} }
+  if (target === 'compose') {
+    const text = await readIfThere(join(outDir, '.env'))
+    for (const line of text?.split('\n') ?? []) {
+      const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line.trim())
+      if (m) known.env[m[1]] = m[2]
+    }
+    return known
+  }
+  const text = await readIfThere(join(outDir, manifestName(stack)))
+  if (!text) return known
+  const { parseAllDocuments } = await import('yaml')
+  for (const doc of parseAllDocuments(text, { version: '1.1' })) {
+    const obj = doc.toJS({ maxAliasCount: -1 }) as { kind?: string; metadata?: { name?: string }; stringData?: Record<string, string>; data?: Record<string, string> } | null
+    if (obj?.kind !== 'Secret' || !obj.metadata?.name) continue
+    const data = Object.fromEntries(Object.entries(obj.data ?? {}).map(([k, v]) => [k, Buffer.from(String(v), 'base64').toString('utf8')]))
+    known.k8s[`Secret/${obj.metadata.name}`] = { ...data, ...Object.fromEntries(Object.entries(obj.stringData ?? {}).map(([k, v]) => [k, String(v)])) }
+  }
+  return known
+}
+
+export interface WriteResult {
+  written: string[]
+  unchanged: string[]
+  backups: string[]
+}
+
+/** Writes every file or none: conflicts (existing, different, no --force) are found before any write. */
+export async function writeOutputs(outDir: string, files: OutputFile[], force: boolean): Promise<WriteResult> {
+  const result: WriteResult = { written: [], unchanged: [], backups: [] }
+  const plan: Array<{ file: OutputFile; path: string; existing: string | undefined }> = []
+  for (const file of files) {
+    const path = join(outDir, file.path)
+    plan.push({ file, path, existing: await readIfThere(path) })
+  }
+  const conflicts = plan.filter((p) => p.existing !== undefined && p.existing !== p.file.text)
+  if (conflicts.length && !force) {
+    throw new UsageError(`${conflicts.map((c) => c.path).join(', ')} already ${conflicts.length > 1 ? 'exist' : 'exists'} and ${conflicts.length > 1 ? 'differ' : 'differs'} from this render; nothing was written. Use --force to replace (a .bak copy is kept).`)
+  }
+  for (const { file, path, existing } of plan) {
+    if (existing === file.text) {
+      result.unchanged.push(path)
+      await chmod(path, file.mode) // a secret file keeps 0600 even if someone loosened it
+      continue
+    }
+    await mkdir(dirname(path), { recursive: true })
+    if (existing !== undefined) {
+      await copyFile(path, `${path}.bak`)
+      await chmod(`${path}.bak`, file.mode)
+      result.backups.push(`${path}.bak`)
+    }
+    await writeAtomic(path, file.text, file.mode)
+    result.written.push(path)
+  }
+  return result
+}
+
+export async function writeAtomic(path: string, text: string, mode: number): Promise<void> {
+  const temp = `${path}.${randomBytes(4).toString('hex')}.tmp`
+  await writeFile(temp, text, { mode, flag: 'wx' })
+  await chmod(temp, mode) // the umask may have taken bits off; never more than asked
+  await rename(temp, path)
+}
+
+async function readIfThere(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw error
+  }
+}

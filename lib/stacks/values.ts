@@ -1,0 +1,129 @@
+// A stack's parameter values, merged in one order: defaults < the team's shipshape.yaml
+// (stacks.<name>) < each --values FILE (later wins) < each --set key=value (later wins).
+// Every value is checked against its parameter's type where it comes in, so an error names the file,
+// line and column (or the --set flag) and the parameter; nothing is rendered from a bad value.
+
+import { readFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { UsageError, located } from '../errors.js'
+import type { Config } from '../config.js'
+import { closest, type Param, type Stack } from './catalog.js'
+
+export type Value = string | number | boolean
+/** Resolved values; an optional parameter nobody set is absent. */
+export type Values = Record<string, Value>
+
+export interface ValueSources {
+  config?: Config
+  valuesFiles?: string[]
+  sets?: string[]
+  cwd: string
+}
+
+export async function resolveValues(stack: Stack, sources: ValueSources): Promise<Values> {
+  const values: Values = {}
+  for (const [name, param] of Object.entries(stack.params)) {
+    if (param.default !== undefined) values[name] = coerce(stack, name, param.default, `templates/${stack.name}/stack.yaml`)
+  }
+  const fromConfig = sources.config?.data.stacks[stack.name] ?? {}
+  for (const [name, raw] of Object.entries(fromConfig)) {
+    const where = sources.config!.where(['stacks', stack.name, name])
+    values[name] = coerce(stack, name, raw, where)
+  }
+  for (const file of sources.valuesFiles ?? []) Object.assign(values, await readValuesFile(stack, resolve(sources.cwd, file)))
+  for (const set of sources.sets ?? []) {
+    const eq = set.indexOf('=')
+    if (eq <= 0) throw new UsageError(`--set '${set}': expected key=value`)
+    const name = set.slice(0, eq)
+    values[name] = coerce(stack, name, set.slice(eq + 1), `--set ${set}`)
+  }
+  return values
+}
+
+async function readValuesFile(stack: Stack, file: string): Promise<Values> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (error) {
+    throw new UsageError(`${file}: cannot read the values file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`)
+  }
+  const { parseDocument, LineCounter, isMap, isPair, isScalar } = await import('yaml')
+  const lineCounter = new LineCounter()
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
+  const at = (offset: number | undefined, message: string) => {
+    const pos = offset === undefined ? undefined : lineCounter.linePos(offset)
+    return located(file, pos?.line, pos?.col, message)
+  }
+  if (doc.errors.length > 0) throw new UsageError(at(doc.errors[0].pos[0], `invalid YAML: ${doc.errors[0].message.split('\n')[0]}`))
+  if (doc.contents === null) return {}
+  if (!isMap(doc.contents)) throw new UsageError(at(doc.contents.range?.[0], 'a values file is a mapping of parameter: value'))
+  const values: Values = {}
+  for (const pair of doc.contents.items) {
+    if (!isPair(pair) || !isScalar(pair.key)) continue
+    const name = String(pair.key.value)
+    const where = at(pair.key.range?.[0], '').replace(/: $/, '')
+    const node = pair.value
+    if (!isScalar(node)) throw new UsageError(`${where}: parameter '${name}': expected a single value, not a list or mapping`)
+    values[name] = coerce(stack, name, node.value, where)
+  }
+  return values
+}
+
+/** Checks one incoming value against its parameter and returns it typed; throws UsageError naming `where`. */
+export function coerce(stack: Stack, name: string, raw: unknown, where: string): Value {
+  const param = Object.hasOwn(stack.params, name) ? stack.params[name] : undefined
+  if (!param) {
+    const near = closest(name, Object.keys(stack.params))
+    throw new UsageError(`${where}: unknown parameter '${name}' for stack ${stack.name}.${near ? ` Did you mean '${near}'?` : ''} Parameters: ${Object.keys(stack.params).join(', ')}`)
+  }
+  const fail = (expected: string): never => {
+    throw new UsageError(`${where}: parameter '${name}': expected ${expected}, got ${JSON.stringify(raw)}`)
+  }
+  if (raw === '' || raw === null || raw === undefined) fail('a value (an empty one is not allowed)')
+  const text = typeof raw === 'string' ? raw : typeof raw === 'number' ? String(raw) : undefined
+  switch (param.type) {
+    case 'bool':
+      if (typeof raw === 'boolean') return raw
+      if (raw === 'true' || raw === 'false') return raw === 'true'
+      return fail('true or false')
+    case 'int':
+    case 'port': {
+      const n = typeof raw === 'number' ? raw : text !== undefined && /^-?\d+$/.test(text) ? Number(text) : NaN
+      if (!Number.isSafeInteger(n)) fail('a whole number')
+      const [min, max] = param.type === 'port' ? [param.min ?? 1, param.max ?? 65535] : [param.min, param.max]
+      if ((min !== undefined && n < min) || (max !== undefined && n > max)) fail(`a ${param.type === 'port' ? 'port' : 'number'} from ${min ?? '-∞'} to ${max ?? '∞'}`)
+      return n
+    }
+    case 'quantity':
+      if (text === undefined || !QUANTITY.test(text)) fail('a quantity such as 512Mi, 2Gi or 1000000000')
+      return text!
+    case 'image':
+      if (typeof raw !== 'string' || !IMAGE.test(raw)) fail('an image reference such as nginx:1.27-alpine or registry.example/team/app:1.0')
+      return raw as string
+    case 'dns-name':
+      if (typeof raw !== 'string' || raw.length > 63 || !DNS_LABEL.test(raw)) fail("a DNS-1123 name: at most 63 lowercase letters, digits and '-', starting with a letter and ending with a letter or digit")
+      return raw as string
+    case 'enum':
+      if (typeof raw !== 'string' || !param.values?.includes(raw)) fail(`one of ${param.values?.join(', ')}`)
+      return raw as string
+    case 'string':
+      if (typeof raw !== 'string') fail('a string (quote it in YAML)')
+      if (param.pattern && !new RegExp(param.pattern).test(raw as string)) fail(`a value matching ${param.pattern}`)
+      return raw as string
+  }
+}
+
+export const QUANTITY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/
+export const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/
+const IMAGE = /^(?:[a-zA-Z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._-]+[a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-]+[a-z0-9]+)*)*(?::\w[\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/
+
+const SUFFIX: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 }
+
+/** A Kubernetes quantity in bytes, for compose's mem_limit (which does not read "Gi"). */
+export function quantityBytes(q: string): number {
+  const m = QUANTITY.exec(q)
+  if (!m) throw new TypeError(`not a quantity: ${q}`)
+  return Math.round(parseFloat(q) * (m[2] ? SUFFIX[m[2]] : 1))
+}
+
+export type { Param }

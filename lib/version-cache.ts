@@ -1,0 +1,102 @@
+// Remembers what `tool --version` printed for a binary that has not changed since, so repeated runs
+// (scheduled checks, `serve`, a re-run after a fix) skip slow starts like Python's docker-compose v1.
+// A binary is "unchanged" when its resolved path, size, modification time and inode all match.
+// Only versions of files are cached, never a daemon's or a cluster's state. The cache is a
+// convenience: a corrupt, unreadable or unwritable file is ignored, never an error.
+
+import { mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import type { Context, ProbeOptions, ProbeResult } from './types.js'
+
+const FILE = 'versions.json'
+
+interface Entry {
+  /** resolved path, size, mtime and inode of the binary when `stdout` was recorded */
+  id: string
+  stdout: string
+}
+
+interface Store {
+  file: string
+  entries: Record<string, Entry>
+  save(): Promise<void>
+}
+
+/** $XDG_CACHE_HOME/shipshape, else ~/Library/Caches/shipshape on macOS, else ~/.cache/shipshape. */
+export function cacheDir(ctx: Pick<Context, 'env' | 'home' | 'platform'>): string {
+  if (ctx.env.XDG_CACHE_HOME) return join(ctx.env.XDG_CACHE_HOME, 'shipshape')
+  if (ctx.platform.kind === 'macos') return join(ctx.home, 'Library', 'Caches', 'shipshape')
+  return join(ctx.home, '.cache', 'shipshape')
+}
+
+export interface VersionResult extends ProbeResult {
+  cached: boolean
+}
+
+/**
+ * Runs `bin ...args` (bin is a path from ctx.which), or returns what it printed last time if the
+ * binary has not changed. Only successful runs are recorded; --no-cache (ctx.noCache) always runs
+ * the command and refreshes the entry.
+ */
+export async function versionOutput(ctx: Context, bin: string, args: readonly string[], opts: ProbeOptions = {}): Promise<VersionResult> {
+  const [store, id] = await Promise.all([loadStore(ctx), identity(bin)])
+  const key = [bin, ...args].join(' ')
+  const hit = store.entries[key]
+  if (!ctx.noCache && id && hit?.id === id) return { ok: true, code: 0, stdout: hit.stdout, stderr: '', timedOut: false, ms: 0, cached: true }
+  const result = await ctx.probe([bin, ...args], opts)
+  if (result.ok && id) {
+    store.entries[key] = { id, stdout: result.stdout }
+    await store.save()
+  }
+  return { ...result, cached: false }
+}
+
+async function identity(bin: string): Promise<string | null> {
+  try {
+    const real = await realpath(bin)
+    const s = await stat(real)
+    return `${real}|${s.size}|${s.mtimeMs}|${s.ino}`
+  } catch {
+    return null
+  }
+}
+
+// One store per run, shared by every check; writes are chained so parallel checks never interleave.
+function loadStore(ctx: Context): Promise<Store> {
+  return ctx.facts.once('version-cache', async () => {
+    const file = join(cacheDir(ctx), FILE)
+    const entries = await readEntries(file)
+    let chain = Promise.resolve()
+    const save = () => {
+      chain = chain.then(() => writeAtomically(file, JSON.stringify({ version: 1, entries }, null, 1) + '\n')).catch(() => {})
+      return chain
+    }
+    return { file, entries, save }
+  })
+}
+
+async function readEntries(file: string): Promise<Record<string, Entry>> {
+  try {
+    const doc = JSON.parse(await readFile(file, 'utf8')) as { version?: unknown; entries?: unknown }
+    if (doc?.version !== 1 || typeof doc.entries !== 'object' || doc.entries === null) return {}
+    const out: Record<string, Entry> = {}
+    for (const [k, v] of Object.entries(doc.entries as Record<string, Partial<Entry>>)) {
+      if (typeof v?.id === 'string' && typeof v.stdout === 'string') out[k] = { id: v.id, stdout: v.stdout }
+    }
+    return out
+  } catch {
+    return {}
+  }
+}
+
+async function writeAtomically(file: string, text: string): Promise<void> {
+  await mkdir(dirname(file), { recursive: true })
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
+  try {
+    await writeFile(tmp, text, { mode: 0o600 })
+    await rename(tmp, file)
+  } catch (error) {
+    await rm(tmp, { force: true })
+    throw error
+  }
+}

@@ -1,0 +1,46 @@
+// `shipshape up <stack>`: render (as `render` does), check what the stack needs, start it, and wait
+// until it is healthy, within --timeout. Prints where it answers; a stack that does not come up fails
+// with the last log lines of what did not.
+
+import { pathToFileURL } from 'node:url'
+import { positiveInt, newCommand, parseArgs, processIo, type Io } from '../lib/command.js'
+import { composeUp, k8sUp } from '../lib/stacks/apply.js'
+import { addRunOptions, checkNeeds, runOptions, type UpDownOptions } from '../lib/stacks/run-options.js'
+import { addStackOptions, prepare } from '../lib/stacks/prepare.js'
+import { writeOutputs } from '../lib/stacks/output.js'
+import { runMain } from './run-main.js'
+
+export function upCommand(io: Io) {
+  return addRunOptions(addStackOptions(newCommand('up', io)))
+    .description('Render a stack, check what it needs, start it and wait until it is healthy.')
+    .option('--timeout <ms>', 'how long to wait for the stack to be healthy, in milliseconds', positiveInt, 300_000)
+    .option('--force', 'replace rendered files that differ (a .bak copy is kept)')
+    .addHelpText('after', `
+Examples:
+  shipshape up elasticsearch
+  shipshape up echo --set port=8081 --timeout 60000
+  shipshape up echo --target k8s --set serviceType=NodePort
+  shipshape up mongodb --dry-run`)
+}
+
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  const cmd = upCommand(io)
+  parseArgs(cmd, argv)
+  return up(cmd.args[0], cmd.opts<UpDownOptions & { force?: boolean }>(), io)
+}
+
+export async function up(name: string, opts: UpDownOptions & { force?: boolean }, io: Io): Promise<number> {
+  const run = runOptions(name, opts)
+  const p = await prepare(name, { ...opts, out: opts.out === '-' ? undefined : opts.out }, io)
+  for (const w of p.warnings) io.stderr.write(`shipshape: warning: ${w}\n`)
+  if (run.dryRun) {
+    for (const f of p.rendered.files) io.stdout.write(`# would write ${f.path} in ${p.outDir}\n`)
+  } else {
+    const failed = await checkNeeds(p, opts, io)
+    if (failed) return 1
+    await writeOutputs(p.outDir, p.rendered.files, Boolean(opts.force))
+  }
+  return p.target === 'compose' ? composeUp(p, run, io) : k8sUp(p, run, io)
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) runMain(main)

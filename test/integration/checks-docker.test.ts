@@ -1,0 +1,223 @@
+// The Docker checks against the real daemon on this machine: ok, no socket access (a real user
+// outside the docker group), a daemon that accepts and never answers, a closed port, and
+// vm.max_map_count measured inside the daemon's kernel. Everything we create is named
+// issue3-*/shipshape-test/issue3-* with a random suffix and removed afterwards.
+
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { randomBytes } from 'node:crypto'
+import { copyFile, mkdir, readdir, readFile, symlink } from 'node:fs/promises'
+import { createServer, type Server } from 'node:net'
+import { join } from 'node:path'
+import { after, test, type TestContext } from 'node:test'
+import { runningContainers } from '../../lib/docker-facts.js'
+import { judgePorts } from '../../checks/ports.js'
+import { cleanEnv, makeContext, needDocker, put, runCli, runProcess, tempDir } from '../helpers.js'
+
+// Keep the tests' version cache out of the developer's own.
+const cacheHome = mkdtempSync(join(tmpdir(), 'shipshape-issue3-cache-'))
+after(() => rmSync(cacheHome, { recursive: true, force: true }))
+
+const suffix = () => randomBytes(4).toString('hex')
+
+async function doctorJson(only: string, env: NodeJS.ProcessEnv, extra: string[] = []) {
+  const started = performance.now()
+  const r = await runCli(['doctor', '--format', 'json', '--only', only, ...extra], { env: { XDG_CACHE_HOME: cacheHome, ...env } })
+  const doc = JSON.parse(r.stdout)
+  return { code: r.code, check: doc.checks.find((c: { id: string }) => c.id === only), ms: performance.now() - started, stderr: r.stderr }
+}
+
+function listen(server: Server): Promise<number> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)))
+}
+
+async function closedPort(): Promise<number> {
+  const s = createServer()
+  const port = await listen(s)
+  await new Promise((r) => s.close(r))
+  return port
+}
+
+test('docker-daemon: the real daemon is ok, with its version', async (t) => {
+  if (!(await needDocker(t))) return
+  const real = (await runProcess('docker', ['info', '--format', '{{.ServerVersion}}'])).stdout.trim()
+  const { check } = await doctorJson('docker-daemon', cleanEnv())
+  assert.equal(check.status, 'ok')
+  assert.equal(check.version, real)
+  assert.match(check.summary, new RegExp(`^Docker Engine ${real.replace(/[+.]/g, '\\$&')} on .* \\(\\d+ CPUs, [\\d.]+ GiB\\)$`))
+})
+
+test('docker-daemon: a closed loopback port is "not running", naming the endpoint', async (t) => {
+  if (!(await needDocker(t))) return
+  const port = await closedPort()
+  const { check } = await doctorJson('docker-daemon', cleanEnv({ DOCKER_HOST: `tcp://127.0.0.1:${port}` }))
+  assert.equal(check.status, 'fail')
+  assert.equal(check.summary, `not running: nothing answers at tcp://127.0.0.1:${port}`)
+})
+
+test('docker-daemon: a missing unix socket is "not running: no socket"', async (t) => {
+  if (!(await needDocker(t))) return
+  const dir = await tempDir(t)
+  const { check } = await doctorJson('docker-daemon', cleanEnv({ DOCKER_HOST: `unix://${dir}/docker.sock` }))
+  assert.equal(check.status, 'fail')
+  assert.equal(check.summary, `not running: no socket at ${dir}/docker.sock`)
+})
+
+test('docker-daemon over its socket: a stale socket, and one that accepts and never answers', async (t) => {
+  if (!(await needDocker(t))) return
+  const dir = await tempDir(t)
+  // A server killed without cleaning up leaves its socket file behind, refusing connections.
+  const stale = join(dir, 'stale.sock')
+  const child = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(stale)}, () => console.log('up'))`], { stdio: ['ignore', 'pipe', 'inherit'] })
+  await new Promise((r) => child.stdout!.once('data', r))
+  child.kill('SIGKILL')
+  await new Promise((r) => child.once('exit', r))
+  const staleCheck = (await doctorJson('docker-daemon', cleanEnv({ DOCKER_HOST: `unix://${stale}` }))).check
+  assert.equal(staleCheck.summary, `not running: ${stale} exists but nothing serves it (a daemon that stopped)`)
+
+  const silent = createServer(() => {})
+  const hanging = join(dir, 'hanging.sock')
+  await new Promise<void>((r) => silent.listen(hanging, () => r()))
+  t.after(() => silent.close())
+  const { check, ms } = await doctorJson('docker-daemon', cleanEnv({ DOCKER_HOST: `unix://${hanging}` }))
+  assert.equal(check.status, 'timeout', check.summary)
+  assert.match(check.summary, new RegExp(`^the daemon at unix://${hanging.replace(/[.]/g, '\\.')} accepts connections but did not answer within \\d+ ms$`))
+  assert.ok(ms < 3000 + 4000, `took ${ms} ms`)
+})
+
+test('docker-daemon: a daemon that accepts and never answers is named within the bound, and docker is killed', async (t) => {
+  if (!(await needDocker(t))) return
+  const server = createServer(() => {})
+  const port = await listen(server)
+  t.after(() => server.close())
+  const marker = `DOCKER_HOST=tcp://127.0.0.1:${port}`
+  const running = doctorJson('docker-daemon', cleanEnv({ DOCKER_HOST: `tcp://127.0.0.1:${port}` }))
+  // While it waits, the docker child is visible (so the check below can see one if it stays).
+  let seen = false
+  let done = false
+  void running.finally(() => (done = true))
+  for (let i = 0; i < 200 && !seen && !done; i++) {
+    seen = (await processesWith(marker)).length > 0
+    if (!seen) await new Promise((r) => setTimeout(r, 25))
+  }
+  const { check, ms } = await running
+  assert.equal(check.status, 'timeout', check.summary)
+  assert.match(check.summary, new RegExp(`^the daemon at tcp://127\\.0\\.0\\.1:${port} accepts connections but did not answer within \\d+ ms$`))
+  // About one bound (plus a node start), not the docker CLI's own endless wait.
+  assert.ok(ms < 3000 + 4000, `took ${ms} ms`)
+  assert.match(check.fix.manual, /DOCKER_HOST=tcp:\/\/127\.0\.0\.1:\d+ is set/)
+  assert.ok(seen, 'never saw the docker child while it waited')
+  assert.deepEqual(await processesWith(marker), [], 'a docker process was left behind')
+})
+
+/** Processes whose environment holds `marker` (Linux /proc; we run as root in CI). */
+async function processesWith(marker: string): Promise<string[]> {
+  const out: string[] = []
+  for (const pid of (await readdir('/proc')).filter((d) => /^\d+$/.test(d) && Number(d) !== process.pid)) {
+    const env = await readFile(`/proc/${pid}/environ`, 'utf8').catch(() => '')
+    if (env.split('\0').includes(marker)) {
+      const cmd = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')
+      if (/(^|\/)docker\0/.test(cmd)) out.push(`${pid} ${cmd.replaceAll('\0', ' ')}`)
+    }
+  }
+  return out
+}
+
+test('docker-daemon: a user outside the docker group gets the group fix, never chmod', async (t) => {
+  if (!(await needDocker(t))) return
+  if (process.getuid?.() !== 0) return t.skip('needs root to create a test user')
+  const user = `issue3-${suffix()}`
+  await runProcess('useradd', ['-M', '-s', '/usr/sbin/nologin', user])
+  t.after(() => runProcess('userdel', [user]))
+  const home = await tempDir(t)
+  await runProcess('chmod', ['755', home])
+  const r = await runProcess('runuser', ['-u', user, '--', process.execPath, join(process.cwd(), 'dist/scripts/cli.js'), 'doctor', '--format', 'json', '--only', 'docker-daemon'], {
+    env: { PATH: process.env.PATH, HOME: home, USER: user, LANG: 'C' },
+    cwd: home,
+  })
+  const check = JSON.parse(r.stdout).checks.find((c: { id: string }) => c.id === 'docker-daemon')
+  assert.equal(check.status, 'fail')
+  assert.match(check.summary, /^no access to unix:\/\/\/var\/run\/docker\.sock: permission denied/)
+  assert.deepEqual(check.fix.steps.map((s: { argv: string[]; sudo: boolean }) => [s.argv, s.sudo]), [[['usermod', '-aG', 'docker', user], true]])
+  assert.match(check.fix.manual, /Log out and back in/)
+  assert.doesNotMatch(JSON.stringify(check.fix), /chmod (666|a\+rw)/)
+})
+
+/** A tiny image from the local busybox-static (no registry here), removed after the test. */
+async function busyboxImage(t: TestContext): Promise<string> {
+  const dir = await tempDir(t)
+  const root = join(dir, 'rootfs')
+  await mkdir(join(root, 'bin'), { recursive: true })
+  await copyFile('/bin/busybox', join(root, 'bin/busybox'))
+  for (const applet of ['sh', 'cat', 'sleep']) await symlink('busybox', join(root, 'bin', applet))
+  await runProcess('tar', ['-C', root, '-cf', join(dir, 'rootfs.tar'), '.'])
+  const tag = `shipshape-test/issue3-busybox:${suffix()}`
+  const r = await runProcess('docker', ['import', join(dir, 'rootfs.tar'), tag])
+  assert.equal(r.code, 0, r.stderr)
+  t.after(() => runProcess('docker', ['rmi', '-f', tag]))
+  return tag
+}
+
+test('max-map-count: where the daemon is not on this host (macOS), it is measured inside the daemon with a local image', async (t) => {
+  if (!(await needDocker(t))) return
+  await busyboxImage(t)
+  const root = await tempDir(t)
+  await put(join(root, 'System/Library/CoreServices/SystemVersion.plist'), '<plist><dict><key>ProductVersion</key><string>14.5</string></dict></plist>')
+  const { check } = await doctorJson('max-map-count', cleanEnv({ SHIPSHAPE_HOST_ROOT: root }))
+  // Containers share this kernel, so the value inside must be the host's.
+  const host = (await readFile('/proc/sys/vm/max_map_count', 'utf8')).trim()
+  assert.equal(check.version, host)
+  assert.match(check.details.join('\n'), /measured inside the daemon's kernel/)
+})
+
+test('max-map-count: on WSL 1 the host value means nothing; it is measured inside the daemon', async (t) => {
+  if (!(await needDocker(t))) return
+  await busyboxImage(t)
+  const root = await tempDir(t)
+  await put(join(root, 'proc/version'), 'Linux version 4.4.0-19041-Microsoft (Microsoft@Microsoft.com) (gcc version 5.4.0 (GCC) ) #1237-Microsoft\n')
+  await put(join(root, 'proc/sys/vm/max_map_count'), '1\n')
+  const { check } = await doctorJson('max-map-count', cleanEnv({ SHIPSHAPE_HOST_ROOT: root, DOCKER_HOST: 'unix:///var/run/docker.sock' }))
+  assert.equal(check.version, (await readFile('/proc/sys/vm/max_map_count', 'utf8')).trim())
+  // On Linux the same host file is the truth for a local daemon.
+  await put(join(root, 'proc/version'), 'Linux version 6.1.0-26-amd64 (debian-kernel@lists.debian.org)\n')
+  const linux = await doctorJson('max-map-count', cleanEnv({ SHIPSHAPE_HOST_ROOT: root, DOCKER_HOST: 'unix:///var/run/docker.sock' }))
+  assert.equal(linux.check.version, '1')
+})
+
+test('ports: a port published by a container is named by container; this project\'s own stack is fine', async (t) => {
+  if (!(await needDocker(t))) return
+  const image = await busyboxImage(t)
+  const [foreignPort, ownPort] = [await closedPort(), await closedPort()]
+  const names = [`issue3-ports-${suffix()}`, `issue3-own-${suffix()}`]
+  t.after(() => runProcess('docker', ['rm', '-f', ...names]))
+  const run = (name: string, port: number, label: string) =>
+    runProcess('docker', ['run', '-d', '--name', name, '--label', label, '-p', `127.0.0.1:${port}:80`, image, 'sleep', '300'])
+  assert.equal((await run(names[0], foreignPort, 'com.docker.compose.project=someone-else')).code, 0)
+  assert.equal((await run(names[1], ownPort, 'com.docker.compose.project=shipshape-elasticsearch')).code, 0)
+  const containers = await runningContainers(makeContext())
+  const wanted = [{ stack: 'x', port: foreignPort, what: 'test port' }, { stack: 'y', port: ownPort, what: 'own port' }]
+  const r = judgePorts(wanted, wanted, containers, true)
+  assert.equal(r.status, 'fail')
+  assert.equal(r.summary, `${foreignPort} (test port) is taken by container ${names[0]}`)
+  assert.match(r.details!.join('\n'), new RegExp(`${ownPort} \\(own port\\) held by this project's ${names[1]}`))
+})
+
+test('doctor on this machine: every check reports, in the documented order; a missing minikube names its installer', async (t) => {
+  if (!(await needDocker(t))) return
+  const home = await tempDir(t)
+  const r = await runCli(['doctor', '--format', 'json'], { env: cleanEnv({ HOME: home }) })
+  const doc = JSON.parse(r.stdout)
+  const ids = ['platform', 'docker-cli', 'docker-daemon', 'docker-compose', 'docker-host', 'kubectl', 'kube-context', 'minikube', 'max-map-count', 'ports', 'resources']
+  assert.deepEqual(doc.checks.map((c: { id: string }) => c.id), ids)
+  const byId = Object.fromEntries(doc.checks.map((c: { id: string }) => [c.id, c]))
+  assert.equal(byId['docker-daemon'].status, 'ok')
+  assert.equal(byId['resources'].status === 'ok' || byId['resources'].status === 'warn', true)
+  assert.ok(!doc.checks.some((c: { status: string }) => c.status === 'error'), 'a check threw')
+  if ((await runProcess('sh', ['-c', 'command -v minikube'])).code !== 0) {
+    assert.equal(byId.minikube.summary, 'minikube is not installed')
+    assert.ok(byId.minikube.fix.steps.some((s: { argv: string[] }) => s.argv[0] === 'dpkg' || s.argv[0] === 'brew'))
+    assert.equal(r.code, 1, 'minikube is required, so its absence fails the run')
+  }
+})

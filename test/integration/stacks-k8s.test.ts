@@ -1,0 +1,131 @@
+// `up` and `down --target k8s`. No API server exists here, so kubectl and minikube are fake
+// executables that log their arguments and answer with the lines the real tools print; the manifest
+// they are handed is the real render. Also the compose v2 path (`docker compose up --wait`), with a
+// fake docker, since only v1 is installed here.
+
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { createServer } from 'node:net'
+import { cleanEnv, fakeExecutable, fixturesDir, put, runCli, tempDir } from '../helpers.js'
+import { freePort } from '../images.js'
+
+// What `up` asks before it applies anything (the kubectl and kube-context checks): a client that
+// answers with recorded output, and a cluster one minor ahead, so the checks pass and are not logged.
+const versionKubectl = `[ "$1" = version ] && { [ "$2" = --client ] && cat '${join(fixturesDir, 'kubectl-version.client-1.32.json')}' || echo '{"clientVersion":{"major":"1","minor":"32+","gitVersion":"v1.32.4"},"serverVersion":{"major":"1","minor":"33","gitVersion":"v1.33.1"}}'; exit 0; }`
+const kubeconfig = `apiVersion: v1
+kind: Config
+current-context: minikube
+contexts: [{name: minikube, context: {cluster: minikube, user: minikube}}]
+clusters: [{name: minikube, cluster: {server: "https://127.0.0.1:8443"}}]
+users: [{name: minikube, user: {}}]
+`
+
+async function fakes(t: import('node:test').TestContext, kubectl: string) {
+  const cwd = await tempDir(t)
+  const bin = join(cwd, 'bin')
+  const log = join(cwd, 'calls.log')
+  await put(join(cwd, '.kube/config'), kubeconfig)
+  await fakeExecutable(bin, 'kubectl', `${versionKubectl}\necho "kubectl $*" >> '${log}'\n[ "$1" = apply ] || [ "$1" = delete ] && cat > '${cwd}/stdin.yaml' 2>/dev/null\n${kubectl}`)
+  await fakeExecutable(bin, 'minikube', `echo "minikube $*" >> '${log}'\necho http://192.168.49.2:30080`)
+  const env = cleanEnv({ HOME: cwd, PATH: `${bin}:${process.env.PATH}` })
+  const calls = async () => (await readFile(log, 'utf8')).trim().split('\n')
+  return { cwd, env, calls }
+}
+
+const happyKubectl = `case "$1" in
+  apply) echo "configmap/sample-echo created"; echo "replicaset.apps/sample-echo created"; echo "service/sample-echo created" ;;
+  rollout) echo "deployment \\"$3\\" successfully rolled out" ;;
+  wait) echo "$3 condition met" ;;
+  get) printf 2 ;;
+  delete) echo "deleted" ;;
+esac`
+
+test('up --target k8s applies the rendered manifest and waits per kind, each within the timeout', async (t) => {
+  const { cwd, env, calls } = await fakes(t, happyKubectl)
+  const r = await runCli(['up', 'echo', '--target', 'k8s', '--set', 'workload=replicaset', '--set', 'replicas=2', '--set', 'serviceType=NodePort', '--timeout', '60000'], { cwd, env })
+  assert.equal(r.code, 0, r.stderr)
+  const log = await calls()
+  assert.equal(log[0], `kubectl apply -f ${join(cwd, 'shipshape/echo/k8s/echo.yaml')}`)
+  assert.equal(log[1], 'kubectl get replicaset/sample-echo -o jsonpath={.status.readyReplicas}')
+  assert.equal(log[2], 'minikube service sample-echo --url')
+  assert.match(r.stdout, /sample-echo: http:\/\/192\.168\.49\.2:30080/)
+
+  const es = await runCli(['up', 'elasticsearch', '--target', 'k8s', '--timeout', '60000'], { cwd, env })
+  assert.equal(es.code, 0, es.stderr)
+  const waits = (await calls()).slice(3).filter((l) => !l.includes(' apply '))
+  assert.equal(waits.length, 3)
+  assert.match(waits[0], /^kubectl rollout status statefulset\/elasticsearch --timeout=(59|60)s$/)
+  assert.match(waits[1], /^kubectl wait --for=condition=complete job\/elasticsearch-setup --timeout=\d+s$/)
+  assert.match(waits[2], /^kubectl rollout status deployment\/elasticsearch-kibana --timeout=\d+s$/)
+  assert.match(es.stdout, /kubectl port-forward service\/elasticsearch 9200:9200/)
+  assert.match(es.stdout, /then kibana: http:\/\/127\.0\.0\.1:5601\//)
+  const mongo = await runCli(['up', 'mongodb', '--target', 'k8s'], { cwd, env })
+  assert.match(mongo.stdout, /then mongodb: mongodb:\/\/root@127\.0\.0\.1:27017\/\?authSource=admin/)
+  assert.doesNotMatch(mongo.stdout, /password/i)
+})
+
+test('a rollout that does not finish fails with exit 1 and the Pods\' last log lines', async (t) => {
+  const { cwd, env, calls } = await fakes(t, `case "$1" in
+  rollout) echo 'error: timed out waiting for the condition' >&2; exit 1 ;;
+  logs) echo '[emerg] host not found in upstream "localhost:8080"' ;;
+esac`)
+  const r = await runCli(['up', 'echo', '--target', 'k8s', '--set', 'workload=pod', '--timeout', '5000'], { cwd, env })
+  assert.equal(r.code, 0, 'a Pod is waited for with kubectl wait, which the fake answers')
+  const bad = await runCli(['up', 'echo', '--target', 'k8s', '--timeout', '5000', '--force'], { cwd, env })
+  assert.equal(bad.code, 1)
+  assert.match(bad.stderr, /Deployment\/sample-echo did not become ready: error: timed out waiting for the condition/)
+  assert.match(bad.stderr, /host not found in upstream/)
+  assert.ok((await calls()).includes('kubectl logs -l app.kubernetes.io/name=echo,app.kubernetes.io/instance=sample-echo --all-containers --tail=20'))
+})
+
+test('down --target k8s deletes the objects and keeps volume claims unless --volumes', async (t) => {
+  const { cwd, env, calls } = await fakes(t, happyKubectl)
+  assert.equal((await runCli(['down', 'mongodb', '--target', 'k8s'], { cwd, env })).code, 0)
+  assert.deepEqual(await calls(), ['kubectl delete --ignore-not-found --timeout=120s -f -'])
+  assert.match(await readFile(join(cwd, 'stdin.yaml'), 'utf8'), /kind: StatefulSet/)
+  assert.equal((await runCli(['down', 'mongodb', '--target', 'k8s', '--volumes'], { cwd, env })).code, 0)
+  assert.equal((await calls())[2], 'kubectl delete pvc --ignore-not-found -l app.kubernetes.io/name=mongodb,app.kubernetes.io/instance=mongodb')
+})
+
+test('with compose v2, up uses --wait with --wait-timeout in seconds', async (t) => {
+  const cwd = await tempDir(t)
+  const log = join(cwd, 'calls.log')
+  await fakeExecutable(join(cwd, 'bin'), 'docker', `echo "docker $*" >> '${log}'\ncase "$*" in "compose version --short") echo 2.29.7 ;; esac`)
+  const env = cleanEnv({ HOME: cwd, PATH: `${join(cwd, 'bin')}:${process.env.PATH}` })
+  const r = await runCli(['up', 'echo', '--timeout', '45500', '--project', 'shipshape-test-v2', '--set', `port=${await freePort()}`], { cwd, env })
+  assert.equal(r.code, 0, r.stderr)
+  const dir = join(cwd, 'shipshape/echo/compose')
+  const calls = (await readFile(log, 'utf8')).trim().split('\n')
+  assert.ok(calls.includes(`docker compose -p shipshape-test-v2 --project-directory ${dir} -f ${dir}/compose.yaml up -d --wait --wait-timeout 46`), calls.join('\n'))
+})
+
+test('a published port held by another program stops up before compose runs', async (t) => {
+  const cwd = await tempDir(t)
+  const log = join(cwd, 'calls.log')
+  await fakeExecutable(join(cwd, 'bin'), 'docker', `echo "docker $*" >> '${log}'\ncase "$*" in "compose version --short") echo 2.29.7 ;; esac`)
+  const env = cleanEnv({ HOME: cwd, PATH: `${join(cwd, 'bin')}:${process.env.PATH}` })
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.after(() => server.close())
+  const port = (server.address() as { port: number }).port
+  const r = await runCli(['up', 'echo', '--set', `port=${port}`], { cwd, env })
+  assert.equal(r.code, 1)
+  assert.match(r.stderr, new RegExp(`port ${port} on 127\\.0\\.0\\.1 is in use by another program; pick another with --set port=`))
+  assert.ok(!(await readFile(log, 'utf8')).includes(' up '), 'compose up never ran')
+})
+
+test('up --target k8s with an unreachable cluster stops at the checks: exit 1, the report on stderr, nothing applied', async (t) => {
+  const { cwd, env } = await fakes(t, happyKubectl)
+  // kubectl answers for itself but cannot reach the API server, as recorded against a closed port.
+  await fakeExecutable(join(cwd, 'bin'), 'kubectl', `echo "kubectl $*" >> '${join(cwd, 'calls.log')}'
+[ "$1" = version ] && [ "$2" = --client ] && { cat '${join(fixturesDir, 'kubectl-version.client-1.32.json')}'; exit 0; }
+[ "$1" = version ] && { cat '${join(fixturesDir, 'kubectl-version.refused.stderr.txt')}' >&2; exit 1; }
+exit 0`)
+  const r = await runCli(['up', 'echo', '--target', 'k8s', '--timeout', '10000'], { cwd, env })
+  assert.equal(r.code, 1)
+  assert.match(r.stderr, /echo needs these checks to pass first/)
+  assert.match(r.stderr, /\[✗\] Kubernetes cluster: /)
+  assert.doesNotMatch(await readFile(join(cwd, 'calls.log'), 'utf8'), /kubectl apply/)
+})
