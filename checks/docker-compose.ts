@@ -10,7 +10,8 @@ import { access, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { versionOutput } from '../lib/version-cache.js'
 import { judgeVersion } from '../lib/versions.js'
-import type { Check, Context, Fix } from '../lib/types.js'
+import { provisionFix } from '../lib/provision/fixes.js'
+import type { Check, Context } from '../lib/types.js'
 
 export const dockerCompose = {
   id: 'docker-compose',
@@ -41,7 +42,7 @@ export const dockerCompose = {
     }
     return { status: 'fail', summary: 'neither `docker compose` (v2 plugin) nor `docker-compose` is installed', details }
   },
-  fix: (ctx) => installCompose(ctx),
+  fix: (ctx, finding) => provisionFix('docker-compose', ctx, finding),
 } satisfies Check
 
 // docker/cli cli-plugins/manager: the config dir's cli-plugins, then cliPluginsExtraDirs, then these.
@@ -66,18 +67,4 @@ export async function findPlugin(ctx: Context): Promise<string | null> {
 
 function firstLine(text: string): string {
   return text.trim().split('\n')[0] ?? ''
-}
-
-export function installCompose(ctx: Context): Fix {
-  const p = ctx.platform
-  if (p.kind === 'macos' || p.kind === 'wsl') {
-    return { steps: [], manual: 'Docker Desktop includes Compose v2: update Docker Desktop (and on WSL, enable WSL integration for this distro).' }
-  }
-  if (p.distro?.id === 'ubuntu') {
-    return { steps: [{ id: 'compose-v2', title: 'Install the Compose v2 plugin', argv: ['apt-get', 'install', '-y', 'docker-compose-v2'], sudo: true }], manual: "Ubuntu's docker-compose-v2 package; with Docker's own apt repository, install docker-compose-plugin instead." }
-  }
-  return {
-    steps: [{ id: 'compose-plugin', title: 'Install the Compose v2 plugin', argv: ['apt-get', 'install', '-y', 'docker-compose-plugin'], sudo: true }],
-    manual: "docker-compose-plugin comes from Docker's apt repository (https://docs.docker.com/compose/install/linux/); add it first as the docker-cli fix shows.",
-  }
 }

@@ -5,6 +5,8 @@
 
 import { userInfo } from 'node:os'
 import { daemonFacts, daemonInVm, isRemote, type DaemonFacts } from '../lib/docker-facts.js'
+import { dockerGroupStep, dockerServiceStep } from '../lib/provision/docker-linux.js'
+import { dockerDesktopOpenStep } from '../lib/provision/docker-macos.js'
 import type { Check, Context, Fix, Outcome } from '../lib/types.js'
 
 const GiB = 1024 ** 3
@@ -62,7 +64,7 @@ export function daemonFix(ctx: Context, d: DaemonFacts): Fix | null {
   switch (d.problem) {
     case 'no-access':
       return {
-        steps: [{ id: 'docker-group', title: `Add ${loginName(ctx)} to the docker group`, argv: ['usermod', '-aG', 'docker', loginName(ctx)], sudo: true }],
+        steps: [dockerGroupStep(ctx, [], loginName(ctx))],
         manual: 'Log out and back in (or run `newgrp docker` in this shell) so the new group applies. Do not chmod the socket: the docker group is root-equivalent, and so is a world-writable socket.',
       }
     case 'not-answering': {
@@ -71,11 +73,11 @@ export function daemonFix(ctx: Context, d: DaemonFacts): Fix | null {
     }
     case 'not-running':
       if (viaHost) return { steps: [], manual: viaHost }
-      if (p.kind === 'macos') return { steps: [{ id: 'start-docker-desktop', title: 'Start Docker Desktop', argv: ['open', '-a', 'Docker'], sudo: false, asUser: true }] }
+      if (p.kind === 'macos') return { steps: [dockerDesktopOpenStep()] }
       if (p.kind === 'wsl') {
         return { steps: [], manual: 'Start Docker Desktop on Windows and enable Settings > Resources > WSL integration for this distro. For Docker Engine inside WSL 2 instead: set [boot] systemd=true in /etc/wsl.conf, run `wsl.exe --shutdown` from Windows, then `sudo systemctl enable --now docker`.' }
       }
-      return { steps: [{ id: 'start-docker', title: 'Start the Docker daemon now and at boot', argv: ['systemctl', 'enable', '--now', 'docker'], sudo: true }] }
+      return { steps: [dockerServiceStep()] }
     default:
       return viaHost ? { steps: [], manual: viaHost } : null
   }

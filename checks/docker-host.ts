@@ -5,6 +5,8 @@
 
 import { isLoopback } from '../lib/docker-facts.js'
 import { findAssignments, type RcAssignment } from '../lib/shell-rc.js'
+import { dockerHostRcStep } from '../lib/provision/docker-host.js'
+import { WSL1_DOCKER_HOST } from '../lib/provision/wsl.js'
 import type { Check, Context, Fix, Outcome, Status } from '../lib/types.js'
 
 export const dockerHost = {
@@ -77,5 +79,8 @@ export function dockerHostFix(ctx: Context, lines: RcAssignment[]): Fix | null {
   const envBad = ctx.env.DOCKER_HOST && judgeValue(ctx.env.DOCKER_HOST, ctx).status !== 'ok'
   if (envBad) todo.push('run `unset DOCKER_HOST` in this shell (or open a new one after fixing the files)')
   if (ctx.platform.kind === 'wsl' && ctx.platform.wsl === 1) todo.push('set DOCKER_HOST=tcp://localhost:2375 in ~/.bashrc (WSL 1 reaches Docker Desktop only this way)')
-  return todo.length ? { steps: [], manual: todo.join('\n') } : null
+  if (!todo.length) return null
+  // One rc-file edit does what the list says: comments out the bad lines (keeping good ones), sets WSL 1's value.
+  const keep = (line: string) => !bad.some((b) => b.text.trim() === line.trim())
+  return { steps: [dockerHostRcStep(ctx, ctx.platform.kind === 'wsl' && ctx.platform.wsl === 1 ? WSL1_DOCKER_HOST : null, keep)], manual: todo.join('\n') }
 }

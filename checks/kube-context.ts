@@ -6,6 +6,7 @@
 
 import { currentKubeTarget, type KubeTarget } from '../lib/kubeconfig.js'
 import { kubeMinor } from '../lib/versions.js'
+import { minikubeStartStep } from '../lib/provision/minikube.js'
 import type { Check, Context, Fix, Outcome, ProbeResult, Status } from '../lib/types.js'
 
 interface VersionInfo {
@@ -39,10 +40,10 @@ function askServer(ctx: Context, budget: number): Promise<ProbeResult> {
 /** With a context, a warning is a version skew; anything worse means the cluster did not answer. */
 export function kubeContextFix(target: KubeTarget, status: Status): Fix {
   if (!target.context) {
-    return { steps: [], manual: 'Get a cluster: `minikube start` (creates the context minikube), or enable Kubernetes in Docker Desktop (context docker-desktop); or pick one: kubectl config get-contexts; kubectl config use-context <name>' }
+    return { steps: [minikubeStartStep(['minikube'], { create: true })], manual: 'Or use another cluster: enable Kubernetes in Docker Desktop (context docker-desktop), or pick one: kubectl config get-contexts; kubectl config use-context <name>. To leave the local cluster (minikube start) out: shipshape setup --skip minikube-start' }
   }
   if (status === 'warn') return { steps: [], manual: 'Install a kubectl within one minor version of the server (see the kubectl check), or upgrade the cluster.' }
-  if (target.context === 'minikube') return { steps: [{ id: 'minikube-start', title: 'Start minikube', argv: ['minikube', 'start'], sudo: false, asUser: true }] }
+  if (target.context === 'minikube') return { steps: [minikubeStartStep()] }
   if (target.context === 'docker-desktop') return { steps: [], manual: 'Start Docker Desktop and enable Settings > Kubernetes.' }
   return { steps: [], manual: `Check that the cluster behind context '${target.context}' (${target.server}) is up and reachable from here, or switch: kubectl config use-context <name>` }
 }

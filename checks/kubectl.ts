@@ -4,7 +4,8 @@
 
 import { versionOutput } from '../lib/version-cache.js'
 import { judgeVersion } from '../lib/versions.js'
-import type { Check, Context, Fix } from '../lib/types.js'
+import { provisionFix } from '../lib/provision/fixes.js'
+import type { Check } from '../lib/types.js'
 
 export const kubectl = {
   id: 'kubectl',
@@ -21,7 +22,7 @@ export const kubectl = {
     if (!j.meets) return { status: 'fail', summary: `kubectl ${git} is older than ${j.floor}`, version: j.version, details }
     return { status: 'ok', summary: `kubectl ${git}`, version: j.version, details }
   },
-  fix: (ctx) => installKubectl(ctx),
+  fix: (ctx, finding) => provisionFix('kubectl', ctx, finding),
 } satisfies Check
 
 export function clientGitVersion(stdout: string): string | null {
@@ -29,24 +30,5 @@ export function clientGitVersion(stdout: string): string | null {
     return (JSON.parse(stdout) as { clientVersion?: { gitVersion?: string } }).clientVersion?.gitVersion ?? null
   } catch {
     return null
-  }
-}
-
-export function installKubectl(ctx: Context): Fix {
-  const p = ctx.platform
-  if (p.kind === 'macos') return { steps: [{ id: 'kubectl', title: 'Install kubectl', argv: ['brew', 'install', 'kubectl'], sudo: false, asUser: true }] }
-  const minor = 'v1.32'
-  return {
-    steps: [
-      { id: 'apt-prereqs', title: 'Install curl, gnupg and CA certificates', argv: ['apt-get', 'install', '-y', 'apt-transport-https', 'ca-certificates', 'curl', 'gnupg'], sudo: true },
-      { id: 'apt-keyrings', title: 'Create /etc/apt/keyrings', argv: ['install', '-m', '0755', '-d', '/etc/apt/keyrings'], sudo: true },
-      { id: 'kubernetes-key', title: "Download the Kubernetes apt key", argv: ['curl', '-fsSL', `https://pkgs.k8s.io/core:/stable:/${minor}/deb/Release.key`, '-o', '/etc/apt/keyrings/kubernetes-apt-keyring.asc'], sudo: true, needs: ['apt-prereqs', 'apt-keyrings'] },
-    ],
-    manual: [
-      'Write /etc/apt/sources.list.d/kubernetes.list:',
-      `  deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.asc] https://pkgs.k8s.io/core:/stable:/${minor}/deb/ /`,
-      'Then: sudo apt-get update && sudo apt-get install -y kubectl',
-      '(https://kubernetes.io/docs/tasks/tools/install-kubectl-linux/; one repository per minor version)',
-    ].join('\n'),
   }
 }

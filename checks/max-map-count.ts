@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { daemonFacts, daemonInVm, isRemote, usesContext } from '../lib/docker-facts.js'
-import type { Check, Context, Fix, Outcome } from '../lib/types.js'
+import { provisionFix } from '../lib/provision/fixes.js'
+import type { Check, Context, Outcome } from '../lib/types.js'
 
 export const MIN_MAP_COUNT = 262_144
 
@@ -22,7 +23,7 @@ export const maxMapCount = {
     if ('skip' in measured) return { status: 'skip', summary: measured.skip }
     return judgeMapCount(measured.value, measured.where, needed)
   },
-  fix: (ctx) => mapCountFix(ctx),
+  fix: (ctx, finding) => provisionFix('max-map-count', ctx, finding),
 } satisfies Check
 
 export function judgeMapCount(value: number, where: string, needed: boolean): Outcome {
@@ -71,12 +72,4 @@ async function localImage(ctx: Context): Promise<string | null> {
   const images = r.stdout.split('\n').map((l) => l.trim()).filter((l) => l && !l.includes('<none>'))
   // Prefer small images that surely have `cat`.
   return images.find((i) => /(^|\/)(busybox|alpine|debian|ubuntu)/.test(i)) ?? images[0] ?? null
-}
-
-export function mapCountFix(ctx: Context): Fix {
-  const p = ctx.platform
-  if (p.kind === 'macos') return { steps: [], manual: `Docker Desktop resets it on restart; set it in the VM: docker run --rm --privileged alpine sysctl -w vm.max_map_count=${MIN_MAP_COUNT}` }
-  const now = { id: 'max-map-count-now', title: `Raise vm.max_map_count to ${MIN_MAP_COUNT} now`, argv: ['sysctl', '-w', `vm.max_map_count=${MIN_MAP_COUNT}`], sudo: true }
-  if (p.kind === 'wsl') return { steps: [now], manual: `To keep it across WSL restarts, add to %USERPROFILE%\\.wslconfig:\n  [wsl2]\n  kernelCommandLine = "sysctl.vm.max_map_count=${MIN_MAP_COUNT}"` }
-  return { steps: [now], manual: `To keep it after a reboot: put vm.max_map_count=${MIN_MAP_COUNT} in /etc/sysctl.d/99-elasticsearch.conf` }
 }

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { versionOutput } from '../lib/version-cache.js'
 import { judgeVersion } from '../lib/versions.js'
+import { minikubeStartStep, minikubeSteps } from '../lib/provision/minikube.js'
 import type { Check, Context, Fix, Outcome } from '../lib/types.js'
 
 export interface NodeStatus {
@@ -27,7 +28,7 @@ export const minikube = {
   timeoutMs: 10_000,
   async run(ctx) {
     const bin = await ctx.which('minikube')
-    if (!bin) return { status: 'fail', summary: 'minikube is not installed', details: [`not on PATH=${ctx.env.PATH ?? ''}`], fix: minikubeFix(ctx, { install: true }) }
+    if (!bin) return { status: 'fail', summary: 'minikube is not installed', details: [`not on PATH=${ctx.env.PATH ?? ''}`], fix: await minikubeFix(ctx, { install: true }) }
     const [v, status, profile] = await Promise.all([
       versionOutput(ctx, bin, ['version', '--output=json']),
       ctx.probe([bin, 'status', '-o', 'json']),
@@ -36,11 +37,11 @@ export const minikube = {
     const raw = jsonField(v.stdout, 'minikubeVersion')
     const j = judgeVersion('minikube', raw, ctx.config)
     const details = [`${bin}: ${raw ?? v.stdout.trim()}${v.cached ? ' (cached)' : ''}`]
-    if (!j.meets) return { status: 'fail', summary: `minikube ${raw ?? '(unknown version)'} is older than ${j.floor}`, version: j.version, details, fix: minikubeFix(ctx, { install: true }) }
+    if (!j.meets) return { status: 'fail', summary: `minikube ${raw ?? '(unknown version)'} is older than ${j.floor}`, version: j.version, details, fix: await minikubeFix(ctx, { install: true }) }
     const driver = await profileDriver(ctx, profile)
     if (driver) details.push(`profile ${profile}: driver ${driver}`)
     const { need, ...outcome } = judgeMinikube({ version: raw ?? j.version!, profile, driver, statusOut: status.stdout, statusErr: status.stderr, code: status.code, timedOut: status.timedOut, root: isRoot() }, details)
-    return { ...outcome, fix: minikubeFix(ctx, need) }
+    return { ...outcome, fix: await minikubeFix(ctx, need) }
   },
 } satisfies Check
 
@@ -143,25 +144,9 @@ function isRoot(): boolean {
   return process.getuid?.() === 0
 }
 
-export function minikubeFix(ctx: Context, need: Need): Fix | null {
-  if (need.install) return installMinikube(ctx)
-  const steps = need.start ? [{ id: 'minikube-start', title: 'Start minikube', argv: ['minikube', 'start'], sudo: false, asUser: true }] : []
+export async function minikubeFix(ctx: Context, need: Need): Promise<Fix | null> {
+  if (need.install) return { steps: await minikubeSteps(ctx) }
+  const steps = need.start ? [minikubeStartStep()] : []
   const manual = need.root ? 'Run minikube as your own user, not with sudo (files root left in ~/.minikube: sudo chown -R $USER ~/.minikube).' : undefined
   return steps.length || manual ? { steps, ...(manual ? { manual } : {}) } : null
-}
-
-export function installMinikube(ctx: Context): Fix {
-  const p = ctx.platform
-  if (p.kind === 'macos') return { steps: [{ id: 'minikube', title: 'Install minikube', argv: ['brew', 'install', 'minikube'], sudo: false, asUser: true }] }
-  const arch = p.arch === 'arm64' ? 'arm64' : 'amd64'
-  const deb = `minikube_latest_${arch}.deb`
-  const url = `https://storage.googleapis.com/minikube/releases/latest/${deb}`
-  return {
-    steps: [
-      { id: 'minikube-download', title: 'Download the minikube package', argv: ['curl', '-fsSLO', url], sudo: false },
-      { id: 'minikube-checksum', title: 'Download its checksum', argv: ['curl', '-fsSLO', `${url}.sha256`], sudo: false },
-      { id: 'minikube-install', title: 'Install minikube', argv: ['dpkg', '-i', deb], sudo: true, needs: ['minikube-download', 'minikube-checksum'] },
-    ],
-    manual: `Before the dpkg step, check the download: \`sha256sum ${deb}\` must print the hash in ${deb}.sha256. (https://minikube.sigs.k8s.io/docs/start/)`,
-  }
 }

@@ -26,5 +26,6 @@ test('neither plugin nor standalone: a failure with the install command for the 
   assert.equal(r.status, 'fail')
   assert.match(r.summary, /neither `docker compose` \(v2 plugin\) nor `docker-compose`/)
   assert.match(r.details!.join('\n'), new RegExp(`no docker-compose plugin where docker looks for it \\(${dir}/\\.docker/cli-plugins, `))
-  assert.deepEqual(dockerCompose.fix(ctx).steps.map((s) => s.argv), [['apt-get', 'install', '-y', 'docker-compose-v2']])
+  const fix = await dockerCompose.fix(ctx, { ...r, id: 'docker-compose' } as never)
+  assert.deepEqual(fix!.steps.map((s) => s.argv), [['apt-get', 'update'], ['apt-get', 'install', '-y', '--no-install-recommends', 'docker-compose-v2']])
 })

@@ -26,7 +26,7 @@ test('a daemon reached over tcp on another machine works, but is named as remote
 test('a daemon that is not running gets the start command for its platform', () => {
   const down: DaemonFacts = { ok: false, problem: 'not-running', endpoint: 'unix:///var/run/docker.sock', message: 'Cannot connect' }
   const argv = (platform: Platform) => daemonFix(makeContext({ platform, env: { PATH: '', HOME: '/h' } }), down)
-  assert.deepEqual(argv(debian12)!.steps.map((s) => [s.argv, s.sudo]), [[['systemctl', 'enable', '--now', 'docker'], true]])
+  assert.deepEqual(argv(debian12)!.steps.map((s) => [s.argv, s.sudo]), [[['systemctl', 'enable', '--now', 'docker.service', 'containerd.service'], true]])
   assert.deepEqual(argv(macos)!.steps.map((s) => s.argv), [['open', '-a', 'Docker']])
   assert.match(argv(wsl2)!.manual!, /WSL integration/)
   // With DOCKER_HOST set, starting the local daemon is not the answer: the variable is.

@@ -24,15 +24,15 @@ async function mapCount(t: import('node:test').TestContext, value: string, stack
   for (const s of stacks) config.data.stacks[s] = {}
   const ctx = makeContext({ hostRoot: root, config, env: { PATH: '', HOME: root } })
   const outcome = await maxMapCount.run(ctx)
-  return { ...outcome, fix: maxMapCount.fix(ctx) }
+  return { ...outcome, fix: (await maxMapCount.fix(ctx, outcome as never))! }
 }
 
 test('max-map-count: below 262144 fails when the elasticsearch stack is in use, else warns; the fix is sysctl', async (t) => {
   const used = await mapCount(t, '65530', ['elasticsearch'])
   assert.equal(used.status, 'fail')
   assert.match(used.summary, /^65530 is below 262144, so Elasticsearch will not start \(the elasticsearch stack is in use\)$/)
-  assert.deepEqual(used.fix.steps.map((s) => [s.argv, s.sudo]), [[['sysctl', '-w', 'vm.max_map_count=262144'], true]])
-  assert.match(used.fix.manual!, /\/etc\/sysctl\.d\//)
+  assert.deepEqual(used.fix.steps.map((s) => [s.argv, s.sudo]), [[['sysctl', '-w', 'vm.max_map_count=262144'], true], [[], true]])
+  assert.match(used.fix.steps[1].title, /after reboots \(\/etc\/sysctl\.d\//)
   assert.equal((await mapCount(t, '65530', ['mongodb'])).status, 'warn')
   const ok = await mapCount(t, '262144', ['elasticsearch'])
   assert.deepEqual([ok.status, ok.version], ['ok', '262144'])
@@ -61,10 +61,11 @@ test('docker-cli: absent, it fails; the fix is the platform\'s installer', async
   const ctx = makeContext({ env: { PATH: dir, HOME: dir }, platform: macos })
   const r = await dockerCli.run(ctx)
   assert.deepEqual([r.status, r.summary], ['fail', 'docker is not on PATH'])
-  assert.deepEqual(dockerCli.fix(ctx).steps.map((s) => s.argv), [['brew', 'install', '--cask', 'docker-desktop']])
-  const debianFix = dockerCli.fix(makeContext({ platform: debian12 }))
-  assert.ok(debianFix.steps.some((s) => s.argv.includes('https://download.docker.com/linux/debian/gpg')))
-  assert.match(debianFix.manual!, /Suites: bookworm/)
+  const macFix = (await dockerCli.fix(ctx, { ...r, id: 'docker-cli' } as never))!
+  assert.ok(macFix.steps.some((s) => /\/bin\/brew install --cask docker-desktop$/.test(s.argv.join(' '))), JSON.stringify(macFix.steps))
+  const debianFix = (await dockerCli.fix(makeContext({ platform: debian12 }), { ...r, id: 'docker-cli' } as never))!
+  assert.ok(debianFix.steps.some((s) => s.title.includes('https://download.docker.com/linux/debian/gpg')))
+  assert.ok(debianFix.steps.some((s) => s.title.includes('/etc/apt/sources.list.d/docker.sources')))
 })
 
 test('docker daemon errors are classified from the CLI\'s own words (recorded stderr)', async () => {
