@@ -32,7 +32,7 @@ export async function kubectlSteps(ctx: Context): Promise<Step[]> {
   const sourcesText = deb822({ uris: repo, suites: '/', arch: debArch(ctx.platform.arch), signedBy: KUBERNETES_KEY })
   return [
     keyringsDir(),
-    trustedKeyStep({ id: 'kubernetes-apt-key', owner: 'Kubernetes', url: `${repo}Release.key`, path: KUBERNETES_KEY, fingerprint: KUBERNETES_KEY_FINGERPRINT }),
+    trustedKeyStep({ id: 'kubernetes-apt-key', owner: 'pkgs.k8s.io', url: `${repo}Release.key`, path: KUBERNETES_KEY, fingerprint: KUBERNETES_KEY_FINGERPRINT }),
     {
       id: 'kubernetes-apt-source',
       title: `Add pkgs.k8s.io's repository for Kubernetes ${kubectlMinor(ctx)} as ${SOURCES_D}/${KUBERNETES_SOURCES}`,
