@@ -9,6 +9,7 @@ import { connect, type AddressInfo } from 'node:net'
 import { test, type TestContext } from 'node:test'
 import { parseConfig } from '../../lib/config.js'
 import { dockerAptSteps } from '../../lib/provision/docker-apt.js'
+import { dockerWay } from '../../lib/provision/docker.js'
 import { download, downloadVerified, openPgpFingerprint, sha256 } from '../../lib/provision/download.js'
 import { fixture, makeContext, tempDir } from '../helpers.js'
 import { refusingPort } from '../loopback.js'
@@ -83,4 +84,19 @@ test("a key that is not Docker's is refused, and nothing lands in the keyring fo
   assert.deepEqual(server.seen, ['GET /linux/debian/gpg host=' + server.base.slice(7)])
   assert.deepEqual(await readdir(root), [])
   assert.equal(await key.done!(ctx), false)
+})
+
+test("--docker auto: Docker's repository when it answers, else the distribution's docker.io, saying why", async (t) => {
+  const mirror = await serve(t, () => ({ body: 'key' }))
+  const answering = makeContext({ config: await parseConfig(`sources:\n  docker-apt: ${mirror.base}/linux\n`, 'shipshape.yaml') })
+  const up = await dockerWay(answering, { docker: 'auto', probeNetwork: true })
+  assert.equal(up.way, 'engine')
+  assert.match(up.why, /Docker's repository answers \(http:\/\/127\.0\.0\.1:\d+\/linux\/debian\/gpg\)/)
+
+  const refusing = makeContext({ config: await parseConfig(`sources:\n  docker-apt: http://127.0.0.1:${await refusingPort()}/linux\n`, 'shipshape.yaml') })
+  const down = await dockerWay(refusing, { docker: 'auto', probeNetwork: true })
+  assert.equal(down.way, 'distro')
+  assert.match(down.why, /Docker's repository cannot be reached \(cannot download http:\/\/127\.0\.0\.1:\d+\/linux\/debian\/gpg: ECONNREFUSED\); using debian's docker\.io instead/)
+  // Without leave to go online (doctor's fix text), auto names Docker's repository and asks nothing.
+  assert.equal((await dockerWay(refusing, { docker: 'auto', probeNetwork: false })).way, 'engine')
 })
