@@ -12,7 +12,7 @@ import type { Io } from '../../lib/command.js'
 import { exists } from '../../lib/provision/files.js'
 import type { Check } from '../../lib/types.js'
 import { setup, type SetupOptions } from '../../scripts/setup.js'
-import { runCli, tempDir } from '../helpers.js'
+import { put, runCli, tempDir } from '../helpers.js'
 
 function capture(env: Record<string, string>, cwd: string, tty = false): Io & { out: () => string; err: () => string } {
   let out = ''
@@ -117,4 +117,19 @@ test('setup and doctor --fix reject bad input with exit 2 before doing anything'
   const badId = await runCli(['doctor', '--fix', '--only', 'no-such-check'], { env, cwd: await tempDir(t) })
   assert.equal(badId.code, 2)
   assert.match(badId.stderr, /unknown check id 'no-such-check'/)
+})
+
+test('doctor --fix on a fixture Debian 12 with a low vm.max_map_count: the sysctl plan, and without a terminal exit 2', async (t) => {
+  const root = await tempDir(t)
+  await put(join(root, 'etc/os-release'), 'ID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\n')
+  await put(join(root, 'proc/version'), 'Linux version 6.1.0-27-amd64 (gcc) #1 SMP\n')
+  await put(join(root, 'proc/sys/vm/max_map_count'), '65530\n')
+  const home = await tempDir(t)
+  const env = { PATH: process.env.PATH, HOME: home, SHIPSHAPE_HOST_ROOT: root }
+  const r = await runCli(['doctor', '--fix', '--only', 'max-map-count'], { env, cwd: home })
+  assert.equal(r.code, 2, r.stdout + r.stderr)
+  assert.match(r.stdout, /Raise vm\.max_map_count to 262144 now {2}\[max-map-count\]\n {6}\$ sudo sysctl -w vm\.max_map_count=262144/)
+  assert.match(r.stdout, /Keep vm\.max_map_count at 262144 after reboots/)
+  assert.match(r.stderr, /nothing was changed/)
+  assert.equal(await exists(join(home, '.shipshape')), false)
 })
