@@ -11,6 +11,7 @@ import { UsageError } from '../lib/errors.js'
 import { DOCKER_CHOICES, type DockerChoice } from '../lib/provision/docker.js'
 import { provisionFix } from '../lib/provision/fixes.js'
 import { buildPlan, executePlan, newLogFile, type Plan } from '../lib/provision/plan.js'
+import { sudoPasswordFor } from '../lib/provision/sudo-password.js'
 import { renderPlanHuman, renderResultsHuman, renderSetupJson } from '../lib/report/plan.js'
 import { painter, wantsColor } from '../lib/report/style.js'
 import { runChecks, selectChecks, summarise } from '../lib/runner.js'
@@ -117,6 +118,7 @@ export async function setup(opts: SetupOptions, io: Io, checks: readonly Check[]
 
 async function apply(checks: readonly Check[], ctx: Context, plan: Plan, notes: string[], opts: SetupOptions, io: Io, paint: ReturnType<typeof painter>): Promise<number> {
   const json = opts.format === 'json'
+  const sudoPassword = json ? undefined : await sudoPasswordFor(ctx, plan.steps, io)
   const logFile = await newLogFile(ctx)
   const live = !json && Boolean(io.stdout.isTTY) && !io.env.CI
   const spinner = live ? (await import('ora')).default({ stream: io.stdout as NodeJS.WriteStream, discardStdin: false }) : null
@@ -131,6 +133,7 @@ async function apply(checks: readonly Check[], ctx: Context, plan: Plan, notes: 
   const results = await executePlan(ctx, plan, {
     logFile,
     signal: interrupt.signal,
+    sudoPassword,
     onStart: (s) => (spinner ? spinner.start(s.title) : json ? undefined : io.stdout.write(`… ${s.title}\n`)),
     onFinish: (s, r) => {
       const line = r.status === 'ok' ? `✓ ${s.title}` : `✗ ${s.title}: ${r.error ?? r.status}`

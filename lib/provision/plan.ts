@@ -8,7 +8,7 @@ import { appendFile, mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { shellLine } from '../probe.js'
 import type { Context, Finding, Step } from '../types.js'
-import { effectiveArgv, PrivilegeError } from './privilege.js'
+import { effectiveArgv, PrivilegeError, withSudoPassword } from './privilege.js'
 
 /** Installers download and unpack; a minute is too short, an hour means something hangs. */
 export const STEP_TIMEOUT_MS = 15 * 60_000
@@ -119,6 +119,8 @@ export interface ExecOptions {
   logFile: string
   /** Ctrl-C: the running step finishes (a package manager killed mid-way is worse), the rest do not start. */
   signal?: AbortSignal
+  /** sudo's password, typed once at the terminal; without it root steps use `sudo -n`. */
+  sudoPassword?: string
   onStart?(step: Step): void
   onFinish?(step: Step, result: StepResult): void
 }
@@ -130,7 +132,8 @@ export async function newLogFile(ctx: Context): Promise<string> {
   return join(dir, `${ctx.now().toISOString().replaceAll(':', '-').replace('.', '-')}.log`)
 }
 
-export async function executePlan(ctx: Context, plan: Plan, opts: ExecOptions): Promise<StepResult[]> {
+export async function executePlan(outer: Context, plan: Plan, opts: ExecOptions): Promise<StepResult[]> {
+  const ctx = opts.sudoPassword ? { ...outer, probe: withSudoPassword(outer.probe, opts.sudoPassword) } : outer
   const log = (text: string) => appendFile(opts.logFile, text.endsWith('\n') ? text : `${text}\n`, { mode: 0o600 })
   const results = new Map<string, StepResult>()
   await log(`# shipshape setup, ${ctx.now().toISOString()}, ${plan.steps.length} step(s)`)

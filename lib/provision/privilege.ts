@@ -3,7 +3,7 @@
 // ticket fails the step by name instead of hanging); with neither root nor sudo they fail by name.
 // SHIPSHAPE_UID overrides the process's uid so tests can plan as an ordinary user while CI runs as root.
 
-import type { Context } from '../types.js'
+import type { Context, Probe } from '../types.js'
 
 export function isRoot(ctx: Pick<Context, 'env'>): boolean {
   const forced = ctx.env.SHIPSHAPE_UID
@@ -23,6 +23,18 @@ export function asRoot(ctx: Pick<Context, 'env'>): string[] {
 }
 
 export class PrivilegeError extends Error {}
+
+/**
+ * A probe that answers sudo's password prompt: every `sudo -n …` becomes `sudo -S -p '' …` with the
+ * password on stdin. sudo's cached ticket cannot help here (it is kept per terminal, and the probe's
+ * children have none), so the password the person typed once is handed to each call, never logged.
+ */
+export function withSudoPassword(probe: Probe, password: string): Probe {
+  return (argv, opts = {}) => {
+    if (argv[0] !== 'sudo' || argv[1] !== '-n') return probe(argv, opts)
+    return probe(['sudo', '-S', '-p', '', ...argv.slice(2)], { ...opts, input: `${password}\n` })
+  }
+}
 
 /** argv as it must really run for a step: through sudo, or back to the invoking user. */
 export async function effectiveArgv(ctx: Context, step: { argv: string[]; sudo: boolean; asUser?: boolean; id: string }): Promise<string[]> {

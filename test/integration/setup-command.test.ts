@@ -12,16 +12,17 @@ import type { Io } from '../../lib/command.js'
 import { exists } from '../../lib/provision/files.js'
 import type { Check } from '../../lib/types.js'
 import { setup, type SetupOptions } from '../../scripts/setup.js'
-import { put, runCli, tempDir } from '../helpers.js'
+import { projectRoot, put, runCli, tempDir } from '../helpers.js'
 
 function capture(env: Record<string, string>, cwd: string, tty = false): Io & { out: () => string; err: () => string } {
   let out = ''
   let err = ''
-  const stdout = Object.assign(new PassThrough(), { isTTY: tty })
+  // On a terminal readline moves the cursor; a PassThrough has no cursor, so these do nothing.
+  const stdout = Object.assign(new PassThrough(), { isTTY: tty }, tty ? { columns: 80, cursorTo: () => true, moveCursor: () => true, clearLine: () => true, clearScreenDown: () => true } : {})
   const stderr = new PassThrough()
   stdout.on('data', (d) => (out += d))
   stderr.on('data', (d) => (err += d))
-  const stdin = Object.assign(new PassThrough(), { isTTY: tty })
+  const stdin = Object.assign(new PassThrough(), { isTTY: tty }, tty ? { setRawMode: () => stdin } : {})
   return { stdout, stderr, stdin, env, cwd, out: () => out, err: () => err }
 }
 
@@ -132,4 +133,24 @@ test('doctor --fix on a fixture Debian 12 with a low vm.max_map_count: the sysct
   assert.match(r.stdout, /Keep vm\.max_map_count at 262144 after reboots/)
   assert.match(r.stderr, /nothing was changed/)
   assert.equal(await exists(join(home, '.shipshape')), false)
+})
+
+test('on a terminal, sudo that wants a password is asked once, without echo, and the plan runs with it', async (t) => {
+  const home = await tempDir(t)
+  const marker = join(home, 'marker')
+  const fakeBin = join(projectRoot, 'test/bin/provision')
+  const env = { HOME: home, USER: 'alice', PATH: `${fakeBin}:/usr/bin:/bin`, SHIPSHAPE_UID: '1000', FAKE_SUDO_REFUSE: '1', FAKE_SUDO_PASSWORD: 's3cret' }
+  const io = capture(env, home, true)
+  const check = markerCheck(marker)
+  const asRoot: Check = { ...check, fix: async (c, f) => { const fix = await check.fix!(c, f); return fix && { ...fix, steps: fix.steps.map((s) => ({ ...s, sudo: true })) } } }
+  const run = setup(base, io, [asRoot])
+  const stdin = io.stdin as PassThrough
+  const waitFor = async (re: RegExp) => { for (let i = 0; i < 200 && !re.test(io.out()); i++) await new Promise((r) => setTimeout(r, 25)) }
+  await waitFor(/\[y\/N\] $/)
+  stdin.write('y\n')
+  await waitFor(/password for alice/)
+  stdin.write('s3cret\n')
+  assert.equal(await run, 0, io.out() + io.err())
+  assert.equal(await readFile(marker, 'utf8'), 'made\n')
+  assert.doesNotMatch(io.out(), /s3cret/)
 })

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
+import { placeFile } from '../../lib/provision/files.js'
 import { buildPlan, executePlan, newLogFile, orderByNeeds } from '../../lib/provision/plan.js'
 import type { Finding, Step } from '../../lib/types.js'
 import { fakeBinDir, makeContext, tempDir } from '../helpers.js'
@@ -133,4 +134,28 @@ test('under sudo, a step for the user runs as SUDO_USER; as plain root it refuse
   const [asRoot] = await executePlan(makeContext({ home, env }), plan, { logFile: join(home, 'b.log') })
   assert.equal(asRoot.status, 'failed')
   assert.match(asRoot.error!, /minikube-start must not run as root/)
+})
+
+test('with the sudo password typed once, root steps and root file writes get it on stdin, and the log never shows it', async (t) => {
+  const home = await tempDir(t)
+  const fakeLog = join(home, 'fake.log')
+  const env = { PATH: `${provisionBin}:/usr/bin:/bin`, HOME: home, SHIPSHAPE_UID: '1000', SHIPSHAPE_FAKE_LOG: fakeLog, FAKE_SUDO_REFUSE: '1', FAKE_SUDO_PASSWORD: 's3cret' }
+  const ctx = makeContext({ home, hostRoot: home, env })
+  const plan = {
+    steps: [
+      step('sysctl', { argv: ['sh', '-c', 'echo ran'], sudo: true }),
+      step('source-file', { sudo: true, perform: (c) => placeFile(c, '/etc/apt/sources.list.d/x.sources', 'Types: deb\n') }),
+    ],
+    satisfied: [], skipped: [], manual: [],
+  }
+  const logFile = join(home, 'setup.log')
+  const results = await executePlan(ctx, plan, { logFile, sudoPassword: 's3cret' })
+  assert.deepEqual(results.map((r) => r.status), ['ok', 'ok'], JSON.stringify(results))
+  assert.equal(await readFile(join(home, 'etc/apt/sources.list.d/x.sources'), 'utf8'), 'Types: deb\n')
+  assert.ok((await readFile(fakeLog, 'utf8')).split('\n').filter((l) => l.startsWith('sudo')).every((l) => l.startsWith('sudo -S -p  ')))
+  assert.doesNotMatch(await readFile(logFile, 'utf8'), /s3cret/)
+
+  const [wrong] = await executePlan(ctx, { ...plan, steps: [plan.steps[0]] }, { logFile, sudoPassword: 'guess' })
+  assert.equal(wrong.status, 'failed')
+  assert.match(wrong.error!, /Sorry, try again/)
 })
