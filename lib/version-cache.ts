@@ -4,8 +4,9 @@
 // Only versions of files are cached, never a daemon's or a cluster's state. The cache is a
 // convenience: a corrupt, unreadable or unwritable file is ignored, never an error.
 
-import { mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { readFile, realpath, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { writeFileAtomic } from './atomic-write.js'
 import type { Context, ProbeOptions, ProbeResult } from './types.js'
 
 const FILE = 'versions.json'
@@ -68,7 +69,7 @@ function loadStore(ctx: Context): Promise<Store> {
     const entries = await readEntries(file)
     let chain = Promise.resolve()
     const save = () => {
-      chain = chain.then(() => writeAtomically(file, JSON.stringify({ version: 1, entries }, null, 1) + '\n')).catch(() => {})
+      chain = chain.then(async () => void (await writeFileAtomic(file, JSON.stringify({ version: 1, entries }, null, 1) + '\n', { mode: 0o600 }))).catch(() => {})
       return chain
     }
     return { file, entries, save }
@@ -89,14 +90,3 @@ async function readEntries(file: string): Promise<Record<string, Entry>> {
   }
 }
 
-async function writeAtomically(file: string, text: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true })
-  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
-  try {
-    await writeFile(tmp, text, { mode: 0o600 })
-    await rename(tmp, file)
-  } catch (error) {
-    await rm(tmp, { force: true })
-    throw error
-  }
-}

@@ -142,7 +142,7 @@ async function scheduledRun(opts: ScheduleOptions, io: Io): Promise<number> {
   if (opts.textfileDir) await writeFileAtomic(join(opts.textfileDir, TEXTFILE_NAME), await render('prometheus', report, { verbose: false, color: false }))
   if (opts.format) {
     const text = await render(opts.format, report, { verbose: true, color: false, stacks: Object.keys(config.data.stacks) })
-    await writeFileAtomic(join(historyDir(ctxHome), `last-run.${EXT[opts.format]}`), text, { mode: 0o600 })
+    await writeFileAtomic(join(historyDir(ctxHome), `last-run.${EXT[opts.format]}`), text, { mode: 0o600, forceMode: true })
   }
   return report.summary.exitCode
 }

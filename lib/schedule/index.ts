@@ -55,7 +55,7 @@ export async function chooseVia(s: SchedulerContext): Promise<{ via: Via; why: s
 async function rewriteCrontab(s: SchedulerContext, line: string | null): Promise<void> {
   const table = crontab(s.probe, s.crontabUser)
   const current = await table.read()
-  await writeFileAtomic(join(s.home, '.shipshape', 'crontab.bak'), current, { mode: 0o600 })
+  await writeFileAtomic(join(s.home, '.shipshape', 'crontab.bak'), current, { mode: 0o600, forceMode: true })
   await table.write(mergeCrontab(current, line))
 }
 

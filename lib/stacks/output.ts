@@ -2,9 +2,9 @@
 // passwords a data volume was initialised with), and files written atomically. A file that exists
 // and differs is replaced only with --force, after a backup; without it nothing at all is written.
 
-import { chmod, copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
-import { randomBytes } from 'node:crypto'
+import { chmod, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { writeFileAtomic } from '../atomic-write.js'
 import { UsageError } from '../errors.js'
 import type { Stack, Target } from './catalog.js'
 import { manifestName, type KnownSecrets, type OutputFile } from './render.js'
@@ -55,24 +55,13 @@ export async function writeOutputs(outDir: string, files: OutputFile[], force: b
       await chmod(path, file.mode) // a secret file keeps 0600 even if someone loosened it
       continue
     }
-    await mkdir(dirname(path), { recursive: true })
-    if (existing !== undefined) {
-      await copyFile(path, `${path}.bak`)
-      await chmod(`${path}.bak`, file.mode)
-      result.backups.push(`${path}.bak`)
-    }
-    await writeAtomic(path, file.text, file.mode)
+    const { backup } = await writeFileAtomic(path, file.text, { mode: file.mode, forceMode: true, backup: existing !== undefined })
+    if (backup) result.backups.push(backup)
     result.written.push(path)
   }
   return result
 }
 
-export async function writeAtomic(path: string, text: string, mode: number): Promise<void> {
-  const temp = `${path}.${randomBytes(4).toString('hex')}.tmp`
-  await writeFile(temp, text, { mode, flag: 'wx' })
-  await chmod(temp, mode) // the umask may have taken bits off; never more than asked
-  await rename(temp, path)
-}
 
 async function readIfThere(path: string): Promise<string | undefined> {
   try {
