@@ -1,12 +1,11 @@
-// Writing files a person relies on (rc files, apt sources, keyrings): always whole or not at all.
-// A temporary file beside the target, then rename, so an interruption leaves the old file; the mode
-// is kept and a symlink is followed to its target, so a dotfiles repository keeps its link.
-// Files under /etc are placed through `install` + `mv` with sudo when we are not root.
+// Files the installers read and write on the machine being set up (under SHIPSHAPE_HOST_ROOT).
+// Every write is whole or nothing (lib/atomic-write.ts); files under /etc are placed through
+// `install` + `mv` with sudo when we are not root, which is atomic the same way.
 
-import { randomBytes } from 'node:crypto'
-import { chmod, mkdir, mkdtemp, open, readFile, realpath, rename, rm, stat } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join, basename } from 'node:path'
+import { writeFileAtomic } from '../atomic-write.js'
 import type { Context } from '../types.js'
 import { asRoot } from './privilege.js'
 
@@ -23,36 +22,6 @@ export async function readOrNull(path: string): Promise<string | null> {
   return readFile(path, 'utf8').catch(() => null)
 }
 
-export interface AtomicOptions {
-  /** Mode for a new file; an existing file keeps its own. */
-  mode?: number
-  /** Called between writing the temporary file and the rename: the seam tests use to interrupt. */
-  beforeRename?(tmp: string): Promise<void> | void
-}
-
-/** Writes `data` to `path` (through a symlink, to its target) atomically; returns the real path. */
-export async function writeAtomic(path: string, data: string | Uint8Array, opts: AtomicOptions = {}): Promise<string> {
-  const target = await realpath(path).catch(() => path)
-  const mode = await stat(target).then((s) => s.mode & 0o7777, () => opts.mode ?? 0o644)
-  const tmp = join(dirname(target), `.${basename(target)}.shipshape-${randomBytes(4).toString('hex')}`)
-  const fh = await open(tmp, 'wx', 0o600)
-  try {
-    await fh.writeFile(data)
-    await fh.sync()
-  } finally {
-    await fh.close()
-  }
-  try {
-    await chmod(tmp, mode)
-    await opts.beforeRename?.(tmp)
-    await rename(tmp, target)
-  } catch (error) {
-    await rm(tmp, { force: true })
-    throw error
-  }
-  return target
-}
-
 /**
  * Places a system file (0644 unless told) atomically: directly when we may write there, otherwise
  * through `sudo install` to a temporary name in the same folder and `sudo mv` over the target.
@@ -61,14 +30,13 @@ export async function placeFile(ctx: Context, path: string, data: string | Uint8
   const target = hostPath(ctx, path)
   const prefix = asRoot(ctx)
   if (prefix.length === 0) {
-    await mkdir(dirname(target), { recursive: true, mode: 0o755 })
-    await writeAtomic(target, data, { mode })
+    await writeFileAtomic(target, data, { mode })
     return
   }
   const dir = await mkdtemp(join(tmpdir(), 'shipshape-'))
   try {
     const staged = join(dir, basename(target))
-    await writeAtomic(staged, data, { mode: 0o600 })
+    await writeFileAtomic(staged, data, { mode: 0o600 })
     const tmp = join(dirname(target), `.${basename(target)}.shipshape-tmp`)
     await mustRun(ctx, [...prefix, 'install', '-d', '-m', '0755', dirname(target)])
     await mustRun(ctx, [...prefix, 'install', '-m', mode.toString(8).padStart(4, '0'), staged, tmp])

@@ -10,7 +10,8 @@ import { join } from 'node:path'
 import type { Context, Step } from '../types.js'
 import { debArch, installed } from './apt.js'
 import { downloadVerified } from './download.js'
-import { mustRun, writeAtomic } from './files.js'
+import { writeFileAtomic } from '../atomic-write.js'
+import { mustRun } from './files.js'
 import { brewInstall, brewNeeds } from './homebrew.js'
 import { asRoot } from './privilege.js'
 import { source } from './sources.js'
@@ -35,7 +36,7 @@ export async function minikubeSteps(ctx: Context): Promise<Step[]> {
       const dir = await mkdtemp(join(tmpdir(), 'shipshape-minikube-'))
       try {
         const file = join(dir, 'minikube.deb')
-        await writeAtomic(file, deb, { mode: 0o644 })
+        await writeFileAtomic(file, deb, { mode: 0o644 })
         await mustRun(c, [...asRoot(c), 'dpkg', '-i', file], 10 * 60_000)
       } finally {
         await rm(dir, { recursive: true, force: true })

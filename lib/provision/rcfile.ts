@@ -6,7 +6,8 @@
 
 import { copyFile, realpath } from 'node:fs/promises'
 import { basename } from 'node:path'
-import { exists, readOrNull, writeAtomic, type AtomicOptions } from './files.js'
+import { writeFileAtomic, type WriteOptions } from '../atomic-write.js'
+import { exists, readOrNull } from './files.js'
 
 export const BLOCK_START = '# >>> shipshape >>>'
 export const BLOCK_END = '# <<< shipshape <<<'
@@ -78,7 +79,7 @@ export interface RcResult {
 }
 
 /** Applies the change to `path`; writes nothing when the text would not change. */
-export async function applyRcChange(path: string, change: RcChange, now: Date, opts: AtomicOptions = {}): Promise<RcResult> {
+export async function applyRcChange(path: string, change: RcChange, now: Date, opts: Pick<WriteOptions, 'beforeRename'> = {}): Promise<RcResult> {
   const target = await realpath(path).catch(() => path)
   const before = (await readOrNull(target)) ?? ''
   const after = editRcText(before, change)
@@ -88,7 +89,7 @@ export async function applyRcChange(path: string, change: RcChange, now: Date, o
     backup = `${target}.shipshape-${now.toISOString().replaceAll(':', '-').replace(/\.\d+Z$/, 'Z')}.bak`
     await copyFile(target, backup)
   }
-  await writeAtomic(target, after, { mode: 0o644, ...opts })
+  await writeFileAtomic(target, after, { mode: 0o644, ...opts })
   return { file: target, changed: true, backup }
 }
 
