@@ -11,6 +11,7 @@ import { UsageError } from '../lib/errors.js'
 import { DOCKER_CHOICES, type DockerChoice } from '../lib/provision/docker.js'
 import { provisionFix } from '../lib/provision/fixes.js'
 import { buildPlan, executePlan, newLogFile, type Plan } from '../lib/provision/plan.js'
+import { isRoot } from '../lib/provision/privilege.js'
 import { sudoPasswordFor } from '../lib/provision/sudo-password.js'
 import { renderPlanHuman, renderResultsHuman, renderSetupJson } from '../lib/report/plan.js'
 import { painter, wantsColor } from '../lib/report/style.js'
@@ -93,7 +94,7 @@ export async function setup(opts: SetupOptions, io: Io, checks: readonly Check[]
   const json = opts.format === 'json'
   const color = wantsColor(io.env, Boolean(io.stdout.isTTY)) && !json
   const paint = painter(color)
-  const showPlan = () => io.stdout.write(json ? renderSetupJson({ platform: ctx.platform, ...plan, notes }) : renderPlanHuman(ctx.platform, plan, notes, paint))
+  const showPlan = () => io.stdout.write(json ? renderSetupJson({ platform: ctx.platform, ...plan, notes }) : renderPlanHuman(ctx.platform, plan, notes, paint, isRoot(ctx)))
   const stillFailing = summarise(findings).exitCode
 
   if (opts.dryRun || plan.steps.length === 0) {

@@ -21,7 +21,8 @@ export interface SetupDocument {
   after?: Summary
 }
 
-export function renderPlanHuman(platform: Platform, plan: Plan, notes: string[], paint: Paint): string {
+/** `root`: setup runs as root, so commands are shown as they will run, without sudo. */
+export function renderPlanHuman(platform: Platform, plan: Plan, notes: string[], paint: Paint, root = false): string {
   const out = [`shipshape setup · ${describePlatform(platform)}`, '']
   for (const n of notes) out.push(paint('dim', n))
   if (notes.length) out.push('')
@@ -29,7 +30,7 @@ export function renderPlanHuman(platform: Platform, plan: Plan, notes: string[],
   else out.push(`Plan (${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}):`)
   plan.steps.forEach((s, i) => {
     out.push(`  ${String(i + 1).padStart(2)}. ${paint('bold', s.title)}${s.reason ? paint('dim', `  [${s.reason}]`) : ''}`)
-    out.push(`      ${s.argv.length ? `$ ${stepLine(s)}` : paint('dim', '(shipshape does this itself: verified, written atomically)')}`)
+    out.push(`      ${s.argv.length ? `$ ${stepLine({ ...s, sudo: s.sudo && !root })}` : paint('dim', '(shipshape does this itself: verified, written atomically)')}`)
   })
   if (plan.satisfied.length) out.push('', paint('dim', `Already done: ${plan.satisfied.map((s) => s.id).join(', ')}`))
   if (plan.skipped.length) out.push(paint('dim', `Skipped (--skip): ${plan.skipped.map((s) => s.id).join(', ')}`))
