@@ -97,6 +97,10 @@ export async function loadStack(name: string, root = projectRoot): Promise<Stack
 
 /** The known name nearest to `name` by edit distance, if it is near enough to be a typo. */
 export function closest(name: string, known: readonly string[]): string | undefined {
+  // A beginning ("elastic", "mongo") is what people type most; it beats any edit distance.
+  const lower = name.toLowerCase()
+  const prefixed = known.find((k) => lower.length >= 3 && k.toLowerCase().startsWith(lower))
+  if (prefixed) return prefixed
   let best: string | undefined
   let bestDistance = Infinity
   for (const k of known) {

@@ -95,5 +95,6 @@ test('an unknown stack is refused with the closest name', async () => {
   await assert.rejects(loadStack('elasticsaerch'), (e: Error) => e instanceof UsageError && /unknown stack 'elasticsaerch'\. Did you mean 'elasticsearch'\?/.test(e.message))
   await assert.rejects(loadStack('postgres'), (e: Error) => e instanceof UsageError && !/Did you mean/.test(e.message) && /Stacks: echo, elasticsearch, mongodb/.test(e.message))
   assert.equal(closest('mongo', ['echo', 'elasticsearch', 'mongodb']), 'mongodb')
+  assert.equal(closest('elastic', ['echo', 'elasticsearch', 'mongodb']), 'elasticsearch', 'a beginning beats a shorter name at a smaller edit distance')
 })
 test('an empty value is refused rather than rendered as an empty slot', () => refused(['dataDir='], /parameter 'dataDir': expected a value \(an empty one is not allowed\)/, 'mongodb'))
