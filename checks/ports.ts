@@ -4,7 +4,7 @@
 
 import { connect } from 'node:net'
 import { runningContainers, type ContainerRow } from '../lib/docker-facts.js'
-import { portsFor } from '../lib/stack-ports.js'
+import { hostPorts, type HostPort } from '../lib/stacks/declared.js'
 import type { Check, Outcome } from '../lib/types.js'
 
 /** Compose projects shipshape starts are named with this prefix (the stacks' `up`). */
@@ -17,7 +17,7 @@ export const ports = {
   required: false,
   async run(ctx) {
     const inUse = Object.keys(ctx.config.data.stacks)
-    const wanted = portsFor(inUse)
+    const wanted = await hostPorts(ctx.config.data.stacks)
     const busy = await Promise.all(wanted.map((p) => isListening('127.0.0.1', p.port)))
     const taken = wanted.filter((_, i) => busy[i])
     const containers = taken.length ? await runningContainers(ctx) : null
@@ -26,7 +26,7 @@ export const ports = {
   fix: (_ctx, finding) => ({ steps: [], manual: `Stop what holds the port, or change the stack's host port in shipshape.yaml (stacks.<name>). ${finding.details.filter((d) => d.startsWith('find it')).join(' ')}`.trim() }),
 } satisfies Check
 
-type Wanted = ReturnType<typeof portsFor>[number]
+type Wanted = HostPort
 
 export function judgePorts(wanted: Wanted[], taken: Wanted[], containers: ContainerRow[] | null, configured: boolean): Outcome {
   const list = wanted.map((w) => w.port).join(', ')

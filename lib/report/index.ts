@@ -28,7 +28,7 @@ export async function render(format: Format, report: Report, opts: RenderOptions
     case 'prometheus':
       return (await import('./prometheus.js')).renderPrometheus(report)
     case 'markdown': {
-      const stacks = opts.stacks?.length ? await (await import('../stack-needs.js')).stackNeeds(opts.stacks) : []
+      const stacks = opts.stacks?.length ? await (await import('../stacks/declared.js')).stackNeeds(opts.stacks) : []
       return (await import('./markdown.js')).renderMarkdown(report, { title: opts.title, stacks })
     }
   }
