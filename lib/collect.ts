@@ -1,12 +1,12 @@
-// One doctor run without a terminal: config, context, the selected checks, a Report. What `doctor`
-// does minus the live progress, shared by `checklist`, `serve` and scheduled runs. The checks are
-// passed in, so tests run the real runner over fake checks.
+// One doctor run: config, context, the selected checks, a Report. Shared by `doctor` (with live
+// progress), `checklist`, `serve` and scheduled runs. The checks are passed in, so tests run the
+// real runner over fake checks.
 
 import { loadConfig, type Config } from './config.js'
 import { createContext } from './context.js'
 import { toolVersion } from './paths.js'
-import { buildReport, runChecks, selectChecks } from './runner.js'
-import type { Check, Env, Probe, Report } from './types.js'
+import { buildReport, runChecks, selectChecks, type RunOptions } from './runner.js'
+import type { Check, Env, Platform, Probe, Report } from './types.js'
 
 export interface CollectOptions {
   env: Env
@@ -17,30 +17,34 @@ export interface CollectOptions {
   timeout?: number
   strict?: boolean
   probe?: Probe
+  noCache?: boolean
 }
 
-export interface Collected {
-  report: Report
+export interface PreparedRun {
   config: Config
+  platform: Platform
+  /** Runs the checks; each call gets a fresh context, so no daemon or cluster state is reused. */
+  run(hooks?: Pick<RunOptions, 'onStart' | 'onFinish'>): Promise<Report>
 }
 
-/** Loads the config once (bad input fails here, before anything runs) and returns a run function. */
-export async function prepareRun(registry: readonly Check[], opts: CollectOptions): Promise<{ config: Config; run: () => Promise<Report> }> {
+/** Reads the config and the selection first: bad input fails here, before anything runs. */
+export async function prepareRun(registry: readonly Check[], opts: CollectOptions): Promise<PreparedRun> {
   const config = await loadConfig(opts.cwd, opts.config)
-  const run = async () => {
-    const ctx = await createContext({ env: opts.env, cwd: opts.cwd, config, probe: opts.probe })
-    const checks = selectChecks(registry, ctx, opts)
+  const newContext = () => createContext({ env: opts.env, cwd: opts.cwd, config, probe: opts.probe, noCache: opts.noCache })
+  let unused: Awaited<ReturnType<typeof newContext>> | null = await newContext()
+  selectChecks(registry, unused, opts)
+  const platform = unused.platform
+  const run = async (hooks: Pick<RunOptions, 'onStart' | 'onFinish'> = {}) => {
+    const ctx = unused ?? (await newContext())
+    unused = null
     const startedAt = ctx.now()
-    const findings = await runChecks(checks, ctx, { timeoutMs: opts.timeout })
+    const findings = await runChecks(selectChecks(registry, ctx, opts), ctx, { timeoutMs: opts.timeout, ...hooks })
     return buildReport(findings, ctx, startedAt, toolVersion(), opts.strict)
   }
-  // Unknown --only/--skip ids are usage errors: find them now, not on the first request.
-  const probeCtx = await createContext({ env: opts.env, cwd: opts.cwd, config, probe: opts.probe })
-  selectChecks(registry, probeCtx, opts)
-  return { config, run }
+  return { config, platform, run }
 }
 
-export async function collect(registry: readonly Check[], opts: CollectOptions): Promise<Collected> {
+export async function collect(registry: readonly Check[], opts: CollectOptions): Promise<{ report: Report; config: Config }> {
   const { config, run } = await prepareRun(registry, opts)
   return { config, report: await run() }
 }

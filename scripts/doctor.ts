@@ -3,13 +3,10 @@
 
 import { pathToFileURL } from 'node:url'
 import { registry } from '../checks/index.js'
-import { loadConfig } from '../lib/config.js'
-import { createContext } from '../lib/context.js'
 import { csv, formatOption, newCommand, parseArgs, positiveInt, processIo, type Io } from '../lib/command.js'
-import { toolVersion } from '../lib/paths.js'
 import { FORMATS, render, type Format } from '../lib/report/index.js'
 import { wantsColor } from '../lib/report/style.js'
-import { buildReport, runChecks, selectChecks } from '../lib/runner.js'
+import { prepareRun } from '../lib/collect.js'
 import { runMain } from './run-main.js'
 
 export interface DoctorOptions {
@@ -62,28 +59,24 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
 }
 
 export async function doctor(opts: DoctorOptions, io: Io): Promise<number> {
-  const config = await loadConfig(io.cwd, opts.config)
-  const ctx = await createContext({ env: io.env, cwd: io.cwd, config, noCache: !opts.cache })
-  const checks = selectChecks(registry, ctx, opts)
-  const startedAt = ctx.now()
-
+  const { config, platform, run } = await prepareRun(registry, { ...opts, env: io.env, cwd: io.cwd, noCache: !opts.cache })
   const color = wantsColor(io.env, Boolean(io.stdout.isTTY))
   const live = opts.format === 'human' && Boolean(io.stdout.isTTY) && !io.env.CI
   const humanOpts = { verbose: Boolean(opts.verbose), color }
-  const progress = live ? await (await import('../lib/report/progress.js')).createProgress(io.stdout as NodeJS.WriteStream, humanOpts) : undefined
-  if (live) io.stdout.write(`shipshape doctor · ${(await import('../lib/platform.js')).describePlatform(ctx.platform)}\n\n`)
-
-  const findings = await runChecks(checks, ctx, { ...opts, timeoutMs: opts.timeout, onStart: progress?.onStart, onFinish: progress?.onFinish })
-  progress?.stop()
-  const report = buildReport(findings, ctx, startedAt, toolVersion(), opts.strict)
-
-  if (live) {
-    const { renderSummary } = await import('../lib/report/human.js')
-    const { painter } = await import('../lib/report/style.js')
-    io.stdout.write(`\n${renderSummary(report, painter(color))}\n`)
-  } else {
-    io.stdout.write(await render(opts.format, report, { ...humanOpts, stacks: Object.keys(ctx.config.data.stacks) }))
+  if (!live) {
+    const report = await run()
+    io.stdout.write(await render(opts.format, report, { ...humanOpts, stacks: Object.keys(config.data.stacks) }))
+    return report.summary.exitCode
   }
+  // On a terminal each check is printed as it lands, under a spinner; then the summary line.
+  const [{ createProgress }, { renderSummary }, { painter }, { describePlatform }] = await Promise.all([
+    import('../lib/report/progress.js'), import('../lib/report/human.js'), import('../lib/report/style.js'), import('../lib/platform.js'),
+  ])
+  io.stdout.write(`shipshape doctor · ${describePlatform(platform)}\n\n`)
+  const progress = await createProgress(io.stdout as NodeJS.WriteStream, humanOpts)
+  const report = await run(progress)
+  progress.stop()
+  io.stdout.write(`\n${renderSummary(report, painter(color))}\n`)
   return report.summary.exitCode
 }
 
