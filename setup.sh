@@ -1,21 +1,29 @@
 #!/bin/sh
-# One command for a new machine: make sure Node.js >= 20 is here, install shipshape's dependencies,
+# One command for a new machine: make sure Node.js >= 20.18 is here, install shipshape's dependencies,
 # build it, and hand over to `shipshape setup` with every argument given (--yes, --dry-run,
 # --docker …). Safe to run again: what is already in place is left alone.
 #   macOS:          Node from Homebrew (brew install node).
 #   Debian, Ubuntu: the distribution's nodejs when it is new enough, else instructions.
 set -eu
 
+# 20.18: undici (downloads through HTTPS_PROXY) needs it; package.json's engines says the same.
 NODE_MIN=20
+NODE_MIN_MINOR=18
 cd "$(dirname "$0")"
 
 say() { printf 'setup.sh: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
 have() { command -v "$1" >/dev/null 2>&1; }
 
-node_major() {
-  if have node; then node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; else echo 0; fi
+# "major.minor" of a version string (v20.18.1, 20.19.2+dfsg-1) is new enough.
+new_enough() {
+  major=$(printf '%s' "$1" | sed -n 's/^v\{0,1\}\([0-9]*\)\..*/\1/p')
+  minor=$(printf '%s' "$1" | sed -n 's/^v\{0,1\}[0-9]*\.\([0-9]*\).*/\1/p')
+  [ -n "$major" ] && [ -n "$minor" ] || return 1
+  [ "$major" -gt "$NODE_MIN" ] || { [ "$major" -eq "$NODE_MIN" ] && [ "$minor" -ge "$NODE_MIN_MINOR" ]; }
 }
+
+node_ok() { have node && new_enough "$(node --version 2>/dev/null)"; }
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"
@@ -25,11 +33,11 @@ as_root() {
 }
 
 manual_node() {
-  die "Node.js >= $NODE_MIN is needed and $1. Install it from https://nodejs.org/en/download (or your package manager: nvm, fnm, NodeSource), then run ./setup.sh again."
+  die "Node.js >= $NODE_MIN.$NODE_MIN_MINOR is needed and $1. Install it from https://nodejs.org/en/download (or your package manager: nvm, fnm, NodeSource), then run ./setup.sh again."
 }
 
 ensure_node() {
-  [ "$(node_major)" -ge "$NODE_MIN" ] && return 0
+  node_ok && return 0
   case "$(uname -s)" in
     Darwin)
       have brew || manual_node "Homebrew is not installed (https://brew.sh installs it)"
@@ -38,18 +46,15 @@ ensure_node() {
       ;;
     Linux)
       have apt-get || manual_node "this system has no apt-get"
-      say "looking for Node.js >= $NODE_MIN in the distribution's packages"
+      say "looking for Node.js >= $NODE_MIN.$NODE_MIN_MINOR in the distribution's packages"
       as_root apt-get update -q >/dev/null
       candidate=$(apt-cache policy nodejs 2>/dev/null | sed -n 's/^ *Candidate: *//p')
-      version=${candidate#*:}
-      major=${version%%.*}
-      case "$major" in ''|*[!0-9]*) major=0 ;; esac
-      [ "$major" -ge "$NODE_MIN" ] || manual_node "the distribution offers nodejs ${candidate:-(none)}"
+      new_enough "${candidate#*:}" || manual_node "the distribution offers nodejs ${candidate:-(none)}"
       as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm
       ;;
     *) manual_node "$(uname -s) is not a system setup.sh knows" ;;
   esac
-  [ "$(node_major)" -ge "$NODE_MIN" ] || manual_node "'node' on PATH is still $(node --version 2>/dev/null || echo missing)"
+  node_ok || manual_node "'node' on PATH is still $(node --version 2>/dev/null || echo missing)"
 }
 
 ensure_node

@@ -38,16 +38,18 @@ test('setup.sh installs dependencies once per lock file, builds, and passes the 
   assert.equal((await readFile(log, 'utf8')).split('\n').filter((l) => l.startsWith('npm ci')).length, 2, 'a new lock file installs again')
 })
 
-test('setup.sh with Node 18 where the distribution offers nothing newer: a clear instruction, exit 1', async (t) => {
-  const dir = await checkout(t)
-  const bin = join(dir, 'bin')
-  await fakeExecutable(bin, 'node', 'echo 18')
-  const log = join(dir, 'fake.log')
-  const env = { PATH: `${bin}:${provisionBin}:/usr/bin:/bin`, HOME: dir, SHIPSHAPE_FAKE_LOG: log }
-  const r = await runProcess('sh', [join(dir, 'setup.sh')], { env })
-  assert.equal(r.code, 1)
-  assert.match(r.stderr, /Node\.js >= 20 is needed and the distribution offers nodejs 18\.19\.0\+dfsg-6~deb12u2\. Install it from https:\/\/nodejs\.org/)
-  assert.doesNotMatch(await readFile(log, 'utf8'), /apt-get install/)
+test('setup.sh with Node 18, or a Node 20 older than 20.18, where the distribution offers nothing newer: a clear instruction, exit 1', async (t) => {
+  for (const old of ['v18.19.0', 'v20.5.1']) {
+    const dir = await checkout(t)
+    const bin = join(dir, 'bin')
+    await fakeExecutable(bin, 'node', `echo ${old}`)
+    const log = join(dir, 'fake.log')
+    const env = { PATH: `${bin}:${provisionBin}:/usr/bin:/bin`, HOME: dir, SHIPSHAPE_FAKE_LOG: log }
+    const r = await runProcess('sh', [join(dir, 'setup.sh')], { env })
+    assert.equal(r.code, 1, old)
+    assert.match(r.stderr, /Node\.js >= 20\.18 is needed and the distribution offers nodejs 18\.19\.0\+dfsg-6~deb12u2\. Install it from https:\/\/nodejs\.org/)
+    assert.doesNotMatch(await readFile(log, 'utf8'), /apt-get install/)
+  }
 })
 
 test('setup.sh is POSIX sh and shellcheck-clean', async (t) => {
