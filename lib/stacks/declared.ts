@@ -1,9 +1,11 @@
 // What doctor and the checklist need to know of a stack without rendering it: the host ports it
 // publishes (with the team's values from shipshape.yaml) and the checks it needs. Read from the
 // stack's own templates/<stack>/stack.yaml, the one place that declares them. Our own files, so
-// they are parsed without the validation `render` does, which doctor should not pay for.
+// they are parsed without the validation `render` does, which doctor should not pay for; and since
+// loading a YAML parser costs doctor more than all its other work on a warm run, `npm run build`
+// also writes them as JSON (dist/stacks.json), used while each stack.yaml is unchanged.
 
-import { readFile } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { projectRoot } from '../paths.js'
 import type { Stack } from './catalog.js'
@@ -24,11 +26,53 @@ export interface StackNeeds {
   known: boolean
 }
 
+export const INDEX_FILE = 'dist/stacks.json'
+
+interface IndexEntry {
+  /** size and mtime of stack.yaml when it was read */
+  id: string
+  stack: Declared
+}
+
+const stackFile = (root: string, name: string) => join(root, 'templates', name, 'stack.yaml')
+const identity = (path: string) => stat(path).then((s) => `${s.size}|${s.mtimeMs}`, () => null)
+
 async function declared(name: string, root: string): Promise<Declared | null> {
-  const text = await readFile(join(root, 'templates', name, 'stack.yaml'), 'utf8').catch(() => null)
-  if (text === null || !/^[a-z][a-z0-9-]*$/.test(name)) return null
+  if (!/^[a-z][a-z0-9-]*$/.test(name)) return null
+  const file = stackFile(root, name)
+  const [index, id] = await Promise.all([readIndex(root), identity(file)])
+  if (id === null) return null
+  if (index[name]?.id === id) return index[name].stack
+  return parseStackFile(file)
+}
+
+async function parseStackFile(file: string): Promise<Declared | null> {
+  const text = await readFile(file, 'utf8').catch(() => null)
+  if (text === null) return null
   const { parse } = await import('yaml')
-  return parse(text) as Declared
+  const { title, needs, params, ports } = parse(text) as Declared
+  return { title, needs, params, ports }
+}
+
+let indexes = new Map<string, Promise<Record<string, IndexEntry>>>()
+function readIndex(root: string): Promise<Record<string, IndexEntry>> {
+  if (!indexes.has(root)) {
+    indexes.set(root, readFile(join(root, INDEX_FILE), 'utf8').then((t) => JSON.parse(t) as Record<string, IndexEntry>, () => ({})))
+  }
+  return indexes.get(root)!
+}
+
+/** Writes dist/stacks.json from the templates (run by `npm run build`). */
+export async function writeIndex(root = projectRoot): Promise<string> {
+  const { writeFileAtomic } = await import('../atomic-write.js')
+  const index: Record<string, IndexEntry> = {}
+  for (const name of await shippedStacks(root)) {
+    const file = stackFile(root, name)
+    const [id, stack] = await Promise.all([identity(file), parseStackFile(file)])
+    if (id && stack) index[name] = { id, stack }
+  }
+  indexes = new Map()
+  return (await writeFileAtomic(join(root, INDEX_FILE), JSON.stringify(index) + '\n')).path
 }
 
 async function shippedStacks(root: string): Promise<string[]> {

@@ -137,6 +137,7 @@ test('docker-daemon: a user outside the docker group gets the group fix, never c
     env: { PATH: process.env.PATH, HOME: home, USER: user, LANG: 'C' },
     cwd: home,
   })
+  assert.ok(r.stdout, `the CLI printed nothing as ${user} (can that user run ${process.execPath}?): ${r.stderr}`)
   const check = JSON.parse(r.stdout).checks.find((c: { id: string }) => c.id === 'docker-daemon')
   assert.equal(check.status, 'fail')
   assert.match(check.summary, /^no access to unix:\/\/\/var\/run\/docker\.sock: permission denied/)

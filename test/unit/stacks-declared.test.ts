@@ -6,8 +6,10 @@ import { createServer } from 'node:net'
 import { test } from 'node:test'
 import { ports } from '../../checks/ports.js'
 import { emptyConfig } from '../../lib/config.js'
-import { hostPorts, stackNeeds } from '../../lib/stacks/declared.js'
-import { makeContext } from '../helpers.js'
+import { readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { INDEX_FILE, hostPorts, stackNeeds, writeIndex } from '../../lib/stacks/declared.js'
+import { makeContext, put, tempDir } from '../helpers.js'
 
 test('with no stack configured, every shipped stack\'s default host ports are checked', async () => {
   const all = await hostPorts({})
@@ -37,4 +39,20 @@ test('a stack\'s prerequisites come from its stack.yaml, for a laptop and a clus
   const [es, unknown] = await stackNeeds(['elasticsearch', 'nosuchstack'])
   assert.deepEqual(es, { name: 'elasticsearch', known: true, needs: ['docker-daemon', 'docker-compose', 'ports', 'max-map-count', 'kubectl', 'kube-context'] })
   assert.deepEqual(unknown, { name: 'nosuchstack', known: false, needs: [] })
+})
+
+test('the build\'s JSON index serves while stack.yaml is unchanged; an edited stack.yaml is read again', async (t) => {
+  const root = await tempDir(t)
+  const file = join(root, 'templates/web/stack.yaml')
+  const declaration = (port: number) => `title: web\nneeds: {compose: [ports]}\nparams:\n  port: {type: port, default: ${port}, description: "port"}\nports:\n  - {param: port, service: web, url: "http://127.0.0.1:{port}/"}\n`
+  await put(file, declaration(8000))
+  await writeIndex(root)
+  const index = JSON.parse(await readFile(join(root, INDEX_FILE), 'utf8'))
+  assert.equal(index.web.stack.params.port.default, 8000)
+  // Prove the index is what is read: doctor sees what it says while the file is unchanged.
+  index.web.stack.params.port.default = 8001
+  await writeFile(join(root, INDEX_FILE), JSON.stringify(index))
+  assert.deepEqual((await hostPorts({}, root)).map((p) => p.port), [8001])
+  await put(file, declaration(18000))
+  assert.deepEqual((await hostPorts({ web: {} }, root)).map((p) => p.port), [18000], 'an edited template wins over a stale index')
 })
