@@ -1,7 +1,7 @@
 // The Docker checks against the real daemon on this machine: ok, no socket access (a real user
 // outside the docker group), a daemon that accepts and never answers, a closed port, and
 // vm.max_map_count measured inside the daemon's kernel. Everything we create is named
-// issue3-*/shipshape-test/issue3-* with a random suffix and removed afterwards.
+// shipshape-checks-*/shipshape-test/shipshape-checks-* with a random suffix and removed afterwards.
 
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
@@ -17,7 +17,7 @@ import { judgePorts } from '../../checks/ports.js'
 import { cleanEnv, makeContext, needDocker, put, runCli, runProcess, tempDir } from '../helpers.js'
 
 // Keep the tests' version cache out of the developer's own.
-const cacheHome = mkdtempSync(join(tmpdir(), 'shipshape-issue3-cache-'))
+const cacheHome = mkdtempSync(join(tmpdir(), 'shipshape-checks-cache-'))
 after(() => rmSync(cacheHome, { recursive: true, force: true }))
 
 const suffix = () => randomBytes(4).toString('hex')
@@ -128,7 +128,7 @@ async function processesWith(marker: string): Promise<string[]> {
 test('docker-daemon: a user outside the docker group gets the group fix, never chmod', async (t) => {
   if (!(await needDocker(t))) return
   if (process.getuid?.() !== 0) return t.skip('needs root to create a test user')
-  const user = `issue3-${suffix()}`
+  const user = `shipshape-checks-${suffix()}`
   await runProcess('useradd', ['-M', '-s', '/usr/sbin/nologin', user])
   t.after(() => runProcess('userdel', [user]))
   const home = await tempDir(t)
@@ -154,7 +154,7 @@ async function busyboxImage(t: TestContext): Promise<string> {
   await copyFile('/bin/busybox', join(root, 'bin/busybox'))
   for (const applet of ['sh', 'cat', 'sleep']) await symlink('busybox', join(root, 'bin', applet))
   await runProcess('tar', ['-C', root, '-cf', join(dir, 'rootfs.tar'), '.'])
-  const tag = `shipshape-test/issue3-busybox:${suffix()}`
+  const tag = `shipshape-test/shipshape-checks-busybox:${suffix()}`
   const r = await runProcess('docker', ['import', join(dir, 'rootfs.tar'), tag])
   assert.equal(r.code, 0, r.stderr)
   t.after(() => runProcess('docker', ['rmi', '-f', tag]))
@@ -191,7 +191,7 @@ test('ports: a port published by a container is named by container; this project
   if (!(await needDocker(t))) return
   const image = await busyboxImage(t)
   const [foreignPort, ownPort] = [await closedPort(), await closedPort()]
-  const names = [`issue3-ports-${suffix()}`, `issue3-own-${suffix()}`]
+  const names = [`shipshape-checks-ports-${suffix()}`, `shipshape-checks-own-${suffix()}`]
   t.after(() => runProcess('docker', ['rm', '-f', ...names]))
   const run = (name: string, port: number, label: string) =>
     runProcess('docker', ['run', '-d', '--name', name, '--label', label, '-p', `127.0.0.1:${port}:80`, image, 'sleep', '300'])

@@ -12,7 +12,7 @@ import { after, test, type TestContext } from 'node:test'
 import { cleanEnv, fakeBinDir, put, runCli, runProcess, tempDir } from '../helpers.js'
 
 // Keep the tests' version cache out of the developer's own.
-const cacheHome = mkdtempSync(join(tmpdir(), 'shipshape-issue3-cache-'))
+const cacheHome = mkdtempSync(join(tmpdir(), 'shipshape-checks-cache-'))
 after(() => rmSync(cacheHome, { recursive: true, force: true }))
 
 async function kubectlMinor(t: TestContext): Promise<number | null> {
