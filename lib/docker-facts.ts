@@ -1,10 +1,10 @@
 // What the Docker daemon says about itself, asked once per run and shared by every check that needs
 // it (docker-daemon, resources, max-map-count, ports). For the usual local socket we ask the
 // daemon's HTTP API directly (node:http over the unix socket: the same GET /info the CLI makes,
-// without starting it); for tcp://, ssh:// and docker contexts we go through the `docker` CLI, so
-// TLS and context endpoints resolve exactly as they do for the user. A daemon that accepts and never
-// answers would keep either waiting, so both are bounded a little inside the check's own bound, and
-// the CLI child is killed.
+// without starting it), whether it comes from DOCKER_HOST, a docker context or the default; for
+// tcp:// and ssh:// we go through the `docker` CLI, so TLS and ssh work exactly as for the user.
+// A daemon that accepts and never answers would keep either waiting, so both are bounded a little
+// inside the check's own bound, and the CLI child is killed.
 
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
@@ -23,7 +23,6 @@ export interface DockerInfo {
   MemTotal: number
   DockerRootDir: string
   Name: string
-  ClientInfo?: { Version?: string; Context?: string }
 }
 
 export type DaemonProblem = 'not-running' | 'no-access' | 'not-answering' | 'no-cli' | 'other'
