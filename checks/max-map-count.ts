@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { daemonFacts, daemonInVm, isRemote, usesContext } from '../lib/docker-facts.js'
+import { daemonFacts, daemonInVm, dockerEndpoint, isRemote } from '../lib/docker-facts.js'
 import { provisionFix } from '../lib/provision/fixes.js'
 import type { Check, Context, Outcome } from '../lib/types.js'
 
@@ -64,7 +64,7 @@ async function measure(ctx: Context): Promise<Measured> {
 
 /** DOCKER_HOST or a docker context (Docker Desktop for Linux sets one): the daemon may be elsewhere. */
 async function otherEndpoint(ctx: Context): Promise<boolean> {
-  return Boolean(ctx.env.DOCKER_HOST) || (await usesContext(ctx))
+  return Boolean(ctx.env.DOCKER_HOST) || (await dockerEndpoint(ctx)).context !== null
 }
 
 async function localImage(ctx: Context): Promise<string | null> {

@@ -18,6 +18,7 @@ export const ports = {
   async run(ctx) {
     const inUse = Object.keys(ctx.config.data.stacks)
     const wanted = await hostPorts(ctx.config.data.stacks)
+    if (wanted.length === 0) return { status: 'ok', summary: `no host ports known for the stacks in use (${inUse.join(', ')})` }
     const busy = await Promise.all(wanted.map((p) => isListening('127.0.0.1', p.port)))
     const taken = wanted.filter((_, i) => busy[i])
     const containers = taken.length ? await runningContainers(ctx) : null

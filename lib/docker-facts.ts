@@ -1,12 +1,13 @@
 // What the Docker daemon says about itself, asked once per run and shared by every check that needs
 // it (docker-daemon, resources, max-map-count, ports). For the usual local socket we ask the
 // daemon's HTTP API directly (node:http over the unix socket: the same GET /info the CLI makes,
-// without starting it); for tcp://, ssh:// and docker contexts we go through the `docker` CLI, so
-// TLS and context endpoints resolve exactly as they do for the user. A daemon that accepts and never
-// answers would keep either waiting, so both are bounded a little inside the check's own bound, and
-// the CLI child is killed.
+// without starting it), whether it comes from DOCKER_HOST, a docker context or the default; for
+// tcp:// and ssh:// we go through the `docker` CLI, so TLS and ssh work exactly as for the user.
+// A daemon that accepts and never answers would keep either waiting, so both are bounded a little
+// inside the check's own bound, and the CLI child is killed.
 
-import { readFile, stat } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
 import { request } from 'node:http'
 import { join } from 'node:path'
 import type { Context } from './types.js'
@@ -22,7 +23,6 @@ export interface DockerInfo {
   MemTotal: number
   DockerRootDir: string
   Name: string
-  ClientInfo?: { Version?: string; Context?: string }
 }
 
 export type DaemonProblem = 'not-running' | 'no-access' | 'not-answering' | 'no-cli' | 'other'
@@ -36,32 +36,43 @@ const MARGIN_MS = 500
 
 export function daemonFacts(ctx: Context): Promise<DaemonFacts> {
   return ctx.facts.once('docker-info', async () => {
-    const fallback = ctx.env.DOCKER_HOST || (ctx.env.DOCKER_CONTEXT ? `context ${ctx.env.DOCKER_CONTEXT}` : 'unix:///var/run/docker.sock')
-    if (!(await ctx.which('docker'))) return { ok: false, problem: 'no-cli', endpoint: fallback, message: 'docker is not on PATH' }
+    const ep = await dockerEndpoint(ctx)
+    const shown = ep.context ? `${ep.host ?? '?'} (context ${ep.context})` : (ep.host ?? '?')
+    if (!(await ctx.which('docker'))) return { ok: false, problem: 'no-cli', endpoint: shown, message: 'docker is not on PATH' }
     const timeoutMs = Math.max(500, (ctx.boundMs ?? 3_000) - MARGIN_MS)
-    const socket = await localSocket(ctx)
-    return socket ? viaSocket(socket, timeoutMs) : viaCli(ctx, fallback, timeoutMs)
+    if (ep.host?.startsWith('unix://')) return viaSocket(ep.host.slice('unix://'.length), shown, timeoutMs)
+    return viaCli(ctx, shown, timeoutMs)
   })
 }
 
-/** The unix socket the CLI would use, or null when a context or a non-unix DOCKER_HOST decides. */
-async function localSocket(ctx: Context): Promise<string | null> {
-  const host = ctx.env.DOCKER_HOST
-  if (host && !host.startsWith('unix://')) return null
-  if (await usesContext(ctx)) return null
-  return host ? host.slice('unix://'.length) : '/var/run/docker.sock'
+export interface DockerEndpoint {
+  /** unix://, tcp://, ssh://…; null when a context's endpoint cannot be read (the CLI still knows). */
+  host: string | null
+  /** The docker context in use, or null for the default (DOCKER_HOST or the standard socket). */
+  context: string | null
 }
 
-/** DOCKER_CONTEXT, or a current context in Docker's config.json (Docker Desktop and colima set one). */
-export async function usesContext(ctx: Context): Promise<boolean> {
-  if (ctx.env.DOCKER_CONTEXT) return true
-  const file = join(ctx.env.DOCKER_CONFIG || join(ctx.home, '.docker'), 'config.json')
-  const config = (await readFile(file, 'utf8').then(JSON.parse).catch(() => null)) as { currentContext?: unknown } | null
-  return typeof config?.currentContext === 'string' && config.currentContext !== '' && config.currentContext !== 'default'
+/**
+ * Where the CLI will connect, resolved as docker/cli does: DOCKER_HOST, else DOCKER_CONTEXT, else
+ * the config's currentContext (Docker Desktop, colima), else the standard socket. A context's
+ * endpoint lives in <config dir>/contexts/meta/<sha256 of its name>/meta.json.
+ */
+export async function dockerEndpoint(ctx: Context): Promise<DockerEndpoint> {
+  if (ctx.env.DOCKER_HOST) return { host: ctx.env.DOCKER_HOST, context: null }
+  const configDir = ctx.env.DOCKER_CONFIG || join(ctx.home, '.docker')
+  const config = (await readJson(join(configDir, 'config.json'))) as { currentContext?: unknown } | null
+  const name = ctx.env.DOCKER_CONTEXT || (typeof config?.currentContext === 'string' ? config.currentContext : '')
+  if (!name || name === 'default') return { host: 'unix:///var/run/docker.sock', context: null }
+  const meta = (await readJson(join(configDir, 'contexts', 'meta', createHash('sha256').update(name).digest('hex'), 'meta.json'))) as { Endpoints?: { docker?: { Host?: unknown } } } | null
+  const host = meta?.Endpoints?.docker?.Host
+  return { host: typeof host === 'string' ? host : null, context: name }
 }
 
-function viaSocket(socketPath: string, timeoutMs: number): Promise<DaemonFacts> {
-  const endpoint = `unix://${socketPath}`
+function readJson(file: string): Promise<unknown> {
+  return readFile(file, 'utf8').then(JSON.parse).catch(() => null)
+}
+
+function viaSocket(socketPath: string, endpoint: string, timeoutMs: number): Promise<DaemonFacts> {
   const started = performance.now()
   return new Promise((resolve) => {
     const req = request({ socketPath, path: '/info', headers: { host: 'docker' } }, (res) => {
@@ -81,7 +92,7 @@ function viaSocket(socketPath: string, timeoutMs: number): Promise<DaemonFacts> 
       const waitedMs = Math.round(performance.now() - started)
       // The same cases the CLI names, from the socket's own errors.
       if (error.code === 'ETIMEDOUT') resolve({ ok: false, problem: 'not-answering', endpoint, message: `no answer on ${socketPath} within ${waitedMs} ms`, waitedMs })
-      else if (error.code === 'EACCES') resolve({ ok: false, problem: 'no-access', endpoint, message: `permission denied while trying to connect to the Docker daemon socket at ${endpoint}` })
+      else if (error.code === 'EACCES') resolve({ ok: false, problem: 'no-access', endpoint, message: `permission denied while trying to connect to the Docker daemon socket at unix://${socketPath}` })
       else if (error.code === 'ENOENT') resolve({ ok: false, problem: 'not-running', endpoint, message: `no socket at ${socketPath}`, socketExists: false })
       else if (error.code === 'ECONNREFUSED') resolve({ ok: false, problem: 'not-running', endpoint, message: `${socketPath} refused the connection`, socketExists: true })
       else resolve({ ok: false, problem: 'other', endpoint, message: `${error.code ?? ''} ${error.message}`.trim() })
@@ -90,18 +101,11 @@ function viaSocket(socketPath: string, timeoutMs: number): Promise<DaemonFacts> 
   })
 }
 
-async function viaCli(ctx: Context, fallback: string, timeoutMs: number): Promise<DaemonFacts> {
+async function viaCli(ctx: Context, endpoint: string, timeoutMs: number): Promise<DaemonFacts> {
   const r = await ctx.probe(['docker', 'info', '--format', '{{json .}}'], { timeoutMs })
   const info = parseInfo(r.stdout)
-  if (r.ok && info?.ServerVersion) {
-    const context = info.ClientInfo?.Context
-    return { ok: true, info, endpoint: ctx.env.DOCKER_HOST || (context && context !== 'default' ? `context ${context}` : fallback) }
-  }
-  const failed = classify(r.stderr, r.timedOut, fallback)
-  // "Not running" has two faces on a unix socket: no socket at all, or a stale one nobody serves.
-  const socket = failed.problem === 'not-running' && failed.endpoint.startsWith('unix://') ? failed.endpoint.slice('unix://'.length) : null
-  const socketExists = socket === null ? undefined : await stat(socket).then(() => true, () => false)
-  return { ok: false, ...failed, ...(r.timedOut ? { waitedMs: r.ms } : {}), ...(socketExists === undefined ? {} : { socketExists }) }
+  if (r.ok && info?.ServerVersion) return { ok: true, info, endpoint }
+  return { ok: false, ...classify(r.stderr, r.timedOut, endpoint), ...(r.timedOut ? { waitedMs: r.ms } : {}) }
 }
 
 function parseInfo(stdout: string): DockerInfo | null {

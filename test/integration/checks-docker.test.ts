@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { copyFile, mkdir, readdir, readFile, symlink } from 'node:fs/promises'
 import { createServer, type Server } from 'node:net'
 import { join } from 'node:path'
@@ -47,6 +47,17 @@ test('docker-daemon: the real daemon is ok, with its version', async (t) => {
   assert.equal(check.status, 'ok')
   assert.equal(check.version, real)
   assert.match(check.summary, new RegExp(`^Docker Engine ${real.replace(/[+.]/g, '\\$&')} on .* \\(\\d+ CPUs, [\\d.]+ GiB\\)$`))
+})
+
+test('docker-daemon: a docker context is followed to its endpoint (here the local socket)', async (t) => {
+  if (!(await needDocker(t))) return
+  const config = await tempDir(t)
+  const name = `issue3-ctx-${suffix()}`
+  await put(join(config, 'contexts/meta', createHash('sha256').update(name).digest('hex'), 'meta.json'), JSON.stringify({ Name: name, Metadata: {}, Endpoints: { docker: { Host: 'unix:///var/run/docker.sock', SkipTLSVerify: false } } }))
+  await put(join(config, 'config.json'), JSON.stringify({ currentContext: name }))
+  const { check } = await doctorJson('docker-daemon', cleanEnv({ DOCKER_CONFIG: config }))
+  assert.equal(check.status, 'ok')
+  assert.ok(check.details.includes(`endpoint unix:///var/run/docker.sock (context ${name})`), check.details.join('\n'))
 })
 
 test('docker-daemon: a closed loopback port is "not running", naming the endpoint', async (t) => {

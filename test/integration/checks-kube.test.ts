@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { createServer, type Server } from 'node:http'
 import { createServer as createTcpServer } from 'node:net'
+import { readFile } from 'node:fs/promises'
 import { delimiter, join } from 'node:path'
 import { after, test, type TestContext } from 'node:test'
 import { cleanEnv, fakeBinDir, put, runCli, runProcess, tempDir } from '../helpers.js'
@@ -118,8 +119,10 @@ async function minikubeCheck(t: TestContext, scenario: string | null, profileDri
   const home = await tempDir(t)
   if (profileDriver) await put(join(home, '.minikube/profiles/minikube/config.json'), JSON.stringify({ Name: 'minikube', Driver: profileDriver }))
   const path = [scenario ? join(fakeBinDir, 'minikube-scenarios', scenario) : null, process.env.PATH].filter(Boolean).join(delimiter)
-  const r = await runCli(['doctor', '--format', 'json', '--only', 'minikube'], { env: { PATH: path, HOME: home, LANG: 'C', XDG_CACHE_HOME: join(home, 'cache') } })
-  return JSON.parse(r.stdout).checks.find((c: { id: string }) => c.id === 'minikube')
+  const log = join(home, 'minikube-calls.log')
+  const r = await runCli(['doctor', '--format', 'json', '--only', 'minikube'], { env: { PATH: path, HOME: home, LANG: 'C', XDG_CACHE_HOME: join(home, 'cache'), MINIKUBE_FAKE_LOG: log } })
+  const check = JSON.parse(r.stdout).checks.find((c: { id: string }) => c.id === 'minikube')
+  return Object.assign(check, { calls: (await readFile(log, 'utf8').catch(() => '')).trim().split('\n').filter(Boolean).sort() })
 }
 
 test('minikube: a running single-node cluster is ok, with version and driver', async (t) => {
@@ -127,6 +130,8 @@ test('minikube: a running single-node cluster is ok, with version and driver', a
   assert.equal(check.status, 'ok')
   assert.equal(check.version, '1.34.0')
   assert.equal(check.summary, "minikube v1.34.0: cluster 'minikube' running on the kvm2 driver (1 node)")
+  // The state is read as JSON, never scraped from text.
+  assert.deepEqual(check.calls, ['status -o json', 'version --output=json'])
 })
 
 test('minikube: several nodes with one stopped names that node (exit code 3 with valid JSON)', async (t) => {

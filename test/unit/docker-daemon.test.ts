@@ -2,13 +2,15 @@
 // says, and which fix each platform gets. Version floors from shipshape.yaml apply to the tool checks.
 
 import assert from 'node:assert/strict'
+import { createHash } from 'node:crypto'
+import { join } from 'node:path'
 import { test } from 'node:test'
 import { daemonFix, judgeDaemon } from '../../checks/docker-daemon.js'
 import { kubectl } from '../../checks/kubectl.js'
 import { emptyConfig } from '../../lib/config.js'
-import type { DaemonFacts, DockerInfo } from '../../lib/docker-facts.js'
+import { dockerEndpoint, type DaemonFacts, type DockerInfo } from '../../lib/docker-facts.js'
 import type { Platform } from '../../lib/types.js'
-import { debian12, fixture, makeContext, tempDir } from '../helpers.js'
+import { debian12, fixture, makeContext, put, tempDir } from '../helpers.js'
 
 const macos: Platform = { kind: 'macos', arch: 'arm64', wsl: null, distro: null, macos: { version: '14.5' }, evidence: [] }
 const wsl2: Platform = { ...debian12, kind: 'wsl', wsl: 2 }
@@ -60,4 +62,21 @@ test('a raised kubectl floor in shipshape.yaml fails an older kubectl', async (t
   }
   assert.equal(r.status, 'fail')
   assert.match(r.summary, /^kubectl v1\.\d+\.\d+\S* is older than >=1\.99$/)
+})
+
+test('the endpoint is resolved as docker does: DOCKER_HOST, then DOCKER_CONTEXT, then the config\'s current context', async (t) => {
+  const config = await tempDir(t)
+  const meta = (name: string, host: string) =>
+    put(join(config, 'contexts/meta', createHash('sha256').update(name).digest('hex'), 'meta.json'), JSON.stringify({ Name: name, Metadata: {}, Endpoints: { docker: { Host: host, SkipTLSVerify: false } } }))
+  await meta('desktop-linux', 'unix:///home/me/.docker/desktop/docker.sock')
+  await meta('build-box', 'ssh://me@build.example')
+  await put(join(config, 'config.json'), JSON.stringify({ currentContext: 'desktop-linux' }))
+  const at = (env: Record<string, string>) => dockerEndpoint(makeContext({ env: { PATH: '', HOME: config, DOCKER_CONFIG: config, ...env } }))
+  assert.deepEqual(await at({}), { host: 'unix:///home/me/.docker/desktop/docker.sock', context: 'desktop-linux' })
+  assert.deepEqual(await at({ DOCKER_CONTEXT: 'build-box' }), { host: 'ssh://me@build.example', context: 'build-box' })
+  assert.deepEqual(await at({ DOCKER_CONTEXT: 'build-box', DOCKER_HOST: 'tcp://127.0.0.1:2375' }), { host: 'tcp://127.0.0.1:2375', context: null })
+  assert.deepEqual(await at({ DOCKER_CONTEXT: 'default' }), { host: 'unix:///var/run/docker.sock', context: null })
+  // A context on another machine makes the daemon remote.
+  const info = JSON.parse(await fixture('docker-info.engine-20.10.json')) as DockerInfo
+  assert.equal(judgeDaemon({ ok: true, info, endpoint: 'ssh://me@build.example (context build-box)' }).status, 'warn')
 })

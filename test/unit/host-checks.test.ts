@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { dockerCli } from '../../checks/docker-cli.js'
 import { maxMapCount } from '../../checks/max-map-count.js'
-import { isListening, judgePorts, publishes } from '../../checks/ports.js'
+import { isListening, judgePorts, ports, publishes } from '../../checks/ports.js'
 import { judgeResources } from '../../checks/resources.js'
 import { emptyConfig } from '../../lib/config.js'
 import { classify } from '../../lib/docker-facts.js'
@@ -94,4 +94,11 @@ test('ports: a port held outside Docker is named as such, with how to find the p
   assert.equal(await isListening('127.0.0.1', freePort), false)
   assert.equal(publishes('0.0.0.0:9200->9200/tcp, :::9200->9200/tcp', 9200), true)
   assert.equal(publishes('0.0.0.0:19200->9200/tcp', 9200), false)
+})
+
+test('ports: only the stacks in use are checked', async () => {
+  const config = emptyConfig()
+  config.data.stacks.custom = {}
+  const r = await ports.run(makeContext({ config }))
+  assert.deepEqual([r.status, r.summary], ['ok', 'no host ports known for the stacks in use (custom)'])
 })
