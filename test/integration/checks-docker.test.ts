@@ -52,7 +52,7 @@ test('docker-daemon: the real daemon is ok, with its version', async (t) => {
 test('docker-daemon: a docker context is followed to its endpoint (here the local socket)', async (t) => {
   if (!(await needDocker(t))) return
   const config = await tempDir(t)
-  const name = `issue3-ctx-${suffix()}`
+  const name = `shipshape-checks-ctx-${suffix()}`
   await put(join(config, 'contexts/meta', createHash('sha256').update(name).digest('hex'), 'meta.json'), JSON.stringify({ Name: name, Metadata: {}, Endpoints: { docker: { Host: 'unix:///var/run/docker.sock', SkipTLSVerify: false } } }))
   await put(join(config, 'config.json'), JSON.stringify({ currentContext: name }))
   const { check } = await doctorJson('docker-daemon', cleanEnv({ DOCKER_CONFIG: config }))
