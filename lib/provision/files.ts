@@ -33,10 +33,7 @@ export async function placeFile(ctx: Context, path: string, data: string | Uint8
     await writeFileAtomic(target, data, { mode })
     return
   }
-  const dir = await mkdtemp(join(tmpdir(), 'shipshape-'))
-  try {
-    const staged = join(dir, basename(target))
-    await writeFileAtomic(staged, data, { mode: 0o600 })
+  await withStagedFile(basename(target), data, 0o600, async (staged) => {
     const tmp = join(dirname(target), `.${basename(target)}.shipshape-tmp`)
     await mustRun(ctx, [...prefix, 'install', '-d', '-m', '0755', dirname(target)])
     await mustRun(ctx, [...prefix, 'install', '-m', mode.toString(8).padStart(4, '0'), staged, tmp])
@@ -47,6 +44,16 @@ export async function placeFile(ctx: Context, path: string, data: string | Uint8
       await ctx.probe([...prefix, 'rm', '-f', tmp])
       throw error
     }
+  })
+}
+
+/** Puts `data` in a private temporary folder for `use` (an installer to run, a .deb to install), then removes it. */
+export async function withStagedFile<T>(name: string, data: string | Uint8Array, mode: number, use: (file: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), 'shipshape-'))
+  try {
+    const file = join(dir, name)
+    await writeFileAtomic(file, data, { mode, forceMode: true })
+    return await use(file)
   } finally {
     await rm(dir, { recursive: true, force: true })
   }

@@ -3,12 +3,9 @@
 // shell's PATH knows it. A missing Homebrew is installed with its official script, downloaded by
 // node, only as a step the person confirms; it asks for their password itself, so it needs a TTY.
 
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { Context, Step } from '../types.js'
 import { download } from './download.js'
-import { exists, hostPath } from './files.js'
+import { exists, hostPath, withStagedFile } from './files.js'
 import { source } from './sources.js'
 
 export const brewPrefix = (arch: string) => (arch === 'arm64' ? '/opt/homebrew' : '/usr/local')
@@ -29,16 +26,11 @@ export function homebrewStep(ctx: Context): Step {
     done: hasBrew,
     async perform(c) {
       const script = await download(c.env, url)
-      const dir = await mkdtemp(join(tmpdir(), 'shipshape-brew-'))
-      try {
-        const file = join(dir, 'install.sh')
-        await writeFile(file, script, { mode: 0o700 })
+      await withStagedFile('install.sh', script, 0o700, async (file) => {
         // Homebrew's documented unattended mode: no "Press RETURN"; sudo must not need a prompt.
         const r = await c.probe(['/bin/bash', file], { timeoutMs: 30 * 60_000, env: { ...c.env, NONINTERACTIVE: '1' } })
         if (!r.ok) throw new Error(`${url}: the installer failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-2).join(' ')} (run it yourself from https://brew.sh, then setup again)`)
-      } finally {
-        await rm(dir, { recursive: true, force: true })
-      }
+      })
     },
   }
 }

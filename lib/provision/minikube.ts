@@ -4,14 +4,10 @@
 // driver as root, and `sudo minikube` leaves root-owned files in ~/.minikube); skip it with
 // `--skip minikube-start`.
 
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { Context, Step } from '../types.js'
 import { debArch, installed } from './apt.js'
 import { downloadVerified } from './download.js'
-import { writeFileAtomic } from '../atomic-write.js'
-import { mustRun } from './files.js'
+import { mustRun, withStagedFile } from './files.js'
 import { brewInstall, brewNeeds } from './homebrew.js'
 import { asRoot } from './privilege.js'
 import { source } from './sources.js'
@@ -33,14 +29,7 @@ export async function minikubeSteps(ctx: Context): Promise<Step[]> {
     done: (c) => installed(c, ['minikube']),
     async perform(c) {
       const deb = await downloadVerified(c.env, url)
-      const dir = await mkdtemp(join(tmpdir(), 'shipshape-minikube-'))
-      try {
-        const file = join(dir, 'minikube.deb')
-        await writeFileAtomic(file, deb, { mode: 0o644 })
-        await mustRun(c, [...asRoot(c), 'dpkg', '-i', file], 10 * 60_000)
-      } finally {
-        await rm(dir, { recursive: true, force: true })
-      }
+      await withStagedFile('minikube.deb', deb, 0o644, (file) => mustRun(c, [...asRoot(c), 'dpkg', '-i', file], 10 * 60_000))
     },
   }]
 }

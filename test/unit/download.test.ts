@@ -4,14 +4,16 @@
 
 import assert from 'node:assert/strict'
 import { createServer, type Server } from 'node:http'
-import { readdir } from 'node:fs/promises'
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { connect, type AddressInfo } from 'node:net'
 import { test, type TestContext } from 'node:test'
 import { parseConfig } from '../../lib/config.js'
 import { dockerAptSteps } from '../../lib/provision/docker-apt.js'
 import { dockerWay } from '../../lib/provision/docker.js'
 import { download, downloadVerified, openPgpFingerprint, sha256 } from '../../lib/provision/download.js'
-import { fixture, makeContext, tempDir } from '../helpers.js'
+import { fakeExecutable, fixture, makeContext, tempDir } from '../helpers.js'
+import { minikubeSteps } from '../../lib/provision/minikube.js'
 import { refusingPort } from '../loopback.js'
 
 async function serve(t: TestContext, handler: (url: string) => { status?: number; body: string | Buffer }): Promise<{ base: string; seen: string[]; server: Server }> {
@@ -99,4 +101,26 @@ test("--docker auto: Docker's repository when it answers, else the distribution'
   assert.match(down.why, /Docker's repository cannot be reached \(cannot download http:\/\/127\.0\.0\.1:\d+\/linux\/debian\/gpg: ECONNREFUSED\); using debian's docker\.io instead/)
   // Without leave to go online (doctor's fix text), auto names Docker's repository and asks nothing.
   assert.equal((await dockerWay(refusing, { docker: 'auto', probeNetwork: false })).way, 'engine')
+})
+
+test('minikube: the .deb checked against its sha256 is handed to dpkg -i from a private folder, removed afterwards', async (t) => {
+  const deb = Buffer.from('!<arch>\nnot really a deb, but these exact bytes\n')
+  const server = await serve(t, (url) =>
+    url.endsWith('.deb') ? { body: deb } : url.endsWith('.deb.sha256') ? { body: `${sha256(deb)}\n` } : { status: 404, body: 'no' })
+  const dir = await tempDir(t)
+  const log = join(dir, 'dpkg.log')
+  // A fake dpkg that records its arguments and the bytes it was given.
+  await fakeExecutable(join(dir, 'bin'), 'dpkg', `echo "$*" >> '${log}'; cat "$2" > '${dir}/received.deb'`)
+  const config = await parseConfig(`sources:\n  minikube: ${server.base}/releases\n`, 'shipshape.yaml')
+  const ctx = makeContext({ config, env: { PATH: `${join(dir, 'bin')}:${process.env.PATH}`, HOME: dir, SHIPSHAPE_UID: '0' } })
+  const [step] = await minikubeSteps(ctx)
+  assert.equal(step.id, 'minikube')
+  await step.perform!(ctx)
+  const [args] = (await readFile(log, 'utf8')).trim().split('\n')
+  const [flag, staged] = args.split(' ')
+  assert.equal(flag, '-i')
+  assert.match(staged, /\/minikube\.deb$/)
+  assert.deepEqual(await readFile(join(dir, 'received.deb')), deb)
+  await assert.rejects(readFile(staged), { code: 'ENOENT' }, 'the staged folder is removed')
+  assert.deepEqual(server.seen.map((s) => s.split(' ')[1]).sort(), ['/releases/minikube_latest_amd64.deb', '/releases/minikube_latest_amd64.deb.sha256'], 'the package and its checksum, from the team mirror')
 })
