@@ -3,7 +3,8 @@
 // under /etc/apt/keyrings (its fingerprint checked first) and named by Signed-By, so apt checks
 // every package against it. On macOS, `brew install kubectl`.
 
-import semver from 'semver'
+import gt from 'semver/functions/gt.js'
+import minVersion from 'semver/ranges/min-version.js'
 import type { Context, Step } from '../types.js'
 import { aptInstall, aptUpdateSource, debArch, deb822, KEYRINGS, keyringsDir, SOURCES_D, trustedKeyStep } from './apt.js'
 import { hostPath, placeFile, readOrNull } from './files.js'
@@ -19,8 +20,8 @@ export const KUBERNETES_SOURCES = 'kubernetes.sources'
 
 export function kubectlMinor(ctx: Pick<Context, 'config'>): string {
   const range = ctx.config.data.versions.kubectl
-  const min = range ? semver.minVersion(range) : null
-  return min && semver.gt(min, `${DEFAULT_KUBECTL_MINOR}.0`) ? `${min.major}.${min.minor}` : DEFAULT_KUBECTL_MINOR
+  const min = range ? minVersion(range) : null
+  return min && gt(min, `${DEFAULT_KUBECTL_MINOR}.0`) ? `${min.major}.${min.minor}` : DEFAULT_KUBECTL_MINOR
 }
 
 export async function kubectlSteps(ctx: Context): Promise<Step[]> {
