@@ -4,6 +4,7 @@
 import { versionOutput } from '../lib/version-cache.js'
 import { judgeVersion } from '../lib/versions.js'
 import { provisionFix } from '../lib/provision/fixes.js'
+import { locateTool, offPathOutcome, pendingPath } from '../lib/tool-path.js'
 import type { Check } from '../lib/types.js'
 
 export const dockerCli = {
@@ -11,8 +12,11 @@ export const dockerCli = {
   title: 'Docker CLI',
   required: true,
   async run(ctx) {
-    const bin = await ctx.which('docker')
-    if (!bin) return { status: 'fail', summary: 'docker is not on PATH', details: [`PATH=${ctx.env.PATH ?? ''}`] }
+    const loc = await locateTool(ctx, 'docker')
+    if (!loc) return { status: 'fail', summary: 'docker is not on PATH', details: [`PATH=${ctx.env.PATH ?? ''}`] }
+    const off = offPathOutcome('docker', loc, ctx)
+    if (off) return off
+    const bin = loc.bin
     const r = await versionOutput(ctx, bin, ['--version'])
     if (!r.ok) return { status: 'fail', summary: `${bin} --version failed: ${r.stderr.trim().split('\n')[0] || `exit ${r.code}`}`, details: [r.stderr.trim()] }
     // "Docker version 28.2.2, build e6534b4"
@@ -20,7 +24,7 @@ export const dockerCli = {
     const details = [`${bin}: ${r.stdout.trim()}${r.cached ? ' (cached)' : ''}`]
     if (!j.version) return { status: 'warn', summary: `cannot read a version from '${r.stdout.trim()}'`, details }
     if (!j.meets) return { status: 'fail', summary: `Docker CLI ${j.version} is older than ${j.floor}`, version: j.version, details }
-    return { status: 'ok', summary: `Docker CLI ${j.version}`, version: j.version, details }
+    return pendingPath('docker', loc, { status: 'ok', summary: `Docker CLI ${j.version}`, version: j.version, details })
   },
   // The installer decides the way (Docker Desktop, colima, Docker's repository, docker.io); setup asks it again with --docker.
   fix: (ctx, finding) => provisionFix('docker-cli', ctx, finding),

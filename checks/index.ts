@@ -13,7 +13,8 @@ import { minikube } from './minikube.js'
 import { platform } from './platform.js'
 import { ports } from './ports.js'
 import { resources } from './resources.js'
+import { rosetta } from './rosetta.js'
 
-export const registry: readonly Check[] = [platform, dockerCli, dockerDaemon, dockerCompose, dockerHost, kubectl, kubeContext, minikube, maxMapCount, ports, resources]
+export const registry: readonly Check[] = [platform, dockerCli, dockerDaemon, dockerCompose, dockerHost, kubectl, kubeContext, minikube, maxMapCount, ports, resources, rosetta]
 
 export const checkIds = (): string[] => registry.map((c) => c.id)

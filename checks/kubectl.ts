@@ -5,6 +5,7 @@
 import { versionOutput } from '../lib/version-cache.js'
 import { judgeVersion } from '../lib/versions.js'
 import { provisionFix } from '../lib/provision/fixes.js'
+import { locateTool, offPathOutcome, pendingPath } from '../lib/tool-path.js'
 import type { Check } from '../lib/types.js'
 
 export const kubectl = {
@@ -12,15 +13,18 @@ export const kubectl = {
   title: 'kubectl',
   required: true,
   async run(ctx) {
-    const bin = await ctx.which('kubectl')
-    if (!bin) return { status: 'fail', summary: 'kubectl is not on PATH', details: [`PATH=${ctx.env.PATH ?? ''}`] }
+    const loc = await locateTool(ctx, 'kubectl')
+    if (!loc) return { status: 'fail', summary: 'kubectl is not on PATH', details: [`PATH=${ctx.env.PATH ?? ''}`] }
+    const off = offPathOutcome('kubectl', loc, ctx)
+    if (off) return off
+    const bin = loc.bin
     const r = await versionOutput(ctx, bin, ['version', '--client', '-o', 'json'])
     const git = clientGitVersion(r.stdout)
     const details = [`${bin}: ${git ?? r.stdout.trim().slice(0, 200)}${r.cached ? ' (cached)' : ''}`]
     if (!r.ok || !git) return { status: 'fail', summary: `kubectl version --client failed: ${r.stderr.trim().split('\n')[0] || `exit ${r.code}`}`, details }
     const j = judgeVersion('kubectl', git, ctx.config)
     if (!j.meets) return { status: 'fail', summary: `kubectl ${git} is older than ${j.floor}`, version: j.version, details }
-    return { status: 'ok', summary: `kubectl ${git}`, version: j.version, details }
+    return pendingPath('kubectl', loc, { status: 'ok', summary: `kubectl ${git}`, version: j.version, details })
   },
   fix: (ctx, finding) => provisionFix('kubectl', ctx, finding),
 } satisfies Check

@@ -9,6 +9,8 @@ import { join } from 'node:path'
 import { versionOutput } from '../lib/version-cache.js'
 import { judgeVersion } from '../lib/versions.js'
 import { minikubeStartStep, minikubeSteps } from '../lib/provision/minikube.js'
+import { offPathFix } from '../lib/provision/shell-path.js'
+import { locateTool, offPathOutcome, pendingPath } from '../lib/tool-path.js'
 import type { Check, Context, Fix, Outcome } from '../lib/types.js'
 
 export interface NodeStatus {
@@ -27,8 +29,11 @@ export const minikube = {
   // `minikube status` takes a second or two with the docker driver.
   timeoutMs: 10_000,
   async run(ctx) {
-    const bin = await ctx.which('minikube')
-    if (!bin) return { status: 'fail', summary: 'minikube is not installed', details: [`not on PATH=${ctx.env.PATH ?? ''}`], fix: await minikubeFix(ctx, { install: true }) }
+    const loc = await locateTool(ctx, 'minikube')
+    if (!loc) return { status: 'fail', summary: 'minikube is not installed', details: [`not on PATH=${ctx.env.PATH ?? ''}`], fix: await minikubeFix(ctx, { install: true }) }
+    const off = offPathOutcome('minikube', loc, ctx)
+    if (off) return { ...off, fix: await offPathFix(ctx, 'minikube') }
+    const bin = loc.bin
     const [v, status, profile] = await Promise.all([
       versionOutput(ctx, bin, ['version', '--output=json']),
       ctx.probe([bin, 'status', '-o', 'json']),
@@ -41,7 +46,7 @@ export const minikube = {
     const driver = await profileDriver(ctx, profile)
     if (driver) details.push(`profile ${profile}: driver ${driver}`)
     const { need, ...outcome } = judgeMinikube({ version: raw ?? j.version!, profile, driver, statusOut: status.stdout, statusErr: status.stderr, code: status.code, timedOut: status.timedOut, root: isRoot() }, details)
-    return { ...outcome, fix: await minikubeFix(ctx, need) }
+    return { ...pendingPath('minikube', loc, outcome), fix: (await minikubeFix(ctx, need)) ?? (loc.offPath ? await offPathFix(ctx, 'minikube') : null) }
   },
 } satisfies Check
 

@@ -15,6 +15,7 @@ import { maxMapCountFix } from './max-map-count.js'
 import { minikubeStartStep, minikubeSteps } from './minikube.js'
 import { dockerDesktopOnWsl, WSL1_DOCKER_HOST, wslIntegrationFix } from './wsl.js'
 import { dockerRepoSteps } from './docker-apt.js'
+import { offPathFix } from './shell-path.js'
 
 type Provisioner = (ctx: Context, finding: Finding, opts: ProvisionOptions) => Promise<Fix | null>
 
@@ -61,8 +62,14 @@ export const PROVISIONERS: Record<string, Provisioner> = {
   'max-map-count': async (ctx) => maxMapCountFix(ctx, { dockerDesktop: ctx.platform.kind === 'wsl' && (await dockerDesktopOnWsl(ctx)) }),
 }
 
+/** The command each tool check looks for. */
+const TOOL_OF: Record<string, string> = { 'docker-cli': 'docker', kubectl: 'kubectl', minikube: 'minikube' }
+
 /** The fix for a finding through its installer, or null when shipshape has none for that check. */
 export async function provisionFix(id: string, ctx: Context, finding: Finding, opts: ProvisionOptions = DEFAULT_PROVISION): Promise<Fix | null> {
+  // Installed but off PATH: the PATH line, never a reinstall.
+  const offPath = Object.hasOwn(TOOL_OF, id) ? await offPathFix(ctx, TOOL_OF[id]) : null
+  if (offPath) return offPath
   const provisioner = Object.hasOwn(PROVISIONERS, id) ? PROVISIONERS[id] : undefined
   return provisioner ? provisioner(ctx, finding, opts) : null
 }

@@ -3,10 +3,12 @@
 // shell's PATH knows it. A missing Homebrew is installed with its official script, downloaded by
 // node, only as a step the person confirms; it asks for their password itself, so it needs a TTY.
 
+import { dirname } from 'node:path'
 import type { Context, Step } from '../types.js'
 import { download } from './download.js'
 import { exists, hostPath, withStagedFile } from './files.js'
 import { source } from './sources.js'
+import { pathStep } from './shell-path.js'
 
 export const brewPrefix = (arch: string) => (arch === 'arm64' ? '/opt/homebrew' : '/usr/local')
 export const brewPath = (ctx: Pick<Context, 'platform'>) => `${brewPrefix(ctx.platform.arch)}/bin/brew`
@@ -55,8 +57,14 @@ export function brewInstall(ctx: Context, id: string, title: string, names: stri
   }
 }
 
-/** Steps to get Homebrew itself when it is missing; installers put its id in their needs. */
+/**
+ * Steps to get Homebrew itself when it is missing; installers put its id in their needs. Homebrew's
+ * installer only prints the advice to add its shellenv line, so without that step brew and all it
+ * installs are "not on PATH" in every new terminal; it comes along whenever brew is not on PATH.
+ */
 export async function brewNeeds(ctx: Context): Promise<{ steps: Step[]; needs: string[] }> {
-  if (await hasBrew(ctx)) return { steps: [], needs: [] }
-  return { steps: [homebrewStep(ctx)], needs: ['homebrew'] }
+  if ((await ctx.which('brew')) !== null) return { steps: [], needs: [] }
+  const shellenv = pathStep(ctx, dirname(brewPath(ctx)))
+  if (await exists(hostPath(ctx, brewPath(ctx)))) return { steps: [shellenv], needs: [] }
+  return { steps: [homebrewStep(ctx), { ...shellenv, needs: ['homebrew'] }], needs: ['homebrew'] }
 }

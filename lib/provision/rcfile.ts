@@ -14,8 +14,10 @@ export const BLOCK_END = '# <<< shipshape <<<'
 export type ShellKind = 'posix' | 'fish'
 
 export interface RcChange {
-  /** The DOCKER_HOST to set in the block, or null to have none set anywhere. */
-  dockerHost: string | null
+  /** The DOCKER_HOST to set in the block, null to have none set anywhere, undefined to leave DOCKER_HOST as it is. */
+  dockerHost?: string | null
+  /** Lines that put a folder on PATH (or Homebrew's shellenv), kept in the block once each. */
+  pathLines?: string[]
   shell: ShellKind
   /** DOCKER_HOST lines (outside the block) to leave as they are; by default every one is commented out. */
   keep?: (line: string) => boolean
@@ -26,10 +28,24 @@ const ASSIGNS = /^\s*(export\s+|declare\s+-x\s+|typeset\s+-x\s+)?DOCKER_HOST\s*=
 /** A well-formed POSIX assignment: no space around '=' and one word (or quoted) value. */
 const WELL_FORMED = /^\s*(export\s+)?DOCKER_HOST=("[^"]*"|'[^']*'|[^\s"';]+)\s*(#.*)?$/
 
-export function blockLines(change: RcChange): string[] {
-  if (change.dockerHost === null) return []
-  const line = change.shell === 'fish' ? `set -gx DOCKER_HOST ${change.dockerHost}` : `export DOCKER_HOST=${change.dockerHost}`
-  return [BLOCK_START, '# Written by shipshape setup; it replaces what is between these markers.', line, BLOCK_END]
+const BLOCK_NOTE = '# Written by shipshape setup; it replaces what is between these markers.'
+
+export function dockerHostLine(shell: ShellKind, value: string): string {
+  return shell === 'fish' ? `set -gx DOCKER_HOST ${value}` : `export DOCKER_HOST=${value}`
+}
+
+/**
+ * The block's lines after the change: what it held (PATH lines, DOCKER_HOST), with DOCKER_HOST
+ * replaced when the change sets it and PATH lines added once, before DOCKER_HOST. An empty block goes.
+ */
+export function blockLines(held: readonly string[], change: RcChange): string[] {
+  let entries = held.filter((l) => l.trim() !== '' && l.trim() !== BLOCK_NOTE)
+  if (change.dockerHost !== undefined) entries = entries.filter((l) => !ASSIGNS.test(l))
+  const firstHost = entries.findIndex((l) => ASSIGNS.test(l))
+  const missing = (change.pathLines ?? []).filter((l) => !entries.some((e) => e.trim() === l))
+  entries.splice(firstHost === -1 ? entries.length : firstHost, 0, ...missing)
+  if (change.dockerHost) entries.push(dockerHostLine(change.shell, change.dockerHost))
+  return entries.length ? [BLOCK_START, BLOCK_NOTE, ...entries, BLOCK_END] : []
 }
 
 /** The new text of an rc file: pure, so every rule is tested without a disk. */
@@ -37,6 +53,7 @@ export function editRcText(text: string, change: RcChange): string {
   const endsWithNewline = text === '' || text.endsWith('\n')
   const lines = text === '' ? [] : (endsWithNewline ? text.slice(0, -1) : text).split('\n')
   const out: string[] = []
+  const held: string[] = []
   let blockAt = -1
   let inBlock = false
   for (const line of lines) {
@@ -48,9 +65,10 @@ export function editRcText(text: string, change: RcChange): string {
     }
     if (inBlock) {
       if (bare.trim() === BLOCK_END) inBlock = false
+      else held.push(bare)
       continue
     }
-    if (ASSIGNS.test(bare) && !change.keep?.(bare)) {
+    if (change.dockerHost !== undefined && ASSIGNS.test(bare) && !change.keep?.(bare)) {
       const broken = change.shell === 'posix' && !/^\s*set/.test(bare) && !WELL_FORMED.test(bare)
       const why = broken
         ? 'this DOCKER_HOST line is broken (the shell cannot parse it)'
@@ -62,7 +80,7 @@ export function editRcText(text: string, change: RcChange): string {
     }
     out.push(line)
   }
-  const block = blockLines(change)
+  const block = blockLines(held, change)
   if (block.length) {
     if (blockAt === -1) out.push(...block)
     else out.splice(blockAt, 0, ...block)

@@ -94,6 +94,12 @@ export async function hostPorts(inUse: Record<string, Record<string, unknown>>, 
   return out
 }
 
+/** A parameter of a stack in use: the team's value, else the stack's default; undefined when unknown. */
+export async function stackValue(name: string, param: string, inUse: Record<string, Record<string, unknown>>, root = projectRoot): Promise<unknown> {
+  if (inUse[name]?.[param] !== undefined) return inUse[name][param]
+  return (await declared(name, root))?.params[param]?.default
+}
+
 export async function stackNeeds(names: readonly string[], root = projectRoot): Promise<StackNeeds[]> {
   return Promise.all(
     names.map(async (name) => {

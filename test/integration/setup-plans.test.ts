@@ -105,10 +105,11 @@ test('macOS on Apple Silicon with Homebrew: Docker Desktop cask, kubectl and min
   await onlyQuestions(run)
 })
 
-test('macOS on Intel without Homebrew: its official installer first, then brew from /usr/local', async (t) => {
+test('macOS on Intel without Homebrew: its official installer first, its shellenv line, then brew from /usr/local', async (t) => {
   const run = await planOn(t, 'macos', { arch: 'x64', path: '/nonexistent' })
   assert.equal(run.lines[0], 'homebrew: (shipshape)')
-  assert.equal(run.lines[1], 'docker-desktop: /usr/local/bin/brew install --cask docker-desktop')
+  assert.equal(run.lines[1], 'homebrew-shellenv: (shipshape)')
+  assert.equal(run.lines[2], 'docker-desktop: /usr/local/bin/brew install --cask docker-desktop')
   for (const s of run.plan.steps.filter((s) => s.argv[0]?.endsWith('brew'))) assert.deepEqual(s.needs, ['homebrew'])
   assert.match(run.plan.steps[0].title, /raw\.githubusercontent\.com\/Homebrew\/install\/HEAD\/install\.sh/)
 })
