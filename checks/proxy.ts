@@ -6,7 +6,7 @@
 import { connect, isIP } from 'node:net'
 import { neededByStacks, OFFLINE_SUMMARY } from '../lib/network/needed.js'
 import { daemonProxy, dockerConfigProxy, hasProxy, inCidr, isDesktopInternal, proxyPort, proxyUrl, shellProxy, type DaemonProxy, type ProxySet } from '../lib/network/proxy-settings.js'
-import { systemResolve } from '../lib/network/registries.js'
+import { resolverFor, type Resolve } from '../lib/network/resolve.js'
 import { maskCredentials } from '../lib/network/targets.js'
 import type { Check, Context, Fix, Outcome } from '../lib/types.js'
 
@@ -31,7 +31,7 @@ export const proxy = {
     const sources: Source[] = [{ name: 'shell', set: shell }, { name: 'daemon', set: daemon.answered ? daemon.set : null }, { name: '~/.docker/config.json', set: config.set }]
     const urls = proxiesOf(sources)
     const timeoutMs = Math.max(100, Math.round(deadline - performance.now()))
-    const refused = (await Promise.all(urls.map(async (u) => ({ ...u, error: await accepts(ctx, u.url, timeoutMs) })))).filter((u) => u.error)
+    const refused = (await Promise.all(urls.map(async (u) => ({ ...u, error: await accepts(resolverFor(ctx, deadline), u.url, timeoutMs) })))).filter((u) => u.error)
     return judgeProxy({ shell, daemon, config: config.set, minikube: minikube !== null, refused, needed: needed.length > 0, platform: ctx.platform.kind })
   },
   fix: (ctx, finding) => proxyFix(ctx, finding.summary),
@@ -118,7 +118,7 @@ function proxiesOf(sources: Source[]): { url: string; where: string }[] {
 }
 
 /** null when the proxy accepts a TCP connection within the bound, else why not. */
-function accepts(ctx: Context, value: string, timeoutMs: number): Promise<string | null> {
+function accepts(lookupHost: Resolve, value: string, timeoutMs: number): Promise<string | null> {
   const url = proxyUrl(value)!
   const host = url.hostname.replace(/^\[|\]$/g, '')
   return new Promise((resolve) => {
@@ -129,7 +129,7 @@ function accepts(ctx: Context, value: string, timeoutMs: number): Promise<string
       socket?.destroy()
       resolve(why)
     }
-    const address = isIP(host) ? Promise.resolve(host) : (ctx.resolve ?? systemResolve)(host).then((a) => a[0] ?? Promise.reject(new Error('no address')))
+    const address = isIP(host) ? Promise.resolve(host) : lookupHost(host).then((a) => a[0] ?? Promise.reject(new Error('no address')))
     address.then(
       (ip) => {
         socket = connect({ host: ip, port: proxyPort(url) })

@@ -3,10 +3,10 @@
 // request). The proxy is the one the Docker daemon would use (`docker info`), else the
 // environment's; the trust is the daemon's (trust.ts). Everything ends inside the check's bound.
 
-import { lookup } from 'node:dns/promises'
 import type { Context } from '../types.js'
 import { daemonProxy, isDesktopInternal, proxyFor, shellProxy, type ProxySet } from './proxy-settings.js'
 import { reachRegistry, type Reach } from './reach.js'
+import { resolverFor } from './resolve.js'
 import { maskCredentials, registryTargets, type RegistryTarget } from './targets.js'
 import { trustFor } from './trust.js'
 
@@ -31,8 +31,6 @@ export interface RegistryRun {
   proxySource: string
 }
 
-export const systemResolve = async (host: string): Promise<string[]> => (await lookup(host, { all: true })).map((a) => a.address)
-
 export function probeRegistries(ctx: Context): Promise<RegistryRun> {
   return ctx.facts.once('registries', async () => {
     const deadline = performance.now() + (ctx.boundMs ?? 3_000) - MARGIN_MS
@@ -49,7 +47,7 @@ export function probeRegistries(ctx: Context): Promise<RegistryRun> {
       const why = daemon.answered ? "Docker Desktop forwards to this machine's proxy" : daemon.why
       proxySource = `${settings.https ? 'the environment\'s HTTPS_PROXY' : 'no proxy (none in the environment)'}: ${why}`
     }
-    const resolve = ctx.resolve ?? systemResolve
+    const resolve = resolverFor(ctx, deadline)
     const results = await Promise.all(
       targets.map(async (target): Promise<RegistryResult> => {
         const proxy = proxyFor(target.host, target.port, settings)

@@ -209,3 +209,14 @@ test('proxy: a refusing proxy fails (masked), the shell\'s proxy the daemon lack
   assert.match(fix.manual!, /\/etc\/systemd\/system\/docker\.service\.d\/http-proxy\.conf/)
   assert.match(fix.manual!, /systemctl restart docker/)
 })
+
+test('registries: a name in the host root\'s /etc/hosts resolves without asking DNS, as the daemon\'s resolver does', async (t) => {
+  const ca = await makeCa(t)
+  const reg = await startRegistry(t, ca)
+  const root = await tempDir(t)
+  await put(join(root, 'etc/hosts'), '127.0.0.1 localhost\n# the team mirror\n127.0.0.1   registry.test   mirror\n')
+  await trustIn(root, `registry.test:${reg.port}`, ca.caPem)
+  const r = await registries.run(await netContext(t, [`registry.test:${reg.port}`], { root, resolve: undefined }))
+  assert.equal(r.status, 'ok', r.summary)
+  assert.equal(r.summary, `reachable: registry.test:${reg.port} (401)`)
+})
