@@ -48,7 +48,8 @@ export async function reachRegistry(input: ReachInput): Promise<Reach> {
   const started = performance.now()
   const ms = () => Math.round(performance.now() - started)
   const state: { stage: Stage; socket: Socket | null } = { stage: 'resolving', socket: null }
-  const where = `${input.host}:${input.port}`
+  const hostName = isIP(input.host) === 6 ? `[${input.host}]` : input.host
+  const where = `${hostName}:${input.port}`
   let timer: NodeJS.Timeout | undefined
   const deadline = new Promise<Reach>((resolve) => {
     timer = setTimeout(() => {
@@ -73,6 +74,7 @@ export async function reachRegistry(input: ReachInput): Promise<Reach> {
       let socket: Socket = await openTcp(address, port).catch((error: NodeJS.ErrnoException) => {
         const refused = error.code === 'ECONNREFUSED' || error.code === 'ECONNRESET' || error.code === 'EHOSTUNREACH' || error.code === 'ENETUNREACH'
         if (proxy) throw fail('proxy-refused', `the proxy ${shownProxy} does not accept connections (${error.code ?? error.message})`)
+        if (error.code === 'ETIMEDOUT') throw fail('timeout', `no answer to the connection (ETIMEDOUT): a firewall that drops packets, or a network that needs a proxy`)
         throw fail(refused ? 'refused' : 'other', error.code === 'ECONNREFUSED' ? 'refused the connection' : `cannot be reached (${error.code ?? error.message})`)
       })
       state.socket = socket
@@ -90,7 +92,7 @@ export async function reachRegistry(input: ReachInput): Promise<Reach> {
       state.socket = tls.socket
       if (tls.error) throw certFailure(tls.error, tls.socket.getPeerCertificate(), input.host)
       state.stage = 'http'
-      const hostHeader = input.port === 443 ? input.host : where
+      const hostHeader = input.port === 443 ? hostName : where
       const head = await exchange(tls.socket, `GET /v2/ HTTP/1.1\r\nHost: ${hostHeader}\r\nUser-Agent: shipshape\r\nAccept: application/json\r\nConnection: close\r\n\r\n`)
       const status = statusOf(head)
       const date = head.match(/^date:[ \t]*(.+?)[ \t]*$/im)?.[1] ?? null
