@@ -11,10 +11,13 @@ import { kubectl } from './kubectl.js'
 import { maxMapCount } from './max-map-count.js'
 import { minikube } from './minikube.js'
 import { platform } from './platform.js'
+import { clock } from './clock.js'
+import { proxy } from './proxy.js'
+import { registries } from './registries.js'
 import { ports } from './ports.js'
 import { resources } from './resources.js'
 import { rosetta } from './rosetta.js'
 
-export const registry: readonly Check[] = [platform, dockerCli, dockerDaemon, dockerCompose, dockerHost, kubectl, kubeContext, minikube, maxMapCount, ports, resources, rosetta]
+export const registry: readonly Check[] = [platform, dockerCli, dockerDaemon, dockerCompose, dockerHost, kubectl, kubeContext, minikube, maxMapCount, ports, resources, rosetta, registries, proxy, clock]
 
 export const checkIds = (): string[] => registry.map((c) => c.id)

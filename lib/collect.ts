@@ -18,6 +18,8 @@ export interface CollectOptions {
   strict?: boolean
   probe?: Probe
   noCache?: boolean
+  /** Skip the network checks (registries, proxy, clock). */
+  offline?: boolean
 }
 
 export interface PreparedRun {
@@ -30,7 +32,7 @@ export interface PreparedRun {
 /** Reads the config and the selection first: bad input fails here, before anything runs. */
 export async function prepareRun(registry: readonly Check[], opts: CollectOptions): Promise<PreparedRun> {
   const config = await loadConfig(opts.cwd, opts.config)
-  const newContext = () => createContext({ env: opts.env, cwd: opts.cwd, config, probe: opts.probe, noCache: opts.noCache })
+  const newContext = () => createContext({ env: opts.env, cwd: opts.cwd, config, probe: opts.probe, noCache: opts.noCache, offline: opts.offline })
   let unused: Awaited<ReturnType<typeof newContext>> | null = await newContext()
   selectChecks(registry, unused, opts)
   const platform = unused.platform

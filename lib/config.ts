@@ -22,6 +22,8 @@ export interface ConfigData {
   stacks: Record<string, Record<string, unknown>>
   /** Download sources by name, to point installers at a mirror. */
   sources: Record<string, string>
+  /** offline: skip the network checks; registries: host[:port] or https URL of a team mirror to check too. */
+  network?: { offline?: boolean; registries?: string[] }
 }
 
 export interface Config {
@@ -91,6 +93,7 @@ export async function parseConfig(text: string, file: string): Promise<Config> {
     versions: z.record(z.string(), z.string()).default({}),
     stacks: z.record(z.string(), z.record(z.string(), z.unknown()).nullable()).default({}),
     sources: z.record(z.string(), z.url()).default({}),
+    network: z.strictObject({ offline: z.boolean().optional(), registries: z.array(z.string()).optional() }).optional(),
   })
   const raw = doc.toJS() ?? {}
   const parsed = schema.safeParse(raw)
@@ -116,6 +119,7 @@ export async function parseConfig(text: string, file: string): Promise<Config> {
       versions: data.versions,
       stacks: Object.fromEntries(Object.entries(data.stacks).map(([k, v]) => [k, v ?? {}])),
       sources: data.sources,
+      network: data.network,
     },
   }
 }

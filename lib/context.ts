@@ -14,6 +14,8 @@ export interface ContextInput {
   probe?: Probe
   now?: () => Date
   noCache?: boolean
+  /** --offline; network.offline in the config says the same. */
+  offline?: boolean
 }
 
 export async function createContext(input: ContextInput): Promise<Context> {
@@ -32,6 +34,7 @@ export async function createContext(input: ContextInput): Promise<Context> {
     config: input.config ?? emptyConfig(),
     facts: createFacts(),
     noCache: input.noCache,
+    offline: Boolean(input.offline || input.config?.data.network?.offline),
   }
 }
 

@@ -131,6 +131,10 @@ export interface Context {
   facts: Facts
   /** Bypass the cache of tool versions (--no-cache). */
   noCache?: boolean
+  /** --offline or network.offline: the network checks skip, saying so. */
+  offline?: boolean
+  /** Name resolution for the network checks (default: the system resolver); tests inject failures here. */
+  resolve?(host: string): Promise<string[]>
   /** The running check's bound in ms (set by the runner), so a check can name a hang before the runner cuts it off. */
   boundMs?: number
 }

@@ -20,6 +20,7 @@ interface ChecklistOptions {
   only?: string[]
   skip?: string[]
   timeout?: number
+  offline?: boolean
 }
 
 export function checklistCommand(io: Io) {
@@ -31,6 +32,7 @@ export function checklistCommand(io: Io) {
     .option('--only <ids>', 'check only these (comma-separated)', csv)
     .option('--skip <ids>', 'leave these out (comma-separated)', csv)
     .option('--timeout <ms>', 'bound for every check, in milliseconds', positiveInt)
+    .option('--offline', 'skip the network checks (registries, proxy, clock); network.offline in shipshape.yaml says the same')
     .addHelpText('after', `
 Exits 0 once the checklist is written, whatever it found (open items are the point of it);
 'shipshape doctor' gives the verdict as an exit code.
@@ -44,7 +46,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   const cmd = checklistCommand(io)
   parseArgs(cmd, argv)
   const opts = cmd.opts<ChecklistOptions>()
-  const { report, config } = await collect(registry, { env: io.env, cwd: io.cwd, config: opts.config, only: opts.only, skip: opts.skip, timeout: opts.timeout })
+  const { report, config } = await collect(registry, { env: io.env, cwd: io.cwd, config: opts.config, only: opts.only, skip: opts.skip, timeout: opts.timeout, offline: opts.offline })
   const block = await render('markdown', report, { verbose: false, color: false, title: opts.title, stacks: Object.keys(config.data.stacks) })
   if (!opts.output) {
     io.stdout.write(block)

@@ -19,6 +19,7 @@ export interface DoctorOptions {
   config?: string
   cache: boolean
   fix?: boolean
+  offline?: boolean
   yes?: boolean
 }
 
@@ -32,6 +33,7 @@ export function doctorCommand(io: Io) {
     .option('--verbose', 'show each check\'s time and the evidence behind it')
     .option('--strict', 'exit 1 on warnings too')
     .option('--config <file>', 'a shipshape.yaml other than ./shipshape.yaml')
+    .option('--offline', 'skip the network checks (registries, proxy, clock); network.offline in shipshape.yaml says the same')
     .option('--no-cache', 'probe tool versions again instead of using the cache')
     .option('--fix', 'fix what fails: the same plan, confirmation and log as `shipshape setup`')
     .option('--yes', 'with --fix: run the plan without asking')
@@ -44,7 +46,8 @@ Exit codes: 0 ready (warnings allowed), 1 a required check failed, timed out or 
 Examples:
   shipshape doctor
   shipshape doctor --format json --only docker-daemon,kubectl
-  shipshape doctor --verbose --timeout 10000`)
+  shipshape doctor --verbose --timeout 10000
+  shipshape doctor --offline                # on a plane: leave the network checks out`)
 }
 
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {

@@ -28,6 +28,7 @@ interface ScheduleOptions {
   only?: string[]
   skip?: string[]
   timeout?: number
+  offline?: boolean
 }
 
 const EXT: Record<Format, string> = { human: 'txt', json: 'json', junit: 'xml', tap: 'tap', prometheus: 'prom', markdown: 'md' }
@@ -46,6 +47,7 @@ export function scheduleCommand(io: Io) {
     .option('--only <ids>', 'scheduled runs check only these (comma-separated)', csv)
     .option('--skip <ids>', 'scheduled runs leave these out (comma-separated)', csv)
     .option('--timeout <ms>', 'bound for every check in scheduled runs', positiveInt)
+    .option('--offline', 'scheduled runs skip the network checks (registries, proxy, clock)')
     .addHelpText('after', `
 Linux and WSL use a systemd user timer when 'systemctl --user' answers, otherwise a crontab line;
 macOS uses a LaunchAgent in ~/Library/LaunchAgents. Installing twice leaves one job; remove leaves none.
@@ -81,8 +83,8 @@ export async function main(argv: readonly string[], io: Io = processIo(), hooks:
     const { via, why } = opts.via === 'auto' ? await chooseVia(s) : { via: opts.via, why: '--via' }
     const abs = (p?: string) => (p === undefined ? undefined : isAbsolute(p) ? p : resolve(io.cwd, p))
     // The scheduled runs would fail on a bad config or check id every time: refuse it now (exit 2).
-    await prepareRun(registry, { env: io.env, cwd: io.cwd, config: opts.config, only: opts.only, skip: opts.skip })
-    const spec = jobSpec({ every: every.text, env: io.env, home: ctx.home, format: opts.format, textfileDir: abs(opts.textfileDir), config: abs(opts.config), only: opts.only, skip: opts.skip })
+    await prepareRun(registry, { env: io.env, cwd: io.cwd, config: opts.config, only: opts.only, skip: opts.skip, offline: opts.offline })
+    const spec = jobSpec({ every: every.text, env: io.env, home: ctx.home, format: opts.format, textfileDir: abs(opts.textfileDir), config: abs(opts.config), only: opts.only, skip: opts.skip, offline: opts.offline })
     actions = await failedStep(installActions(s, via, spec))
     header = `Schedule shipshape doctor every ${every.text} with ${via} (${why}):`
   } else {
@@ -136,7 +138,7 @@ async function status(s: Parameters<typeof jobStatus>[0], opts: ScheduleOptions,
 
 /** The job itself: quiet, quick, and leaves a record whatever the checks found. */
 async function scheduledRun(opts: ScheduleOptions, io: Io): Promise<number> {
-  const { report, config } = await collect(registry, { env: io.env, cwd: io.cwd, config: opts.config, only: opts.only, skip: opts.skip, timeout: opts.timeout })
+  const { report, config } = await collect(registry, { env: io.env, cwd: io.cwd, config: opts.config, only: opts.only, skip: opts.skip, timeout: opts.timeout, offline: opts.offline })
   const ctxHome = io.env.HOME || (await import('node:os')).homedir()
   await appendHistory(historyFile(ctxHome), toEntry(report))
   if (opts.textfileDir) await writeFileAtomic(join(opts.textfileDir, TEXTFILE_NAME), await render('prometheus', report, { verbose: false, color: false }))

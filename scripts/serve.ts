@@ -18,6 +18,7 @@ interface ServeOptions {
   skip?: string[]
   timeout?: number
   config?: string
+  offline?: boolean
 }
 
 const port = (v: string) => {
@@ -41,6 +42,7 @@ export function serveCommand(io: Io) {
     .option('--skip <ids>', 'leave these checks out (comma-separated)', csv)
     .option('--timeout <ms>', 'bound for every check, in milliseconds', positiveInt)
     .option('--config <file>', 'a shipshape.yaml other than ./shipshape.yaml')
+    .option('--offline', 'skip the network checks (registries, proxy, clock); network.offline in shipshape.yaml says the same')
     .addHelpText('after', `
 Examples:
   shipshape serve                      # http://127.0.0.1:9798/healthz and /metrics
@@ -56,7 +58,7 @@ export async function main(argv: readonly string[], io: Io = processIo(), hooks:
   const cmd = serveCommand(io)
   parseArgs(cmd, argv)
   const opts = cmd.opts<ServeOptions>()
-  const { run } = await prepareRun(registry, { env: io.env, cwd: io.cwd, config: opts.config, only: opts.only, skip: opts.skip, timeout: opts.timeout })
+  const { run } = await prepareRun(registry, { env: io.env, cwd: io.cwd, config: opts.config, only: opts.only, skip: opts.skip, timeout: opts.timeout, offline: opts.offline })
   const health = createHealthServer({ run, cacheMs: opts.cache })
   await new Promise<void>((resolve, reject) => {
     health.server.once('error', (error: NodeJS.ErrnoException) => reject(new ExitError(1, `cannot listen on ${opts.host}:${opts.port}: ${error.code ?? error.message}`)))

@@ -57,6 +57,7 @@ export interface JobInput {
   config?: string
   only?: string[]
   skip?: string[]
+  offline?: boolean
 }
 
 export function jobSpec(input: JobInput): JobSpec {
@@ -66,6 +67,7 @@ export function jobSpec(input: JobInput): JobSpec {
   if (input.config) argv.push('--config', input.config)
   if (input.only?.length) argv.push('--only', input.only.join(','))
   if (input.skip?.length) argv.push('--skip', input.skip.join(','))
+  if (input.offline) argv.push('--offline')
   // The PATH decides which tools the checks find; keep the user's, as a login shell would have it.
   const env: Record<string, string> = { PATH: input.env.PATH ?? '/usr/local/bin:/usr/bin:/bin', HOME: input.home }
   for (const key of ['DOCKER_HOST', 'KUBECONFIG', 'SHIPSHAPE_HOST_ROOT']) if (input.env[key]) env[key] = input.env[key]!

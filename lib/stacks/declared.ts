@@ -8,7 +8,9 @@
 import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { projectRoot } from '../paths.js'
+import type { Platform } from '../types.js'
 import type { Stack } from './catalog.js'
+import type { Values } from './values.js'
 
 type Declared = Pick<Stack, 'title' | 'needs' | 'params' | 'ports'>
 
@@ -108,4 +110,35 @@ export async function stackNeeds(names: readonly string[], root = projectRoot): 
       return { name, needs, known: stack !== null }
     }),
   )
+}
+
+export interface StackImage {
+  stack: string
+  image: string
+}
+
+/**
+ * The images the stacks in use run, with the team's values: the `image` parameters, and what the
+ * stack's rules derive (Elasticsearch's image from its version). A value the rules refuse is for
+ * `render` to report; here the parameters as given still name the images.
+ */
+export async function stackImages(inUse: Record<string, Record<string, unknown>>, platform: Platform, root = projectRoot): Promise<StackImage[]> {
+  const out: StackImage[] = []
+  for (const name of Object.keys(inUse)) {
+    const stack = await declared(name, root)
+    if (!stack) continue
+    const values: Values = {}
+    for (const [param, p] of Object.entries(stack.params)) if (p.default !== undefined) values[param] = p.default
+    for (const [param, v] of Object.entries(inUse[name] ?? {})) if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') values[param] = v
+    const { applyRules } = await import('./rules.js')
+    let derived = values
+    try {
+      derived = applyRules(name, values, platform).values
+    } catch {
+      // keep the values as given
+    }
+    const images = Object.entries(stack.params).filter(([, p]) => p.type === 'image').map(([param]) => derived[param])
+    for (const image of new Set(images)) if (typeof image === 'string' && image) out.push({ stack: name, image })
+  }
+  return out
 }

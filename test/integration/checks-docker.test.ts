@@ -221,12 +221,15 @@ test('doctor on this machine: every check reports, in the documented order; a mi
   const home = await tempDir(t)
   const r = await runCli(['doctor', '--format', 'json'], { env: cleanEnv({ HOME: home }) })
   const doc = JSON.parse(r.stdout)
-  const ids = ['platform', 'docker-cli', 'docker-daemon', 'docker-compose', 'docker-host', 'kubectl', 'kube-context', 'minikube', 'max-map-count', 'ports', 'resources']
+  const ids = ['platform', 'docker-cli', 'docker-daemon', 'docker-compose', 'docker-host', 'kubectl', 'kube-context', 'minikube', 'max-map-count', 'ports', 'resources', 'rosetta', 'registries', 'proxy', 'clock']
   assert.deepEqual(doc.checks.map((c: { id: string }) => c.id), ids)
   const byId = Object.fromEntries(doc.checks.map((c: { id: string }) => [c.id, c]))
   assert.equal(byId['docker-daemon'].status, 'ok')
   assert.equal(byId['resources'].status === 'ok' || byId['resources'].status === 'warn', true)
   assert.ok(!doc.checks.some((c: { status: string }) => c.status === 'error'), 'a check threw')
+  // No stacks in use and no mirror configured: nothing to probe, so no network is touched.
+  assert.match(byId.registries.summary, /^no registry to check/)
+  assert.equal(byId.clock.status, 'skip')
   if ((await runProcess('sh', ['-c', 'command -v minikube'])).code !== 0) {
     assert.equal(byId.minikube.summary, 'minikube is not installed')
     assert.ok(byId.minikube.fix.steps.some((s: { id: string }) => s.id === 'minikube'), JSON.stringify(byId.minikube.fix))

@@ -37,7 +37,7 @@ test('the ports check fails on a port a stack in use needs and something else ho
 
 test('a stack\'s prerequisites come from its stack.yaml, for a laptop and a cluster', async () => {
   const [es, unknown] = await stackNeeds(['elasticsearch', 'nosuchstack'])
-  assert.deepEqual(es, { name: 'elasticsearch', known: true, needs: ['docker-daemon', 'docker-compose', 'ports', 'max-map-count', 'kubectl', 'kube-context'] })
+  assert.deepEqual(es, { name: 'elasticsearch', known: true, needs: ['docker-daemon', 'docker-compose', 'ports', 'max-map-count', 'registries', 'proxy', 'clock', 'kubectl', 'kube-context'] })
   assert.deepEqual(unknown, { name: 'nosuchstack', known: false, needs: [] })
 })
 
