@@ -116,3 +116,20 @@ test('schedule: an --every that a scheduler cannot express, or an unknown action
   assert.equal(unknown.code, 2)
   assert.match(unknown.stderr, /unknown action 'reinstall'/)
 })
+
+test('schedule remove when shipshape\'s line is the only one in the crontab leaves an empty table', async (t) => {
+  if (!(await needCrontabUser(t))) return
+  const home = await tempDir(t)
+  await probe(['crontab', '-u', USER, '-r'])
+  t.after(() => probe(['crontab', '-u', USER, '-r']))
+  const schedule: Main = (argv, io) => scheduleMain(argv, io, { crontabUser: USER })
+  const env = { HOME: home }
+  const installed = await capture(schedule, ['install', '--via', 'cron', '--only', 'platform'], env)
+  assert.equal(installed.code, 0, installed.stderr)
+  assert.equal((await crontabOf()).split('\n').filter(Boolean).length, 1, 'only shipshape\'s line')
+  // The new table is empty: crontab must read an empty stdin to its end, not wait for more.
+  const removed = await capture(schedule, ['remove'], env)
+  assert.equal(removed.code, 0, removed.stderr)
+  assert.equal(await crontabOf(), '')
+  assert.match((await capture(schedule, ['status'], env)).stdout, /No shipshape job is scheduled/)
+})
