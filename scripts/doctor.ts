@@ -65,7 +65,7 @@ export async function doctor(opts: DoctorOptions, io: Io): Promise<number> {
   const humanOpts = { verbose: Boolean(opts.verbose), color }
   if (!live) {
     const report = await run()
-    io.stdout.write(await render(opts.format, report, { ...humanOpts, stacks: Object.keys(config.data.stacks) }))
+    io.stdout.write(await render(opts.format, report, { ...humanOpts, strict: Boolean(opts.strict), stacks: Object.keys(config.data.stacks) }))
     return report.summary.exitCode
   }
   // On a terminal each check is printed as it lands, under a spinner; then the summary line.
