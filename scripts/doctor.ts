@@ -30,7 +30,7 @@ export function doctorCommand(io: Io) {
     .option('--skip <ids>', 'leave these checks out (comma-separated)', csv)
     .option('--timeout <ms>', 'bound for every check, in milliseconds (default 3000, or as configured)', positiveInt)
     .option('--verbose', 'show each check\'s time and the evidence behind it')
-    .option('--strict', 'exit 1 on warnings too')
+    .option('--strict', 'exit 1 on warnings and optional checks\' failures too; TAP and JUnit fail them too')
     .option('--config <file>', 'a shipshape.yaml other than ./shipshape.yaml')
     .option('--no-cache', 'probe tool versions again instead of using the cache')
     .option('--fix', 'fix what fails: the same plan, confirmation and log as `shipshape setup`')
