@@ -23,6 +23,8 @@ export interface HistoryEntry {
   version: string
   platform: string
   checks: HistoryCheck[]
+  /** What the run itself could not do (write the textfile, say); it then exited 1. */
+  error?: string
 }
 
 export const historyDir = (home: string) => join(home, '.shipshape')

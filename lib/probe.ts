@@ -39,6 +39,8 @@ export function createProbe(defaults: ProbeDefaults): Probe {
     })`${argv}`
     // A child that exits without reading its input (EPIPE) is judged by its exit code, not a crash.
     p.stdin?.on('error', () => {})
+    // zx writes and closes stdin only for a non-empty input; `crontab -` given '' would wait forever.
+    if (opts.input === '') p.stdin?.end()
 
     let timedOut = false
     const kill = () => {

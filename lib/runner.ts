@@ -127,13 +127,22 @@ function boundProbe(probe: Probe, signal: AbortSignal, bound: number): Probe {
   return (argv, o = {}) => probe(argv, { ...o, signal, timeoutMs: Math.min(o.timeoutMs ?? bound, bound) })
 }
 
+/**
+ * Whether a finding makes the run exit 1: a required check that failed, timed out or errored; with
+ * --strict any check that did, and any warning. The exit code and every format's pass/fail (TAP,
+ * JUnit) follow this one rule, so a CI harness and doctor never disagree.
+ */
+export function failsRun(f: Pick<Finding, 'status' | 'required'>, strict = false): boolean {
+  const bad = f.status === 'fail' || f.status === 'timeout' || f.status === 'error'
+  return (bad && f.required) || (strict && (bad || f.status === 'warn'))
+}
+
 export function summarise(findings: readonly Finding[], strict = false): Summary {
   const counts: Record<Status, number> = { ok: 0, warn: 0, fail: 0, skip: 0, timeout: 0, error: 0 }
   let exitCode = 0
   for (const f of findings) {
     counts[f.status]++
-    const bad = f.status === 'fail' || f.status === 'timeout' || f.status === 'error'
-    if ((bad && f.required) || (strict && (bad || f.status === 'warn'))) exitCode = 1
+    if (failsRun(f, strict)) exitCode = 1
   }
   return { ...counts, exitCode }
 }

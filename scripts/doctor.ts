@@ -31,7 +31,7 @@ export function doctorCommand(io: Io) {
     .option('--skip <ids>', 'leave these checks out (comma-separated)', csv)
     .option('--timeout <ms>', 'bound for every check, in milliseconds (default 3000, or as configured)', positiveInt)
     .option('--verbose', 'show each check\'s time and the evidence behind it')
-    .option('--strict', 'exit 1 on warnings too')
+    .option('--strict', 'exit 1 on warnings and optional checks\' failures too; TAP and JUnit fail them too')
     .option('--config <file>', 'a shipshape.yaml other than ./shipshape.yaml')
     .option('--offline', 'skip the network checks (registries, proxy, clock); network.offline in shipshape.yaml says the same')
     .option('--no-cache', 'probe tool versions again instead of using the cache')
@@ -68,7 +68,7 @@ export async function doctor(opts: DoctorOptions, io: Io): Promise<number> {
   const humanOpts = { verbose: Boolean(opts.verbose), color }
   if (!live) {
     const report = await run()
-    io.stdout.write(await render(opts.format, report, { ...humanOpts, stacks: Object.keys(config.data.stacks) }))
+    io.stdout.write(await render(opts.format, report, { ...humanOpts, strict: Boolean(opts.strict), stacks: Object.keys(config.data.stacks) }))
     return report.summary.exitCode
   }
   // On a terminal each check is printed as it lands, under a spinner; then the summary line.

@@ -58,6 +58,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     const bad = run.checks.filter((c) => ['fail', 'timeout', 'error'].includes(c.status)).map((c) => c.id)
     const verdict = run.exitCode === 0 ? paint('green', 'ready') : paint('red', 'not ready')
     out.push(`${run.startedAt}  ${verdict}  ${run.checks.length} checks${bad.length ? `, failing: ${bad.join(', ')}` : ''}`)
+    if (run.error) out.push(`    ${paint('red', `✗ ${run.error}`)}`)
     for (const c of changes) out.push(`    ${isRegression(c) ? paint('red', `✗ ${describe(c)}`) : `• ${describe(c)}`}`)
   }
   io.stdout.write(out.join('\n') + '\n')

@@ -16,6 +16,7 @@ import { FORMATS, render, type Format } from '../lib/report/index.js'
 import { chooseVia, installActions, jobStatus, removeActions, VIAS, type Action, type Via } from '../lib/schedule/index.js'
 import { CRON_NOT_RUNNING, cronRunning } from '../lib/schedule/cron.js'
 import { jobSpec, parseEvery } from '../lib/schedule/spec.js'
+import { textfileDirProblem } from '../lib/schedule/textfile-dir.js'
 import { runMain } from './run-main.js'
 
 interface ScheduleOptions {
@@ -40,10 +41,10 @@ export function scheduleCommand(io: Io) {
     .argument('<action>', 'install, remove or status')
     .option('--every <interval>', 'how often: 5m, 15m, 30m, 1h, 6h, 12h, 1d', '1h')
     .addOption(new Option('--format <format>', 'install: also keep the last report in ~/.shipshape/last-run.<ext> in this format; status: human or json').choices(FORMATS))
-    .option('--textfile-dir <dir>', "write shipshape.prom here for node_exporter's textfile collector")
+    .option('--textfile-dir <dir>', "write shipshape.prom here for node_exporter's textfile collector (an existing folder the job's user can write)")
     .option('--dry-run', 'print what would be written and run; change nothing')
     .addOption(new Option('--via <scheduler>', 'which scheduler to use').choices(['auto', ...VIAS]).default('auto'))
-    .option('--config <file>', 'a shipshape.yaml for the scheduled runs')
+    .option('--config <file>', 'a shipshape.yaml for the scheduled runs (default: ./shipshape.yaml when there is one)')
     .option('--only <ids>', 'scheduled runs check only these (comma-separated)', csv)
     .option('--skip <ids>', 'scheduled runs leave these out (comma-separated)', csv)
     .option('--timeout <ms>', 'bound for every check in scheduled runs', positiveInt)
@@ -83,8 +84,15 @@ export async function main(argv: readonly string[], io: Io = processIo(), hooks:
     const { via, why } = opts.via === 'auto' ? await chooseVia(s) : { via: opts.via, why: '--via' }
     const abs = (p?: string) => (p === undefined ? undefined : isAbsolute(p) ? p : resolve(io.cwd, p))
     // The scheduled runs would fail on a bad config or check id every time: refuse it now (exit 2).
-    await prepareRun(registry, { env: io.env, cwd: io.cwd, config: opts.config, only: opts.only, skip: opts.skip, offline: opts.offline })
-    const spec = jobSpec({ every: every.text, env: io.env, home: ctx.home, format: opts.format, textfileDir: abs(opts.textfileDir), config: abs(opts.config), only: opts.only, skip: opts.skip, offline: opts.offline })
+    const { config } = await prepareRun(registry, { env: io.env, cwd: io.cwd, config: opts.config, only: opts.only, skip: opts.skip, offline: opts.offline })
+    const textfileDir = abs(opts.textfileDir)
+    if (textfileDir) {
+      // The job runs as the owner of the crontab it is in; everywhere else as whoever installs it.
+      const problem = await textfileDirProblem(textfileDir, ctx.probe, via === 'cron' ? s.crontabUser : undefined)
+      if (problem) throw new UsageError(`--textfile-dir: ${problem}`)
+    }
+    // The job runs elsewhere (its own working folder), so it names the config doctor would read here.
+    const spec = jobSpec({ every: every.text, env: io.env, home: ctx.home, format: opts.format, textfileDir, config: config.file ?? undefined, only: opts.only, skip: opts.skip, offline: opts.offline })
     actions = await failedStep(installActions(s, via, spec))
     header = `Schedule shipshape doctor every ${every.text} with ${via} (${why}):`
   } else {
@@ -119,7 +127,7 @@ async function status(s: Parameters<typeof jobStatus>[0], opts: ScheduleOptions,
   const jobs = await jobStatus(s, now)
   const runs = await readHistory(historyFile(s.home))
   const last = runs.at(-1) ?? null
-  const lastRun = last ? { startedAt: last.startedAt, exitCode: last.exitCode, failed: last.checks.filter((c) => ['fail', 'timeout', 'error'].includes(c.status)).map((c) => c.id) } : null
+  const lastRun = last ? { startedAt: last.startedAt, exitCode: last.exitCode, failed: last.checks.filter((c) => ['fail', 'timeout', 'error'].includes(c.status)).map((c) => c.id), error: last.error ?? null } : null
   for (const j of jobs) {
     // launchd does not say when it will next fire; StartInterval counts from the last run.
     if (!j.nextRun && j.every && last) j.nextRun = new Date(Date.parse(last.startedAt) + parseEvery(j.every).seconds * 1000).toISOString()
@@ -130,22 +138,35 @@ async function status(s: Parameters<typeof jobStatus>[0], opts: ScheduleOptions,
   }
   if (!jobs.length) io.stdout.write('No shipshape job is scheduled. Install one with: shipshape schedule install --every 1h\n')
   for (const j of jobs) {
-    io.stdout.write(`Scheduled with ${j.via}${j.every ? `, every ${j.every}` : ''}${j.state ? ` (${j.state})` : ''}\n  entry: ${j.entry}\n  next run: ${j.nextRun ?? 'unknown'}\n`)
+    io.stdout.write(`Scheduled with ${j.via}${j.every ? `, every ${j.every}` : ''}${j.state ? ` (${j.state})` : ''}\n  entry: ${j.entry}\n  config: ${j.config ?? 'none (built-in defaults)'}\n  next run: ${j.nextRun ?? 'unknown'}\n`)
   }
-  io.stdout.write(lastRun ? `Last run: ${lastRun.startedAt}, exit ${lastRun.exitCode}${lastRun.failed.length ? `, failing: ${lastRun.failed.join(', ')}` : ''}\n` : 'Last run: none recorded yet\n')
+  io.stdout.write(lastRun ? `Last run: ${lastRun.startedAt}, exit ${lastRun.exitCode}${lastRun.failed.length ? `, failing: ${lastRun.failed.join(', ')}` : ''}${lastRun.error ? `\n  error: ${lastRun.error}` : ''}\n` : 'Last run: none recorded yet\n')
   return 0
 }
 
-/** The job itself: quiet, quick, and leaves a record whatever the checks found. */
+/**
+ * The job itself: quiet, quick, and leaves a record whatever the checks found. A file it cannot write
+ * (a textfile folder that lost its permissions) is recorded in the history and ends the run with exit 1
+ * and one line for the scheduler's log: the environment's fault, not a bug.
+ */
 async function scheduledRun(opts: ScheduleOptions, io: Io): Promise<number> {
   const { report, config } = await collect(registry, { env: io.env, cwd: io.cwd, config: opts.config, only: opts.only, skip: opts.skip, timeout: opts.timeout, offline: opts.offline })
   const ctxHome = io.env.HOME || (await import('node:os')).homedir()
-  await appendHistory(historyFile(ctxHome), toEntry(report))
-  if (opts.textfileDir) await writeFileAtomic(join(opts.textfileDir, TEXTFILE_NAME), await render('prometheus', report, { verbose: false, color: false }))
-  if (opts.format) {
-    const text = await render(opts.format, report, { verbose: true, color: false, stacks: Object.keys(config.data.stacks) })
-    await writeFileAtomic(join(historyDir(ctxHome), `last-run.${EXT[opts.format]}`), text, { mode: 0o600, forceMode: true })
-  }
+  const errors: string[] = []
+  // "EACCES: permission denied", without the temporary file's name that follows.
+  const why = (error: Error) => error.message.split(',')[0]
+  const write = (file: string, text: string, mode?: number) =>
+    writeFileAtomic(file, text, mode === undefined ? {} : { mode, forceMode: true }).catch((error: Error) => {
+      errors.push(`cannot write ${file}: ${why(error)}`)
+    })
+  if (opts.textfileDir) await write(join(opts.textfileDir, TEXTFILE_NAME), await render('prometheus', report, { verbose: false, color: false }))
+  if (opts.format) await write(join(historyDir(ctxHome), `last-run.${EXT[opts.format]}`), await render(opts.format, report, { verbose: true, color: false, stacks: Object.keys(config.data.stacks) }), 0o600)
+  const entry = toEntry(report)
+  if (errors.length) Object.assign(entry, { exitCode: 1, error: errors.join('; ') })
+  await appendHistory(historyFile(ctxHome), entry).catch((error: Error) => {
+    throw new ExitError(1, [...errors, `cannot record the run in ${historyFile(ctxHome)}: ${why(error)}`].join('; '))
+  })
+  if (errors.length) throw new ExitError(1, entry.error)
   return report.summary.exitCode
 }
 

@@ -9,6 +9,8 @@ export type Format = (typeof FORMATS)[number]
 export interface RenderOptions {
   verbose: boolean
   color: boolean
+  /** --strict: warnings and optional checks' failures fail the TAP and JUnit reports too, as they fail the exit code. */
+  strict?: boolean
   /** markdown: the heading of the checklist. */
   title?: string
   /** markdown: the stacks the team uses (shipshape.yaml `stacks`), listed with what they need. */
@@ -22,9 +24,9 @@ export async function render(format: Format, report: Report, opts: RenderOptions
     case 'human':
       return (await import('./human.js')).renderHuman(report, opts)
     case 'junit':
-      return (await import('./junit.js')).renderJunit(report)
+      return (await import('./junit.js')).renderJunit(report, Boolean(opts.strict))
     case 'tap':
-      return (await import('./tap.js')).renderTap(report)
+      return (await import('./tap.js')).renderTap(report, Boolean(opts.strict))
     case 'prometheus':
       return (await import('./prometheus.js')).renderPrometheus(report)
     case 'markdown': {

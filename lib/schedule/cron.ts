@@ -17,6 +17,14 @@ export function cronLine(spec: JobSpec): string {
   return `${spec.every.cron} * * ${command} ${CRON_MARKER}`
 }
 
+/** The `--config` file in shipshape's crontab line, unquoted as the shell and cron would (null when none). */
+export function configInLine(line: string): string | null {
+  const m = / --config ('(?:[^']|'\\'')*'|\S+)/.exec(line)
+  if (!m) return null
+  const arg = m[1].replace(/\\%/g, '%')
+  return arg.startsWith("'") ? arg.slice(1, -1).replaceAll(`'\\''`, "'") : arg
+}
+
 /** The crontab text with shipshape's line replaced (or removed when `line` is null). */
 export function mergeCrontab(existing: string, line: string | null): string {
   const kept = existing.split('\n').filter((l) => !isOurs(l))

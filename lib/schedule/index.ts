@@ -8,10 +8,10 @@ import { writeFileAtomic } from '../atomic-write.js'
 import { ExitError } from '../errors.js'
 import { shellLine } from '../probe.js'
 import type { Platform, Probe } from '../types.js'
-import { CRON_NOT_RUNNING, crontab, cronLine, cronRunning, mergeCrontab, ourLine } from './cron.js'
-import { domain, launchAgentPlist, plistPath } from './launchd.js'
+import { configInLine, CRON_NOT_RUNNING, crontab, cronLine, cronRunning, mergeCrontab, ourLine } from './cron.js'
+import { configInPlist, domain, launchAgentPlist, plistPath } from './launchd.js'
 import { LAUNCHD_LABEL, type JobSpec } from './spec.js'
-import { parseShow, serviceUnit, SERVICE, TIMER, timerUnit, unitDir } from './systemd.js'
+import { configInService, parseShow, serviceUnit, SERVICE, TIMER, timerUnit, unitDir } from './systemd.js'
 
 export type Via = 'systemd' | 'cron' | 'launchd'
 export const VIAS: readonly Via[] = ['systemd', 'cron', 'launchd']
@@ -151,6 +151,8 @@ export interface JobStatus {
   nextRun: string | null
   /** What the scheduler says (systemd's timer state, launchctl's answer). */
   state: string | null
+  /** The shipshape.yaml the scheduled runs read (absolute), or null for the built-in defaults. */
+  config: string | null
 }
 
 const secondsFromCron = (line: string): number | null => {
@@ -177,7 +179,8 @@ export async function jobStatus(s: SchedulerContext, now: Date): Promise<JobStat
       state = r.ok ? (p.ActiveState ?? null) : r.stderr.trim().split('\n')[0] || null
       nextRun = p.NextElapseUSecRealtime && p.NextElapseUSecRealtime !== 'n/a' ? p.NextElapseUSecRealtime : null
     }
-    found.push({ via: 'systemd', installed: true, entry: join(dir, TIMER), every: /Description=shipshape doctor every (\S+)/.exec(timerText)?.[1] ?? null, nextRun, state })
+    const config = configInService(await readFile(join(dir, SERVICE), 'utf8').catch(() => ''))
+    found.push({ via: 'systemd', installed: true, entry: join(dir, TIMER), every: /Description=shipshape doctor every (\S+)/.exec(timerText)?.[1] ?? null, nextRun, state, config })
   }
   if (s.platform.kind !== 'macos' && (await s.which('crontab'))) {
     const line = ourLine(await crontab(s.probe, s.crontabUser).read().catch(() => ''))
@@ -186,7 +189,7 @@ export async function jobStatus(s: SchedulerContext, now: Date): Promise<JobStat
       // cron runs on the wall clock, so the next run is the next multiple of the interval (in UTC for whole hours and days; close enough elsewhere).
       const running = await cronRunning(s.probe)
       const state = running === false ? `in crontab, but ${CRON_NOT_RUNNING}` : 'in crontab'
-      found.push({ via: 'cron', installed: true, entry: line, every: seconds ? humanEvery(seconds) : null, nextRun: seconds && running !== false ? nextAfter(now, seconds).toISOString() : null, state })
+      found.push({ via: 'cron', installed: true, entry: line, every: seconds ? humanEvery(seconds) : null, nextRun: seconds && running !== false ? nextAfter(now, seconds).toISOString() : null, state, config: configInLine(line) })
     }
   }
   const plist = plistPath(s.home)
@@ -198,7 +201,7 @@ export async function jobStatus(s: SchedulerContext, now: Date): Promise<JobStat
       const r = await s.probe(['launchctl', 'print', `${domain(s.uid)}/${LAUNCHD_LABEL}`], { timeoutMs: 5_000 })
       state = r.ok ? `loaded, ${/^\s*state = (.+)$/m.exec(r.stdout)?.[1]?.trim() ?? 'state unknown'}` : 'not loaded'
     }
-    found.push({ via: 'launchd', installed: true, entry: plist, every: Number.isFinite(seconds) ? humanEvery(seconds) : null, nextRun: null, state })
+    found.push({ via: 'launchd', installed: true, entry: plist, every: Number.isFinite(seconds) ? humanEvery(seconds) : null, nextRun: null, state, config: configInPlist(plistText) })
   }
   return found
 }

@@ -28,6 +28,12 @@ Nice=10
 `
 }
 
+/** The `--config` file in the service's ExecStart, unquoted (null when none). */
+export function configInService(unit: string): string | null {
+  const m = /^ExecStart=.*"--config" "((?:[^"\\]|\\.)*)"/m.exec(unit)
+  return m ? m[1].replace(/%%/g, '%').replace(/\$\$/g, '$').replace(/\\(.)/g, '$1') : null
+}
+
 export function timerUnit(spec: JobSpec): string {
   return `# Written by shipshape schedule install; remove with: shipshape schedule remove
 [Unit]

@@ -3,7 +3,7 @@
 // check that records history and writes the textfile, and remove leaves none.
 
 import assert from 'node:assert/strict'
-import { readdir, readFile } from 'node:fs/promises'
+import { chmod, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test, type TestContext } from 'node:test'
 import { whichOn } from '../../lib/context.js'
@@ -14,7 +14,7 @@ import { main as scheduleMain } from '../../scripts/schedule.js'
 import type { Main } from '../../scripts/run-main.js'
 import { capture } from '../capture.js'
 import { parsePrometheusText } from '../prometheus-text.js'
-import { runProcess, tempDir } from '../helpers.js'
+import { cliPath, runProcess, tempDir } from '../helpers.js'
 
 const USER = 'shipshape-crontest'
 const probe = createProbe({ env: process.env })
@@ -41,6 +41,8 @@ test('schedule install/status/remove with the real crontab', async (t) => {
   if (!(await needCrontabUser(t))) return
   const home = await tempDir(t)
   const textfiles = await tempDir(t)
+  // The job runs as the crontab's owner, who must be able to write the textfile folder.
+  await probe(['chown', USER, textfiles])
   const own = '# alice: backups\n30 2 * * * /usr/local/bin/backup --quiet\n'
   await probe(['crontab', '-u', USER, '-'], { input: own })
   t.after(() => probe(['crontab', '-u', USER, '-r']))
@@ -115,4 +117,78 @@ test('schedule: an --every that a scheduler cannot express, or an unknown action
   const unknown = await capture(scheduleMain, ['reinstall'], { HOME: home })
   assert.equal(unknown.code, 2)
   assert.match(unknown.stderr, /unknown action 'reinstall'/)
+})
+
+test('schedule remove when shipshape\'s line is the only one in the crontab leaves an empty table', async (t) => {
+  if (!(await needCrontabUser(t))) return
+  const home = await tempDir(t)
+  await probe(['crontab', '-u', USER, '-r'])
+  t.after(() => probe(['crontab', '-u', USER, '-r']))
+  const schedule: Main = (argv, io) => scheduleMain(argv, io, { crontabUser: USER })
+  const env = { HOME: home }
+  const installed = await capture(schedule, ['install', '--via', 'cron', '--only', 'platform'], env)
+  assert.equal(installed.code, 0, installed.stderr)
+  assert.equal((await crontabOf()).split('\n').filter(Boolean).length, 1, 'only shipshape\'s line')
+  // The new table is empty: crontab must read an empty stdin to its end, not wait for more.
+  const removed = await capture(schedule, ['remove'], env)
+  assert.equal(removed.code, 0, removed.stderr)
+  assert.equal(await crontabOf(), '')
+  assert.match((await capture(schedule, ['status'], env)).stdout, /No shipshape job is scheduled/)
+})
+
+test('schedule install from a team\'s folder: the line names its shipshape.yaml, runs follow it, an unwritable textfile folder is refused up front and a run that cannot write it says so in one line', async (t) => {
+  if (!(await needCrontabUser(t))) return
+  await probe(['crontab', '-u', USER, '-r'])
+  t.after(() => probe(['crontab', '-u', USER, '-r']))
+  const schedule: Main = (argv, io) => scheduleMain(argv, io, { crontabUser: USER })
+  const home = await tempDir(t)
+  await probe(['chown', USER, home])
+  // A folder name a shell, cron and the config reader must all get right.
+  const team = await tempDir(t, "shipshape team's 100% ")
+  await chmod(team, 0o755)
+  const config = join(team, 'shipshape.yaml')
+  await writeFile(config, 'checks:\n  platform: {required: false}\n')
+  const textfiles = await tempDir(t)
+  const env = { HOME: home }
+  const install = (dir: string) => capture(schedule, ['install', '--via', 'cron', '--only', 'platform', '--textfile-dir', dir], env, team)
+
+  const refused = await install(textfiles)
+  assert.equal(refused.code, 2, refused.stderr)
+  assert.match(refused.stderr, new RegExp(`--textfile-dir: ${USER}, who runs the scheduled job, cannot write ${textfiles}\\. .*sudo chown ${USER} ${textfiles}`))
+  const missing = await install(join(textfiles, 'nope'))
+  assert.equal(missing.code, 2)
+  assert.match(missing.stderr, new RegExp(`${textfiles}/nope does not exist\\. Create it for ${USER}: sudo install -d -o ${USER} ${textfiles}/nope`))
+  assert.equal(await crontabOf(), '', 'nothing was installed')
+  assert.deepEqual(await readdir(home), [], 'nothing was written')
+
+  await probe(['chown', USER, textfiles])
+  const installed = await install(textfiles)
+  assert.equal(installed.code, 0, installed.stderr)
+  // Installed by root for this user (the test's seam), ~/.shipshape/crontab.bak is root's: hand it over.
+  await probe(['chown', '-R', USER, home])
+  const line = (await crontabOf()).split('\n')[0]
+  assert.match(line, / --config '.+shipshape\.yaml' /)
+  const status = JSON.parse((await capture(schedule, ['status', '--format', 'json'], env)).stdout)
+  assert.equal(status.jobs[0].config, config)
+  assert.match((await capture(schedule, ['status'], env)).stdout, new RegExp(`\n  config: ${config.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\n`))
+
+  // Run the line's command as cron would: as its owner, through /bin/sh, with \% unescaped; its output kept here.
+  const command = line.split(' ').slice(5).join(' ').replace(/\\%/g, '%').replace(' >/dev/null 2>&1', '')
+  const asCron = () => runProcess('runuser', ['-u', USER, '--', '/bin/sh', '-c', command], { env: { PATH: '/usr/sbin:/usr/bin:/bin' }, cwd: '/', timeoutMs: 30_000 })
+  const ran = await asCron()
+  assert.equal(ran.code, 0, ran.stderr)
+  const first = (await readHistory(join(home, '.shipshape', 'history.jsonl')))[0]
+  assert.equal(first.checks[0].required, false, 'the run read the team\'s config (platform made optional there)')
+  assert.ok(await readFile(join(textfiles, 'shipshape.prom'), 'utf8'))
+
+  // The folder changes hands after install: the run records why and exits 1, in one line.
+  await probe(['chown', 'root', textfiles])
+  const denied = await asCron()
+  assert.equal(denied.code, 1)
+  assert.equal(denied.stderr, `shipshape: cannot write ${textfiles}/shipshape.prom: EACCES: permission denied\n`)
+  const last = (await readHistory(join(home, '.shipshape', 'history.jsonl'))).at(-1)!
+  assert.deepEqual([last.exitCode, last.error], [1, `cannot write ${textfiles}/shipshape.prom: EACCES: permission denied`])
+  assert.match((await capture(schedule, ['status'], env)).stdout, /Last run: \S+, exit 1\n  error: cannot write .*EACCES/)
+  const history = await runProcess(process.execPath, [cliPath, 'history'], { env: { PATH: process.env.PATH, HOME: home }, timeoutMs: 30_000 })
+  assert.match(history.stdout, /not ready .*\n +✗ cannot write .*shipshape\.prom: EACCES/)
 })

@@ -1,17 +1,18 @@
 // The systemd units and the macOS LaunchAgent that `schedule install` writes: checked as files (the
-// units with the real `systemd-analyze verify`, the plist with a strict plist reader), installed twice
-// and removed, with the scheduler's commands logged by fakes (no user systemd or launchd runs here).
+// units with the real `systemd-analyze verify`, the plist with a strict plist reader and Python's
+// plistlib), carrying the config of the folder they were installed from, installed twice and removed,
+// with the scheduler's commands logged by fakes (no user systemd or launchd runs here).
 
 import assert from 'node:assert/strict'
 import { readFile, readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { whichOn } from '../../lib/context.js'
 import { createProbe } from '../../lib/probe.js'
 import { main as scheduleMain } from '../../scripts/schedule.js'
 import type { Main } from '../../scripts/run-main.js'
 import { capture } from '../capture.js'
 import { parsePlist } from '../plist.js'
+import { needTool } from '../consumers.js'
 import { fakeBinDir, fakeExecutable, put, tempDir } from '../helpers.js'
 
 const lines = async (file: string) => (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean)
@@ -23,8 +24,11 @@ test('systemd: a user service and timer that systemd-analyze accepts, enabled on
   // A user systemd cannot run in this container; the fake logs what shipshape asks of it.
   await fakeExecutable(bin, 'systemctl', `echo "systemctl $*" >> '${log}'\ncase "$*" in *is-system-running*) echo running ;; *show*) printf 'ActiveState=active\\nNextElapseUSecRealtime=Wed 2026-11-25 22:00:00 UTC\\nLastTriggerUSec=n/a\\n' ;; esac`)
   const env = { HOME: home, PATH: `${bin}:${process.env.PATH}` }
+  // Installed from a team's folder (a name systemd's quoting must carry): the job names its config.
+  const team = await tempDir(t, 'shipshape team 100% $HOME ')
+  const config = await put(join(team, 'shipshape.yaml'), 'timeoutMs: 5000\n')
   for (let i = 0; i < 2; i++) {
-    const r = await capture(scheduleMain, ['install', '--every', '1h', '--only', 'platform'], env)
+    const r = await capture(scheduleMain, ['install', '--every', '1h', '--only', 'platform'], env, team)
     assert.equal(r.code, 0, r.stderr)
     assert.match(r.stdout, /with systemd \(systemctl --user is-system-running: running\)/)
   }
@@ -32,7 +36,7 @@ test('systemd: a user service and timer that systemd-analyze accepts, enabled on
   assert.deepEqual((await readdir(dir)).sort(), ['shipshape-doctor.service', 'shipshape-doctor.timer'])
   const service = await readFile(join(dir, 'shipshape-doctor.service'), 'utf8')
   const timer = await readFile(join(dir, 'shipshape-doctor.timer'), 'utf8')
-  assert.match(service, /^ExecStart="[^"]+node" "[^"]+\/dist\/scripts\/cli\.js" "schedule" "run" "--only" "platform"$/m)
+  assert.match(service, /^ExecStart="[^"]+node" "[^"]+\/dist\/scripts\/cli\.js" "schedule" "run" "--config" "[^"]+\/shipshape\.yaml" "--only" "platform"$/m)
   assert.match(service, new RegExp(`^Environment="HOME=${home}"$`, 'm'))
   assert.match(timer, /^OnCalendar=\*-\*-\* 00\/1:00:00$/m)
   assert.match(timer, /^Persistent=true$/m)
@@ -41,9 +45,7 @@ test('systemd: a user service and timer that systemd-analyze accepts, enabled on
     'systemctl --user daemon-reload', 'systemctl --user enable --now shipshape-doctor.timer',
   ])
 
-  const analyze = await whichOn(process.env)('systemd-analyze')
-  if (!analyze) t.diagnostic('systemd-analyze is not installed: the units were checked as files only')
-  else {
+  if (await needTool(t, 'systemd-analyze', 'systemd')) {
     const probe = createProbe({ env: process.env })
     const verify = await probe(['systemd-analyze', 'verify', join(dir, 'shipshape-doctor.timer'), join(dir, 'shipshape-doctor.service')], { timeoutMs: 20_000 })
     assert.equal(verify.code, 0, `systemd-analyze verify: ${verify.stderr}${verify.stdout}`)
@@ -54,7 +56,7 @@ test('systemd: a user service and timer that systemd-analyze accepts, enabled on
   }
 
   const status = JSON.parse((await capture(scheduleMain, ['status', '--format', 'json'], env)).stdout)
-  assert.deepEqual([status.jobs[0].via, status.jobs[0].every, status.jobs[0].state, status.jobs[0].nextRun], ['systemd', '1h', 'active', 'Wed 2026-11-25 22:00:00 UTC'])
+  assert.deepEqual([status.jobs[0].via, status.jobs[0].every, status.jobs[0].state, status.jobs[0].nextRun, status.jobs[0].config], ['systemd', '1h', 'active', 'Wed 2026-11-25 22:00:00 UTC', config])
 
   const removed = await capture(scheduleMain, ['remove'], env)
   assert.equal(removed.code, 0, removed.stderr)
@@ -71,8 +73,11 @@ test('macOS: a LaunchAgent plist launchd can load, bootstrapped once, booted out
   // launchd lets go of a booted-out label only after two more looks, as a busy Mac does.
   const env = { HOME: home, SHIPSHAPE_HOST_ROOT: root, PATH: `${fakeBinDir}:${process.env.PATH}`, FAKE_LAUNCHCTL_LOG: log, FAKE_LAUNCHCTL_STATE: join(state, 'loaded'), FAKE_LAUNCHCTL_DRAIN: '2' }
   const schedule: Main = (argv, io) => scheduleMain(argv, io, { uid: 501 })
+  const team = await tempDir(t, 'shipshape team & <co> ')
+  const config = await put(join(team, 'shipshape.yaml'), 'timeoutMs: 5000\n')
+  const textfiles = await tempDir(t)
   for (let i = 0; i < 2; i++) {
-    const r = await capture(schedule, ['install', '--every', '15m', '--textfile-dir', '/usr/local/var/node_exporter', '--format', 'json'], env)
+    const r = await capture(schedule, ['install', '--every', '15m', '--textfile-dir', textfiles, '--format', 'json'], env, team)
     assert.equal(r.code, 0, r.stderr)
     assert.match(r.stdout, /with launchd/)
   }
@@ -82,7 +87,7 @@ test('macOS: a LaunchAgent plist launchd can load, bootstrapped once, booted out
   assert.equal(plist.StartInterval, 900)
   assert.equal(plist.RunAtLoad, false)
   const argv = plist.ProgramArguments as string[]
-  assert.deepEqual(argv.slice(2), ['schedule', 'run', '--format', 'json', '--textfile-dir', '/usr/local/var/node_exporter'])
+  assert.deepEqual(argv.slice(2), ['schedule', 'run', '--format', 'json', '--textfile-dir', textfiles, '--config', config])
   assert.equal((plist.EnvironmentVariables as Record<string, string>).HOME, home)
   assert.ok((await stat(argv[0])).isFile() && (await stat(argv[1])).isFile(), 'the program arguments are absolute paths that exist')
   assert.deepEqual(await lines(log), [
@@ -94,8 +99,18 @@ test('macOS: a LaunchAgent plist launchd can load, bootstrapped once, booted out
     `launchctl bootstrap gui/501 ${path}`,
   ], 'the reinstall waits until launchd has let go of the old job')
 
+  if (await needTool(t, 'python3', 'python3')) {
+    // Python's plistlib, a reader of Apple's format that is not ours, reads the same job.
+    const probe = createProbe({ env: process.env })
+    const read = await probe(['python3', '-c', 'import json, plistlib, sys; print(json.dumps(plistlib.load(open(sys.argv[1], "rb"))))', path], { timeoutMs: 20_000 })
+    assert.equal(read.code, 0, read.stderr)
+    const py = JSON.parse(read.stdout)
+    assert.deepEqual([py.Label, py.StartInterval, py.ProgramArguments], ['dev.shipshape.doctor', 900, argv])
+  }
+
   const status = await capture(schedule, ['status'], env)
   assert.match(status.stdout, /Scheduled with launchd, every 15m \(loaded, not running\)/)
+  assert.ok(status.stdout.includes(`\n  config: ${config}\n`), status.stdout)
 
   const removed = await capture(schedule, ['remove'], env)
   assert.equal(removed.code, 0, removed.stderr)

@@ -1,4 +1,5 @@
-// The probe hands `input` to a child's stdin; a child that exits without reading it must not crash us.
+// The probe hands `input` to a child's stdin and closes it, the empty input too; a child that exits
+// without reading it must not crash us.
 
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -12,4 +13,11 @@ test('a command that ignores its input is judged by its exit code, not an EPIPE 
   }
   const echoed = await probe(['cat'], { input: 'kept\n' })
   assert.equal(echoed.stdout, 'kept\n')
+})
+
+test('an empty input is an empty stdin that ends, not one left open for the child to wait on', async () => {
+  const probe = createProbe({ env: process.env })
+  // cat copies stdin until it ends: were stdin left open, only the bound would stop it.
+  const r = await probe(['cat'], { input: '', timeoutMs: 10_000 })
+  assert.deepEqual([r.code, r.timedOut, r.stdout], [0, false, ''])
 })

@@ -12,15 +12,17 @@ import { NASTY, sampleReport } from '../sample-report.js'
 
 const opts = { verbose: false, color: false }
 
-test('junit: one testsuite, a testcase per check with its time, failure for fail/timeout/error, skipped for skip', async () => {
+test('junit: one testsuite, a testcase per check with its time, failure for fail/timeout, error for error, skipped for skip', async () => {
   const report = await sampleReport()
   const xml = await render('junit', report, opts)
   assert.equal(XMLValidator.validate(xml), true)
-  const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['testsuite', 'testcase', 'failure', 'skipped'].includes(name), parseAttributeValue: false }).parse(xml)
+  const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['testsuite', 'testcase', 'failure', 'error', 'skipped'].includes(name), parseAttributeValue: false }).parse(xml)
   assert.equal(doc.testsuites.testsuite.length, 1)
   const suite = doc.testsuites.testsuite[0]
   assert.equal(Number(suite.tests), 6)
-  assert.equal(Number(suite.failures), 3)
+  assert.equal(Number(suite.failures), 2)
+  assert.equal(Number(suite.errors), 1)
+  assert.equal(doc.testsuites.skipped, undefined, 'junit-10.xsd allows no skipped on <testsuites>')
   assert.equal(Number(suite.skipped), 1)
   const cases = Object.fromEntries(suite.testcase.map((c: { name: string }) => [c.name, c]))
   assert.deepEqual(Object.keys(cases), ['kubectl', 'docker-compose', 'docker-daemon', 'minikube', 'ports', 'resources'])
@@ -31,7 +33,7 @@ test('junit: one testsuite, a testcase per check with its time, failure for fail
   assert.equal(cases['docker-daemon'].failure[0].message, `Docker daemon: ${NASTY}`, 'quotes, <, & and newlines survive escaping')
   assert.match(cases['docker-daemon'].failure[0]['#text'], /fix: sudo usermod -aG docker alice/)
   assert.equal(cases.ports.failure[0].type, 'timeout')
-  assert.equal(cases.resources.failure[0].type, 'error')
+  assert.equal(cases.resources.error[0].type, 'error', 'a check that threw is an error (a bug), not a failure')
   assert.ok(cases.minikube.skipped)
   assert.equal(cases.kubectl.failure, undefined)
   assert.equal(cases['docker-compose'].failure, undefined, 'a warning is not a failure')
@@ -44,10 +46,10 @@ test('junit: characters XML 1.0 cannot carry are dropped, not written', async ()
   assert.equal(XMLValidator.validate(xml), true)
 })
 
-test('tap: version 14, a plan, one point per check, YAML diagnostics with the finding', async () => {
+test('tap: version 13, a plan, one point per check, YAML diagnostics with the finding', async () => {
   const report = await sampleReport()
   const text = await render('tap', report, opts)
-  assert.match(text, /^TAP version 14\n1\.\.6\n/)
+  assert.match(text, /^TAP version 13\n1\.\.6\n/)
   const asserts: { ok: boolean; id: number; name: string; skip: string | boolean; diag: Record<string, unknown> | null }[] = []
   const result = await new Promise<FinalResults>((resolve) => {
     const p = new TapParser(resolve)
@@ -114,4 +116,29 @@ test('markdown: a task per check with its version, the fix under each open item,
   assert.match(stacks[0].text, /`docker-daemon` ✗ fail/)
   assert.match(stacks[1].text, /unknown stack/)
   assert.match(lists[3].items[0].text, /minikube: does not apply on linux/)
+})
+
+test('an optional check that fails is shown but not counted: TAP # TODO, JUnit <skipped>; with --strict both fail, as the exit code does', async () => {
+  const report = await sampleReport()
+  const daemon = report.checks.find((f) => f.id === 'docker-daemon')!
+  daemon.required = false
+  const tap = await render('tap', report, opts)
+  assert.match(tap, /^not ok 3 - docker-daemon: .* # TODO optional check \(fail\), does not fail the run$/m)
+  const parsed = await new Promise<FinalResults>((resolve) => new TapParser(resolve).end(tap))
+  assert.equal(parsed.todo, 1)
+  assert.deepEqual(parsed.failures.filter((f) => !f.todo).map((f) => f.id), [5, 6], 'the timeout and the error still fail')
+  const suite = (xml: string) => new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (n) => n === 'testcase' }).parse(xml).testsuites.testsuite
+  const loose = suite(await render('junit', report, opts))
+  const looseDaemon = loose.testcase.find((c: { name: string }) => c.name === 'docker-daemon')
+  assert.equal(looseDaemon.failure, undefined)
+  assert.match(looseDaemon.skipped.message, /^optional check \(fail\), does not fail the run: Docker daemon: /)
+  assert.match(looseDaemon.skipped['#text'], /fix: sudo usermod -aG docker alice/)
+  assert.deepEqual([loose.failures, loose.errors, loose.skipped], ['1', '1', '2'])
+
+  const strictTap = await render('tap', report, { ...opts, strict: true })
+  assert.match(strictTap, /^not ok 3 - docker-daemon: [^#]*\\#hash second line$/m, 'no TODO under --strict')
+  assert.match(strictTap, /^not ok 2 - docker-compose: v1 is end of life$/m, 'a warning fails under --strict')
+  const strict = suite(await render('junit', report, { ...opts, strict: true }))
+  assert.deepEqual([strict.failures, strict.errors, strict.skipped], ['3', '1', '1'])
+  assert.equal(strict.testcase.find((c: { name: string }) => c.name === 'docker-compose').failure.type, 'warn')
 })

@@ -4,9 +4,10 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { UsageError } from '../../lib/errors.js'
-import { cronLine, mergeCrontab, ourLine } from '../../lib/schedule/cron.js'
+import { configInLine, cronLine, mergeCrontab, ourLine } from '../../lib/schedule/cron.js'
+import { configInPlist, launchAgentPlist } from '../../lib/schedule/launchd.js'
 import { jobSpec, parseEvery } from '../../lib/schedule/spec.js'
-import { serviceUnit } from '../../lib/schedule/systemd.js'
+import { configInService, serviceUnit } from '../../lib/schedule/systemd.js'
 
 test('--every: what cron, systemd and launchd all express; anything else is a usage error', () => {
   assert.deepEqual([parseEvery('15m').cron, parseEvery('15m').seconds], ['*/15 * *', 900])
@@ -36,4 +37,15 @@ test('merging the crontab replaces only shipshape\'s line and keeps a table with
 test('systemd quoting: % and $ in paths are not specifiers or variables', () => {
   const unit = serviceUnit(jobSpec({ every: '1h', env: { PATH: '/usr/bin' }, home: '/home/a', config: '/srv/$HOME/50%.yaml' }))
   assert.match(unit, /"--config" "\/srv\/\$\$HOME\/50%%\.yaml"/)
+})
+
+test('schedule status reads back the --config each scheduler was given, however its path had to be quoted', () => {
+  for (const config of ['/home/a/team/shipshape.yaml', `/srv/it's 100% $HOME & <x> \\ "q"/shipshape.yaml`]) {
+    const spec = jobSpec({ every: '1h', env: { PATH: '/usr/bin' }, home: '/home/a', config, textfileDir: '/var/lib/x' })
+    assert.equal(configInLine(cronLine(spec)), config)
+    assert.equal(configInService(serviceUnit(spec)), config)
+    assert.equal(configInPlist(launchAgentPlist(spec)), config)
+  }
+  const none = jobSpec({ every: '1h', env: { PATH: '/usr/bin' }, home: '/home/a' })
+  assert.deepEqual([configInLine(cronLine(none)), configInService(serviceUnit(none)), configInPlist(launchAgentPlist(none))], [null, null, null])
 })

@@ -1,0 +1,103 @@
+// The real programs that read shipshape's machine output in the wild, driven by the tests: Perl's
+// `prove` and its TAP::Parser (TAP::Harness 3.x), `xmllint --schema` with Jenkins' junit-10.xsd, and
+// Prometheus' `promtool`. A test that needs one skips, naming it, on a developer machine without it,
+// and fails under CI, which installs them all.
+
+import { access, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import type { TestContext } from 'node:test'
+import { whichOn } from '../lib/context.js'
+import { createProbe } from '../lib/probe.js'
+import { projectRoot } from './helpers.js'
+
+const probe = createProbe({ env: process.env })
+
+function missing(t: TestContext, why: string): false {
+  if (process.env.CI) throw new Error(`${why}; CI must install it`)
+  t.skip(`${why}: skipping this test`)
+  return false
+}
+
+/** true when `cmd` is on PATH; `pkg` is the Debian package that has it. */
+export async function needTool(t: TestContext, cmd: string, pkg: string): Promise<boolean> {
+  return (await whichOn(process.env)(cmd)) ? true : missing(t, `no ${cmd} (apt-get install ${pkg})`)
+}
+
+/**
+ * Jenkins' junit-10.xsd is not ours to ship: it is read from `shared/peers/` beside the clone
+ * (`../shared/peers/junit-10.xsd` from the repository root), or beside a folder further up.
+ */
+export async function junitXsd(t: TestContext): Promise<string | null> {
+  for (let dir = dirname(projectRoot); ; dir = dirname(dir)) {
+    const candidate = join(dir, 'shared', 'peers', 'junit-10.xsd')
+    if (await access(candidate).then(() => true, () => false)) return candidate
+    if (dirname(dir) === dir) break
+  }
+  missing(t, 'no junit-10.xsd in ../shared/peers/ beside the clone (Jenkins xunit-plugin)')
+  return null
+}
+
+async function withFile<T>(name: string, text: string, use: (file: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), 'shipshape-consumer-'))
+  try {
+    const file = join(dir, name)
+    await writeFile(file, text)
+    return await use(file)
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+/** prove's verdict on a TAP document: its exit code (0 when the harness passes) and what it printed. */
+export function prove(tap: string): Promise<{ passed: boolean; output: string }> {
+  return withFile('doctor.tap', tap, async (file) => {
+    const r = await probe(['prove', '--verbose', '--exec', 'cat', file], { timeoutMs: 30_000 })
+    if (r.code === null) throw new Error(`prove did not finish: ${r.stderr}`)
+    return { passed: r.code === 0, output: r.stdout + r.stderr }
+  })
+}
+
+export interface PerlTest {
+  ok: boolean
+  number: number
+  description: string
+  directive: string
+  explanation: string
+  yaml: Record<string, unknown> | null
+}
+
+// TAP::Parser itself, the reader under prove, with each test's YAMLish diagnostics as it read them.
+const PERL_READER = String.raw`
+use strict; use warnings; use TAP::Parser; use JSON::PP;
+local $/; my $tap = <STDIN>;
+my $p = TAP::Parser->new({ tap => $tap });
+my @tests;
+while (my $r = $p->next) {
+  if ($r->is_test) { push @tests, { ok => $r->is_ok ? JSON::PP::true : JSON::PP::false, number => $r->number + 0,
+    description => $r->description, directive => $r->directive, explanation => $r->explanation, yaml => undef } }
+  elsif ($r->is_yaml && @tests) { $tests[-1]{yaml} = $r->data }
+}
+print JSON::PP->new->canonical->encode({ version => $p->version + 0, tests => \@tests, parse_errors => [$p->parse_errors],
+  passed => ($p->has_problems ? JSON::PP::false : JSON::PP::true) });
+`
+
+export async function perlTapParser(tap: string): Promise<{ version: number; tests: PerlTest[]; parse_errors: string[]; passed: boolean }> {
+  const r = await probe(['perl', '-e', PERL_READER], { input: tap, timeoutMs: 30_000 })
+  if (!r.ok) throw new Error(`TAP::Parser died: ${r.stderr}`)
+  return JSON.parse(r.stdout)
+}
+
+/** `xmllint --schema XSD --noout`: null when valid, else what xmllint said. */
+export function xmllintSchema(xml: string, xsd: string): Promise<string | null> {
+  return withFile('doctor.xml', xml, async (file) => {
+    const r = await probe(['xmllint', '--noout', '--schema', xsd, file], { timeoutMs: 30_000 })
+    return r.ok ? null : r.stderr + r.stdout
+  })
+}
+
+/** `promtool check metrics` (reads stdin): null when it accepts the text, else what it said. */
+export async function promtoolCheck(text: string): Promise<string | null> {
+  const r = await probe(['promtool', 'check', 'metrics'], { input: text, timeoutMs: 30_000 })
+  return r.ok ? null : r.stderr + r.stdout
+}
