@@ -37,7 +37,8 @@ interface IndexEntry {
 const stackFile = (root: string, name: string) => join(root, 'templates', name, 'stack.yaml')
 const identity = (path: string) => stat(path).then((s) => `${s.size}|${s.mtimeMs}`, () => null)
 
-async function declared(name: string, root: string): Promise<Declared | null> {
+/** A shipped stack's declarations (from the index while its stack.yaml is unchanged), or null. */
+export async function declaredStack(name: string, root = projectRoot): Promise<Declared | null> {
   if (!/^[a-z][a-z0-9-]*$/.test(name)) return null
   const file = stackFile(root, name)
   const [index, id] = await Promise.all([readIndex(root), identity(file)])
@@ -75,7 +76,7 @@ export async function writeIndex(root = projectRoot): Promise<string> {
   return (await writeFileAtomic(join(root, INDEX_FILE), JSON.stringify(index) + '\n')).path
 }
 
-async function shippedStacks(root: string): Promise<string[]> {
+export async function shippedStacks(root = projectRoot): Promise<string[]> {
   const { listStacks } = await import('./catalog.js')
   return listStacks(root)
 }
@@ -85,7 +86,7 @@ export async function hostPorts(inUse: Record<string, Record<string, unknown>>, 
   const names = Object.keys(inUse).length ? Object.keys(inUse) : await shippedStacks(root)
   const out: HostPort[] = []
   for (const name of names) {
-    const stack = await declared(name, root)
+    const stack = await declaredStack(name, root)
     for (const p of stack?.ports ?? []) {
       const port = Number(inUse[name]?.[p.param] ?? stack!.params[p.param]?.default)
       if (Number.isInteger(port)) out.push({ stack: name, port, what: `${name} ${p.service}` })
@@ -97,7 +98,7 @@ export async function hostPorts(inUse: Record<string, Record<string, unknown>>, 
 export async function stackNeeds(names: readonly string[], root = projectRoot): Promise<StackNeeds[]> {
   return Promise.all(
     names.map(async (name) => {
-      const stack = await declared(name, root)
+      const stack = await declaredStack(name, root)
       const needs = stack ? [...new Set([...(stack.needs.compose ?? []), ...(stack.needs.k8s ?? [])])] : []
       return { name, needs, known: stack !== null }
     }),

@@ -36,7 +36,7 @@ test('invalid YAML names the line and column', async () => {
 
 test('an unknown field points at the key', async () => {
   const msg = await usageError('checks:\n  minikube:\n    requird: false\n')
-  assert.equal(msg, "team/shipshape.yaml:3:5: unknown field 'requird'")
+  assert.match(msg, /^team\/shipshape\.yaml:3:5: unknown field 'requird'\. Did you mean 'required'\?/)
 })
 
 test('a value of the wrong type points at the value', async () => {
