@@ -7,7 +7,7 @@ import { positiveInt, newCommand, parseArgs, processIo, type Io } from '../lib/c
 import { composeUp, k8sUp } from '../lib/stacks/apply.js'
 import { addRunOptions, checkNeeds, runOptions, type UpDownOptions } from '../lib/stacks/run-options.js'
 import { addStackOptions, prepare } from '../lib/stacks/prepare.js'
-import { describePlan, planOutputs, writeOutputs } from '../lib/stacks/output.js'
+import { describePlan, planOutputs, rotationWarning, writeOutputs } from '../lib/stacks/output.js'
 import { runMain } from './run-main.js'
 
 export function upCommand(io: Io) {
@@ -15,6 +15,7 @@ export function upCommand(io: Io) {
     .description('Render a stack, check what it needs, start it and wait until it is healthy.')
     .option('--timeout <ms>', 'how long to wait for the stack to be healthy, in milliseconds', positiveInt, 300_000)
     .option('--force', 'replace rendered files that differ (a .bak copy is kept)')
+    .option('--rotate-secrets', 'generate new passwords instead of reusing the kept ones (a data volume keeps its first password)')
     .addHelpText('after', `
 Examples:
   shipshape up elasticsearch
@@ -40,7 +41,8 @@ export async function up(name: string, opts: UpDownOptions & { force?: boolean }
   for (const w of p.warnings) io.stderr.write(`shipshape: warning: ${w}\n`)
   // A dry run takes every step the real run takes up to the first change, so it refuses (and exits)
   // exactly where the real run would: a differing file first (exit 2), then the stack's needs (exit 1).
-  const plan = await planOutputs(p.outDir, p.rendered.files, Boolean(opts.force))
+  const plan = await planOutputs(p.outDir, p.rendered.files, Boolean(opts.force), Boolean(opts.rotateSecrets))
+  if (opts.rotateSecrets && p.rendered.files.some((f) => f.secret)) io.stderr.write(`shipshape: warning: ${rotationWarning(name)}\n`)
   if (await checkNeeds(p, opts, io)) return 1
   if (run.dryRun) for (const line of describePlan(plan)) io.stdout.write(`# ${line}\n`)
   else await writeOutputs(p.outDir, p.rendered.files, Boolean(opts.force), plan)

@@ -31,6 +31,11 @@ export async function readKnownSecrets(stack: Stack, target: Target, outDir: str
   return known
 }
 
+/** Said whenever passwords are replaced: the data outlives them. */
+export function rotationWarning(stack: string): string {
+  return `new passwords for ${stack} (--rotate-secrets): a data volume keeps the password it was first started with, so a stack started before will refuse the new ones. Remove its volume first (shipshape down ${stack} --volumes, which deletes the data) or change the password inside the running database.`
+}
+
 export interface WriteResult {
   written: string[]
   unchanged: string[]
@@ -48,13 +53,14 @@ export interface PlannedFile {
  * exists and differs without --force refuses the whole write (UsageError); `up --dry-run` asks this
  * very function, so its answer is the real run's.
  */
-export async function planOutputs(outDir: string, files: OutputFile[], force: boolean): Promise<PlannedFile[]> {
+export async function planOutputs(outDir: string, files: OutputFile[], force: boolean, replaceSecrets = false): Promise<PlannedFile[]> {
   const plan: PlannedFile[] = []
   for (const file of files) {
     const path = join(outDir, file.path)
     plan.push({ file, path, existing: await readIfThere(path) })
   }
-  const conflicts = plan.filter((p) => p.existing !== undefined && p.existing !== p.file.text)
+  // --rotate-secrets replaces the files that hold the passwords: that is what it asks for.
+  const conflicts = plan.filter((p) => p.existing !== undefined && p.existing !== p.file.text && !(replaceSecrets && p.file.secret))
   if (conflicts.length && !force) {
     throw new UsageError(`${conflicts.map((c) => c.path).join(', ')} already ${conflicts.length > 1 ? 'exist' : 'exists'} and ${conflicts.length > 1 ? 'differ' : 'differs'} from this render; nothing was written. Use --force to replace (a .bak copy is kept).`)
   }
