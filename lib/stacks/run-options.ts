@@ -53,7 +53,9 @@ export async function checkNeeds(p: Prepared, opts: UpDownOptions, io: Io, purpo
     // check that could not tell, and "could not tell" is not "ok".
     const applies = (id: string) => checks.find((c) => c.id === id)?.appliesTo?.(ctx.platform) ?? true
     const tolerated = (f: Finding) => f.status === 'warn' && WARNING_STILL_RUNS.includes(f.id)
-    const blocking = findings.filter((f) => f.status !== 'ok' && (f.status !== 'skip' || applies(f.id)) && !tolerated(f))
+    // Only the stack's own needs decide; a check pulled in as their prerequisite (docker-cli for
+    // docker-daemon) counts through them (a failure there skips them, and a skip is not ok).
+    const blocking = findings.filter((f) => only.includes(f.id) && f.status !== 'ok' && (f.status !== 'skip' || applies(f.id)) && !tolerated(f))
     if (blocking.length > 0) {
       const report = buildReport(findings, ctx, startedAt, toolVersion(), true) // strict: a warning here stops the run
       io.stderr.write(`shipshape: ${p.stack.name} (${p.target}) needs these checks to be ok before shipshape can ${verb} it; not ok: ${blocking.map((f) => `${f.id} (${f.status})`).join(', ')}. Nothing was written or ${purpose === 'up' ? 'started' : 'stopped'}; fix them, or skip the checks with --no-checks.\n`)
