@@ -5,7 +5,6 @@
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { UsageError, located } from './errors.js'
-import { closest } from './stacks/catalog.js'
 
 export interface CheckSettings {
   required?: boolean
@@ -65,7 +64,7 @@ export async function loadConfig(cwd: string, explicit?: string): Promise<Config
 }
 
 export async function parseConfig(text: string, file: string): Promise<Config> {
-  const [{ parseDocument, LineCounter, isMap, isPair, isScalar, isSeq }, { z }] = await Promise.all([import('yaml'), import('zod')])
+  const [{ parseDocument, LineCounter, isMap, isPair, isScalar, isSeq }, { z }, { closest }] = await Promise.all([import('yaml'), import('zod'), import('./stacks/catalog.js')])
   const lineCounter = new LineCounter()
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
   const at = (offset: number | undefined, message: string) => {
