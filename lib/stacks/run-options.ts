@@ -6,7 +6,7 @@ import { createServer } from 'node:net'
 import type { Command } from 'commander'
 import { registry } from '../../checks/index.js'
 import { render as renderReport } from '../report/index.js'
-import { buildReport, runChecks, selectChecks } from '../runner.js'
+import { boundFor, buildReport, runChecks, selectChecks } from '../runner.js'
 import { toolVersion } from '../paths.js'
 import type { Io } from '../command.js'
 import type { Finding } from '../types.js'
@@ -48,7 +48,10 @@ export async function checkNeeds(p: Prepared, opts: UpDownOptions, io: Io, purpo
     const ctx = { ...p.ctx, config }
     const startedAt = ctx.now()
     const checks = selectChecks(registry, ctx, { only })
-    const findings = (await runChecks(checks, ctx)).map((f) => ({ ...f, required: f.required || only.includes(f.id) }))
+    // up is about to wait minutes; a slow answer (docker-compose v1 on a busy machine) is not a missing
+    // tool, so each check gets more than doctor's 3 s, and never less than the team configured.
+    const timeoutMs = Math.max(CHECK_BOUND_MS, ...checks.map((c) => boundFor(c, ctx, {})))
+    const findings = (await runChecks(checks, ctx, { timeoutMs })).map((f) => ({ ...f, required: f.required || only.includes(f.id) }))
     // A check that does not apply on this platform (appliesTo) is no obstacle; any other skip is a
     // check that could not tell, and "could not tell" is not "ok".
     const applies = (id: string) => checks.find((c) => c.id === id)?.appliesTo?.(ctx.platform) ?? true
@@ -72,6 +75,8 @@ export async function checkNeeds(p: Prepared, opts: UpDownOptions, io: Io, purpo
 // Every docker-compose warning is a Compose that runs the stacks (v1, a standalone v2, an older
 // plugin): up drives each of them, so the warning is shown and the run goes on.
 const WARNING_STILL_RUNS = ['docker-compose']
+
+const CHECK_BOUND_MS = 15_000
 
 /** Checks about starting a stack, which stopping it does not need. */
 const START_ONLY = ['ports', 'max-map-count', 'resources']
