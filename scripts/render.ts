@@ -116,7 +116,11 @@ async function printRender(p: Prepared, opts: RenderOptions, io: Io): Promise<nu
 /** Creates the password store in the default folder on first use (or on --rotate-secrets); never replaces one silently. */
 async function keepSecrets(p: Prepared, files: OutputFile[], opts: RenderOptions, io: Io): Promise<void> {
   const dir = defaultOutDir(io.cwd, p.stack.name, p.target)
-  const plan = await planOutputs(dir, files, false, Boolean(opts.rotateSecrets)).catch(() => null)
+  // A store that exists and differs (another render's) is left alone: a conflict here is not an error.
+  const plan = await planOutputs(dir, files, false, Boolean(opts.rotateSecrets)).catch((error: unknown) => {
+    if (error instanceof UsageError) return null
+    throw error
+  })
   const show = (path: string) => relative(io.cwd, path)
   const known = [...Object.values(p.known.env), ...Object.values(p.known.k8s).flatMap((s) => Object.values(s))]
   const fresh = Object.values(p.rendered.secrets).some((v) => !known.includes(v))

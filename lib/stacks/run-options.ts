@@ -37,7 +37,7 @@ export function runOptions(stack: string, opts: UpDownOptions): RunOptions {
  * against no cluster says only "connection refused"). The checks see this stack alone, with its
  * values, so another stack's port in shipshape.yaml holds nothing back. Prints the report and the
  * fixes and returns true when the run must stop; --no-checks skips all of it.
- * `purpose` drops the checks that matter only for starting (ports, max-map-count) when stopping.
+ * `purpose` drops the checks that matter only for starting (START_ONLY) when stopping.
  */
 export async function checkNeeds(p: Prepared, opts: UpDownOptions, io: Io, purpose: 'up' | 'down' = 'up'): Promise<boolean> {
   if (opts.checks === false) return false
