@@ -22,8 +22,14 @@ export interface ConfigData {
   stacks: Record<string, Record<string, unknown>>
   /** Download sources by name, to point installers at a mirror. */
   sources: Record<string, string>
-  /** offline: skip the network checks; registries: host[:port] or https URL of a team mirror to check too. */
-  network?: { offline?: boolean; registries?: string[] }
+  /** How this machine reaches the network: offline (check nothing remote) and the registries the team uses. */
+  network: NetworkSettings
+}
+
+export interface NetworkSettings {
+  offline?: boolean
+  /** Each host[:port] or an https:// URL. */
+  registries: string[]
 }
 
 export interface Config {
@@ -37,7 +43,7 @@ export interface Config {
 export const CONFIG_FILE = 'shipshape.yaml'
 
 export function emptyConfig(): Config {
-  return { file: null, data: { checks: {}, versions: {}, stacks: {}, sources: {} }, where: () => 'defaults' }
+  return { file: null, data: { checks: {}, versions: {}, stacks: {}, sources: {}, network: { registries: [] } }, where: () => 'defaults' }
 }
 
 /**
@@ -58,7 +64,7 @@ export async function loadConfig(cwd: string, explicit?: string): Promise<Config
 }
 
 export async function parseConfig(text: string, file: string): Promise<Config> {
-  const [{ parseDocument, LineCounter, isMap, isPair, isScalar }, { z }] = await Promise.all([import('yaml'), import('zod')])
+  const [{ parseDocument, LineCounter, isMap, isPair, isScalar, isSeq }, { z }, { closest }] = await Promise.all([import('yaml'), import('zod'), import('./stacks/catalog.js')])
   const lineCounter = new LineCounter()
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
   const at = (offset: number | undefined, message: string) => {
@@ -75,6 +81,11 @@ export async function parseConfig(text: string, file: string): Promise<Config> {
     let node: unknown = doc.contents
     let offset: number | undefined = (doc.contents as { range?: number[] } | null)?.range?.[0]
     for (const [i, key] of path.entries()) {
+      if (isSeq(node) && typeof key === 'number') {
+        node = node.items[key]
+        offset = (node as { range?: number[] } | undefined)?.range?.[0] ?? offset
+        continue
+      }
       if (!isMap(node)) break
       const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key))
       if (!pair) break
@@ -85,31 +96,55 @@ export async function parseConfig(text: string, file: string): Promise<Config> {
     const pos = offset === undefined ? undefined : lineCounter.linePos(offset)
     return located(file, pos?.line, pos?.col, '').replace(/: $/, '')
   }
+  const unknown = (path: readonly (string | number)[], what: string, name: string, known: readonly string[]): UsageError => {
+    const near = closest(name, known)
+    return new UsageError(`${where(path, 'key')}: unknown ${what} '${name}'.${near ? ` Did you mean '${near}'?` : ''} Known: ${known.join(', ')}`)
+  }
 
   const duration = z.number().int().positive().max(600_000)
+  const checkSettings = z.strictObject({ required: z.boolean().optional(), timeoutMs: duration.optional(), enabled: z.boolean().optional() })
+  const network = z.strictObject({
+    offline: z.boolean().optional(),
+    registries: z.array(z.string().refine(isRegistry, { message: 'expected host[:port] (registry.example.com:5000) or an https:// URL' })).default([]),
+  })
   const schema = z.strictObject({
     timeoutMs: duration.optional(),
-    checks: z.record(z.string(), z.strictObject({ required: z.boolean().optional(), timeoutMs: duration.optional(), enabled: z.boolean().optional() }).nullable()).default({}),
+    checks: z.record(z.string(), checkSettings.nullable()).default({}),
     versions: z.record(z.string(), z.string()).default({}),
     stacks: z.record(z.string(), z.record(z.string(), z.unknown()).nullable()).default({}),
     sources: z.record(z.string(), z.url()).default({}),
-    network: z.strictObject({ offline: z.boolean().optional(), registries: z.array(z.string()).optional() }).optional(),
+    network: network.nullable().default({ registries: [] }),
   })
+  // The fields each strict mapping allows, for "Did you mean" under an unknown one.
+  const fieldsAt = (path: readonly PropertyKey[]): string[] =>
+    path.length === 0 ? Object.keys(schema.shape) : path[0] === 'checks' ? Object.keys(checkSettings.shape) : path[0] === 'network' ? Object.keys(network.shape) : []
   const raw = doc.toJS() ?? {}
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`${where([])}: a config is a mapping of fields (timeoutMs, checks, versions, stacks, sources, network)`)
   const parsed = schema.safeParse(raw)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
     const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))
-    const keys = issue.code === 'unrecognized_keys' ? issue.keys : []
-    const field = [...path, ...keys.slice(0, 1)]
-    const message = keys.length ? `unknown field '${keys[0]}'` : `${field.join('.') || 'config'}: ${issue.message}`
-    throw new UsageError(`${where(field, keys.length ? 'key' : 'value')}: ${message}`)
+    if (issue.code === 'unrecognized_keys') throw unknown([...path, issue.keys[0]], 'field', issue.keys[0], fieldsAt(path))
+    throw new UsageError(`${where(path)}: ${path.join('.') || 'config'}: ${issue.message}`)
   }
   const data = parsed.data
+
+  // Names a section is keyed by must be names shipshape knows: a typo would otherwise be ignored.
+  const checkNames = Object.keys(data.checks)
+  if (checkNames.length) {
+    const { checkIds } = await import('../checks/index.js')
+    const known = checkIds()
+    for (const id of checkNames) if (!known.includes(id)) throw unknown(['checks', id], 'check id', id, known)
+  }
+  const { FLOORS } = await import('./versions.js')
+  for (const tool of Object.keys(data.versions)) if (!Object.hasOwn(FLOORS, tool)) throw unknown(['versions', tool], 'tool', tool, Object.keys(FLOORS))
+  const { DEFAULT_SOURCES } = await import('./provision/sources.js')
+  for (const name of Object.keys(data.sources)) if (!Object.hasOwn(DEFAULT_SOURCES, name)) throw unknown(['sources', name], 'source', name, Object.keys(DEFAULT_SOURCES))
   const { validRange } = await import('semver')
   for (const [tool, range] of Object.entries(data.versions)) {
     if (!validRange(range)) throw new UsageError(`${where(['versions', tool])}: versions.${tool}: '${range}' is not a semver range (try ">=1.30")`)
   }
+  const stacks = await checkStacks(data.stacks, where, unknown)
   return {
     file,
     where,
@@ -117,9 +152,52 @@ export async function parseConfig(text: string, file: string): Promise<Config> {
       timeoutMs: data.timeoutMs,
       checks: Object.fromEntries(Object.entries(data.checks).map(([k, v]) => [k, v ?? {}])),
       versions: data.versions,
-      stacks: Object.fromEntries(Object.entries(data.stacks).map(([k, v]) => [k, v ?? {}])),
+      stacks,
       sources: data.sources,
-      network: data.network,
+      network: { offline: data.network?.offline, registries: data.network?.registries ?? [] },
     },
   }
+}
+
+type Where = (path: readonly (string | number)[], at?: 'key' | 'value') => string
+
+/**
+ * Each stacks.<name> must be a shipped stack, and each value must pass its parameter's type and limits
+ * with the same code `render` uses (values.ts), so doctor's ports check never sees a port it cannot
+ * test. The parameters come from the build's JSON index, so no template is parsed here.
+ */
+async function checkStacks(
+  given: Record<string, Record<string, unknown> | null>,
+  where: Where,
+  unknown: (path: readonly (string | number)[], what: string, name: string, known: readonly string[]) => UsageError,
+): Promise<Record<string, Record<string, unknown>>> {
+  const names = Object.keys(given)
+  if (names.length === 0) return {}
+  const [{ declaredStack, shippedStacks }, { coerce }] = await Promise.all([import('./stacks/declared.js'), import('./stacks/values.js')])
+  const known = await shippedStacks()
+  const out: Record<string, Record<string, unknown>> = {}
+  for (const name of names) {
+    const stack = known.includes(name) ? await declaredStack(name) : null
+    if (!stack) throw unknown(['stacks', name], 'stack', name, known)
+    out[name] = {}
+    for (const [param, raw] of Object.entries(given[name] ?? {})) {
+      const at = where(['stacks', name, param], Object.hasOwn(stack.params, param) ? 'value' : 'key')
+      out[name][param] = coerce({ name, params: stack.params }, param, raw, `${at}: stacks.${name}.${param}`)
+    }
+  }
+  return out
+}
+
+/** A registry as a team writes it: host[:port] (registry.example.com, localhost:5000, [::1]:5000) or an https:// URL. */
+export function isRegistry(text: string): boolean {
+  if (text.startsWith('https://')) {
+    try {
+      return new URL(text).hostname !== ''
+    } catch {
+      return false
+    }
+  }
+  const m = /^(?:([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)|\[([0-9A-Fa-f:.]+)\])(?::(\d{1,5}))?$/.exec(text)
+  if (!m) return false
+  return m[3] === undefined || (Number(m[3]) >= 1 && Number(m[3]) <= 65535)
 }

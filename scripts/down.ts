@@ -4,7 +4,7 @@
 import { pathToFileURL } from 'node:url'
 import { positiveInt, newCommand, parseArgs, processIo, type Io } from '../lib/command.js'
 import { composeDown, k8sDown } from '../lib/stacks/apply.js'
-import { addRunOptions, runOptions, type UpDownOptions } from '../lib/stacks/run-options.js'
+import { addRunOptions, checkNeeds, runOptions, type UpDownOptions } from '../lib/stacks/run-options.js'
 import { addStackOptions, prepare } from '../lib/stacks/prepare.js'
 import { runMain } from './run-main.js'
 
@@ -29,6 +29,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
 export async function down(name: string, opts: UpDownOptions & { volumes?: boolean }, io: Io): Promise<number> {
   const run = { ...runOptions(name, opts), volumes: Boolean(opts.volumes) }
   const p = await prepare(name, { ...opts, out: opts.out === '-' ? undefined : opts.out }, io)
+  // Stopping needs the tools and the daemon or cluster (not free ports); a dry run asks the same.
+  if (await checkNeeds(p, opts, io, 'down')) return 1
   return p.target === 'compose' ? composeDown(p, run, io) : k8sDown(p, run, io)
 }
 

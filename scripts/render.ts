@@ -4,17 +4,19 @@
 
 import { fstatSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
-import { relative } from 'node:path'
+import { join, relative } from 'node:path'
 import { newCommand, parseArgs, processIo, type Io } from '../lib/command.js'
 import { UsageError } from '../lib/errors.js'
-import { addStackOptions, prepare, type StackOptions } from '../lib/stacks/prepare.js'
-import { writeOutputs } from '../lib/stacks/output.js'
+import { addStackOptions, defaultOutDir, prepare, type Prepared, type StackOptions } from '../lib/stacks/prepare.js'
+import { planOutputs, rotationWarning, writeOutputs } from '../lib/stacks/output.js'
+import type { OutputFile } from '../lib/stacks/render.js'
 import { loadStack } from '../lib/stacks/catalog.js'
 import { runMain } from './run-main.js'
 
 export interface RenderOptions extends StackOptions {
   force?: boolean
   showSecrets?: boolean
+  rotateSecrets?: boolean
   params?: boolean
 }
 
@@ -23,11 +25,15 @@ export function renderCommand(io: Io) {
     .description('Render a stack (elasticsearch, mongodb, echo) to docker-compose or Kubernetes files, validated before anything is written.')
     .option('--force', 'replace existing files that differ (a .bak copy is kept)')
     .option('--show-secrets', 'print the generated passwords (and allow a Secret on stdout)')
+    .option('--rotate-secrets', 'generate new passwords instead of reusing the kept ones (a data volume keeps its first password)')
     .option('--params', "list the stack's parameters with their types and defaults, and render nothing")
     .addHelpText('after', `
 Output: ./shipshape/<stack>/<target>/ unless --out; printed when --out is '-' or stdout is a pipe.
 Values: defaults < stacks.<name> in shipshape.yaml < --values files < --set.
-Passwords are generated once and kept across renders (.env or the Secret in the output, mode 0600).
+Passwords are generated once and kept across renders and prints (.env or the Secret in the output
+folder, mode 0600; printing creates them in the default folder); --rotate-secrets replaces them.
+Printed output stands alone or is refused: echo's compose output needs its nginx template beside it,
+so it is written with --out DIR only.
 
 Examples:
   shipshape render elasticsearch
@@ -66,17 +72,10 @@ export async function render(name: string, opts: RenderOptions, io: Io): Promise
   const p = await prepare(name, opts, io)
   for (const w of p.warnings) io.stderr.write(`shipshape: warning: ${w}\n`)
   const hasSecrets = p.rendered.files.some((f) => f.secret)
-  if (p.outDir === '-') {
-    const main = p.rendered.files.filter((f) => f.path.endsWith('.yaml') && !f.path.includes('/'))
-    if (main.some((f) => f.secret) && !opts.showSecrets) {
-      throw new UsageError(`the ${p.target} output of ${name} holds generated passwords; add --show-secrets to print them, or write them with --out DIR`)
-    }
-    io.stdout.write(main.map((f) => f.text).join('---\n'))
-    const rest = p.rendered.files.filter((f) => !main.includes(f))
-    if (rest.length) io.stderr.write(`shipshape: not printed (written only with --out DIR): ${rest.map((f) => f.path).join(', ')}\n`)
-    return 0
-  }
-  const result = await writeOutputs(p.outDir, p.rendered.files, Boolean(opts.force))
+  if (opts.rotateSecrets && hasSecrets) io.stderr.write(`shipshape: warning: ${rotationWarning(name)}\n`)
+  if (p.outDir === '-') return printRender(p, opts, io)
+  const plan = await planOutputs(p.outDir, p.rendered.files, Boolean(opts.force), Boolean(opts.rotateSecrets))
+  const result = await writeOutputs(p.outDir, p.rendered.files, Boolean(opts.force), plan)
   const show = (path: string) => relative(io.cwd, path) || '.'
   for (const path of result.written) io.stdout.write(`wrote ${show(path)}\n`)
   for (const path of result.unchanged) io.stdout.write(`unchanged ${show(path)}\n`)
@@ -86,6 +85,52 @@ export async function render(name: string, opts: RenderOptions, io: Io): Promise
     else io.stdout.write(`passwords: ${Object.keys(p.rendered.secrets).join(', ')} (kept in ${p.target === 'compose' ? '.env' : 'the Secret'}, mode 0600; --show-secrets prints them)\n`)
   }
   return 0
+}
+
+/**
+ * Prints a render that stands on its own, or refuses (exit 2) before printing anything. A compose
+ * output that needs a second file (echo's nginx template) cannot go through a pipe: compose v1, which
+ * shipshape supports, has no inline `configs: content:`. Passwords are printed only with
+ * --show-secrets, and come from the default folder's store (created 0600 on first use), so two
+ * prints give the same password and match what `render`/`up` write there.
+ */
+async function printRender(p: Prepared, opts: RenderOptions, io: Io): Promise<number> {
+  const name = p.stack.name
+  const printed = p.rendered.files.filter((f) => f.path.endsWith('.yaml') && !f.path.includes('/'))
+  const store = p.rendered.files.filter((f) => f.secret && !printed.includes(f))
+  const needed = p.rendered.files.filter((f) => !printed.includes(f) && !store.includes(f))
+  if (needed.length) {
+    throw new UsageError(`the ${p.target} output of ${name} needs ${needed.map((f) => f.path).join(', ')} beside ${printed.map((f) => f.path).join(', ')}, which printed output cannot carry; write it with --out DIR (default ./${relative(io.cwd, defaultOutDir(io.cwd, name, p.target))}) and run it from there`)
+  }
+  const secretFiles = p.rendered.files.filter((f) => f.secret)
+  if (secretFiles.length && !opts.showSecrets) {
+    throw new UsageError(`the ${p.target} output of ${name} holds generated passwords; add --show-secrets to print them, or write them with --out DIR`)
+  }
+  if (secretFiles.length) await keepSecrets(p, secretFiles, opts, io)
+  // compose reads ${NAME} from .env; printed alone, the file carries the values themselves.
+  const inline = (text: string) => (p.target === 'compose' ? text.replace(/\$\{([A-Z][A-Z0-9_]*)\}/g, (ref, k: string) => (Object.hasOwn(p.rendered.secrets, k) ? p.rendered.secrets[k].replaceAll('$', '$$$$') : ref)) : text)
+  io.stdout.write(printed.map((f) => inline(f.text)).join('---\n'))
+  return 0
+}
+
+/** Creates the password store in the default folder on first use (or on --rotate-secrets); never replaces one silently. */
+async function keepSecrets(p: Prepared, files: OutputFile[], opts: RenderOptions, io: Io): Promise<void> {
+  const dir = defaultOutDir(io.cwd, p.stack.name, p.target)
+  // A store that exists and differs (another render's) is left alone: a conflict here is not an error.
+  const plan = await planOutputs(dir, files, false, Boolean(opts.rotateSecrets)).catch((error: unknown) => {
+    if (error instanceof UsageError) return null
+    throw error
+  })
+  const show = (path: string) => relative(io.cwd, path)
+  const known = [...Object.values(p.known.env), ...Object.values(p.known.k8s).flatMap((s) => Object.values(s))]
+  const fresh = Object.values(p.rendered.secrets).some((v) => !known.includes(v))
+  const toWrite = plan?.filter((f) => f.existing === undefined || (opts.rotateSecrets && f.existing !== f.file.text)) ?? []
+  if (toWrite.length) {
+    await writeOutputs(dir, toWrite.map((f) => f.file), false, toWrite)
+    io.stderr.write(`shipshape: passwords kept in ${toWrite.map((f) => show(f.path)).join(', ')} (mode 0600); later prints and renders reuse them\n`)
+  } else if (fresh && !opts.rotateSecrets) {
+    io.stderr.write(`shipshape: warning: ${files.map((f) => show(join(dir, f.path))).join(', ')} holds no password for this render, so these are new and will differ next time; write them with --out DIR to keep them\n`)
+  }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) runMain(main)

@@ -7,7 +7,7 @@ import { positiveInt, newCommand, parseArgs, processIo, type Io } from '../lib/c
 import { composeUp, k8sUp } from '../lib/stacks/apply.js'
 import { addRunOptions, checkNeeds, runOptions, type UpDownOptions } from '../lib/stacks/run-options.js'
 import { addStackOptions, prepare } from '../lib/stacks/prepare.js'
-import { writeOutputs } from '../lib/stacks/output.js'
+import { describePlan, planOutputs, rotationWarning, writeOutputs } from '../lib/stacks/output.js'
 import { runMain } from './run-main.js'
 
 export function upCommand(io: Io) {
@@ -15,12 +15,18 @@ export function upCommand(io: Io) {
     .description('Render a stack, check what it needs, start it and wait until it is healthy.')
     .option('--timeout <ms>', 'how long to wait for the stack to be healthy, in milliseconds', positiveInt, 300_000)
     .option('--force', 'replace rendered files that differ (a .bak copy is kept)')
+    .option('--rotate-secrets', 'generate new passwords instead of reusing the kept ones (a data volume keeps its first password)')
     .addHelpText('after', `
 Examples:
   shipshape up elasticsearch
   shipshape up echo --set port=8081 --timeout 60000
   shipshape up echo --target k8s --set serviceType=NodePort
-  shipshape up mongodb --dry-run`)
+  shipshape up mongodb --dry-run
+
+Before anything is written or started, every check the stack needs for the target (stack.yaml's
+needs: the daemon, compose, free ports, vm.max_map_count for Elasticsearch, a reachable cluster for
+k8s) must be ok; a warning refuses too, with its fix. --no-checks skips them. --dry-run runs the same
+checks and file comparison and exits with the code the real run would.`)
 }
 
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
@@ -33,13 +39,13 @@ export async function up(name: string, opts: UpDownOptions & { force?: boolean }
   const run = runOptions(name, opts)
   const p = await prepare(name, { ...opts, out: opts.out === '-' ? undefined : opts.out }, io)
   for (const w of p.warnings) io.stderr.write(`shipshape: warning: ${w}\n`)
-  if (run.dryRun) {
-    for (const f of p.rendered.files) io.stdout.write(`# would write ${f.path} in ${p.outDir}\n`)
-  } else {
-    const failed = await checkNeeds(p, opts, io)
-    if (failed) return 1
-    await writeOutputs(p.outDir, p.rendered.files, Boolean(opts.force))
-  }
+  // A dry run takes every step the real run takes up to the first change, so it refuses (and exits)
+  // exactly where the real run would: a differing file first (exit 2), then the stack's needs (exit 1).
+  const plan = await planOutputs(p.outDir, p.rendered.files, Boolean(opts.force), Boolean(opts.rotateSecrets))
+  if (opts.rotateSecrets && p.rendered.files.some((f) => f.secret)) io.stderr.write(`shipshape: warning: ${rotationWarning(name)}\n`)
+  if (await checkNeeds(p, opts, io)) return 1
+  if (run.dryRun) for (const line of describePlan(plan)) io.stdout.write(`# ${line}\n`)
+  else await writeOutputs(p.outDir, p.rendered.files, Boolean(opts.force), plan)
   return p.target === 'compose' ? composeUp(p, run, io) : k8sUp(p, run, io)
 }
 

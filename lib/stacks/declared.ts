@@ -39,7 +39,8 @@ interface IndexEntry {
 const stackFile = (root: string, name: string) => join(root, 'templates', name, 'stack.yaml')
 const identity = (path: string) => stat(path).then((s) => `${s.size}|${s.mtimeMs}`, () => null)
 
-async function declared(name: string, root: string): Promise<Declared | null> {
+/** A shipped stack's declarations (from the index while its stack.yaml is unchanged), or null. */
+export async function declaredStack(name: string, root = projectRoot): Promise<Declared | null> {
   if (!/^[a-z][a-z0-9-]*$/.test(name)) return null
   const file = stackFile(root, name)
   const [index, id] = await Promise.all([readIndex(root), identity(file)])
@@ -77,7 +78,7 @@ export async function writeIndex(root = projectRoot): Promise<string> {
   return (await writeFileAtomic(join(root, INDEX_FILE), JSON.stringify(index) + '\n')).path
 }
 
-async function shippedStacks(root: string): Promise<string[]> {
+export async function shippedStacks(root = projectRoot): Promise<string[]> {
   const { listStacks } = await import('./catalog.js')
   return listStacks(root)
 }
@@ -87,7 +88,7 @@ export async function hostPorts(inUse: Record<string, Record<string, unknown>>, 
   const names = Object.keys(inUse).length ? Object.keys(inUse) : await shippedStacks(root)
   const out: HostPort[] = []
   for (const name of names) {
-    const stack = await declared(name, root)
+    const stack = await declaredStack(name, root)
     for (const p of stack?.ports ?? []) {
       const port = Number(inUse[name]?.[p.param] ?? stack!.params[p.param]?.default)
       if (Number.isInteger(port)) out.push({ stack: name, port, what: `${name} ${p.service}` })
@@ -99,13 +100,13 @@ export async function hostPorts(inUse: Record<string, Record<string, unknown>>, 
 /** A parameter of a stack in use: the team's value, else the stack's default; undefined when unknown. */
 export async function stackValue(name: string, param: string, inUse: Record<string, Record<string, unknown>>, root = projectRoot): Promise<unknown> {
   if (inUse[name]?.[param] !== undefined) return inUse[name][param]
-  return (await declared(name, root))?.params[param]?.default
+  return (await declaredStack(name, root))?.params[param]?.default
 }
 
 export async function stackNeeds(names: readonly string[], root = projectRoot): Promise<StackNeeds[]> {
   return Promise.all(
     names.map(async (name) => {
-      const stack = await declared(name, root)
+      const stack = await declaredStack(name, root)
       const needs = stack ? [...new Set([...(stack.needs.compose ?? []), ...(stack.needs.k8s ?? [])])] : []
       return { name, needs, known: stack !== null }
     }),
@@ -125,7 +126,7 @@ export interface StackImage {
 export async function stackImages(inUse: Record<string, Record<string, unknown>>, platform: Platform, root = projectRoot): Promise<StackImage[]> {
   const out: StackImage[] = []
   for (const name of Object.keys(inUse)) {
-    const stack = await declared(name, root)
+    const stack = await declaredStack(name, root)
     if (!stack) continue
     const values: Values = {}
     for (const [param, p] of Object.entries(stack.params)) if (p.default !== undefined) values[param] = p.default

@@ -31,24 +31,51 @@ export async function readKnownSecrets(stack: Stack, target: Target, outDir: str
   return known
 }
 
+/** Said whenever passwords are replaced: the data outlives them. */
+export function rotationWarning(stack: string): string {
+  return `new passwords for ${stack} (--rotate-secrets): a data volume keeps the password it was first started with, so a stack started before will refuse the new ones. Remove its volume first (shipshape down ${stack} --volumes, which deletes the data) or change the password inside the running database.`
+}
+
 export interface WriteResult {
   written: string[]
   unchanged: string[]
   backups: string[]
 }
 
-/** Writes every file or none: conflicts (existing, different, no --force) are found before any write. */
-export async function writeOutputs(outDir: string, files: OutputFile[], force: boolean): Promise<WriteResult> {
-  const result: WriteResult = { written: [], unchanged: [], backups: [] }
-  const plan: Array<{ file: OutputFile; path: string; existing: string | undefined }> = []
+export interface PlannedFile {
+  file: OutputFile
+  path: string
+  existing: string | undefined
+}
+
+/**
+ * What writing would do, found before any write: each file with what is there now. A file that
+ * exists and differs without --force refuses the whole write (UsageError); `up --dry-run` asks this
+ * very function, so its answer is the real run's.
+ */
+export async function planOutputs(outDir: string, files: OutputFile[], force: boolean, replaceSecrets = false): Promise<PlannedFile[]> {
+  const plan: PlannedFile[] = []
   for (const file of files) {
     const path = join(outDir, file.path)
     plan.push({ file, path, existing: await readIfThere(path) })
   }
-  const conflicts = plan.filter((p) => p.existing !== undefined && p.existing !== p.file.text)
+  // --rotate-secrets replaces the files that hold the passwords: that is what it asks for.
+  const conflicts = plan.filter((p) => p.existing !== undefined && p.existing !== p.file.text && !(replaceSecrets && p.file.secret))
   if (conflicts.length && !force) {
     throw new UsageError(`${conflicts.map((c) => c.path).join(', ')} already ${conflicts.length > 1 ? 'exist' : 'exists'} and ${conflicts.length > 1 ? 'differ' : 'differs'} from this render; nothing was written. Use --force to replace (a .bak copy is kept).`)
   }
+  return plan
+}
+
+/** "would write …" lines for a dry run of planOutputs' answer. */
+export function describePlan(plan: readonly PlannedFile[]): string[] {
+  return plan.map((p) => (p.existing === undefined ? `would write ${p.path}` : p.existing === p.file.text ? `unchanged ${p.path}` : `would replace ${p.path} (a .bak copy is kept)`))
+}
+
+/** Writes every file or none: conflicts (existing, different, no --force) are found before any write. */
+export async function writeOutputs(outDir: string, files: OutputFile[], force: boolean, planned?: PlannedFile[]): Promise<WriteResult> {
+  const result: WriteResult = { written: [], unchanged: [], backups: [] }
+  const plan = planned ?? (await planOutputs(outDir, files, force))
   for (const { file, path, existing } of plan) {
     if (existing === file.text) {
       result.unchanged.push(path)
@@ -61,7 +88,6 @@ export async function writeOutputs(outDir: string, files: OutputFile[], force: b
   }
   return result
 }
-
 
 async function readIfThere(path: string): Promise<string | undefined> {
   try {

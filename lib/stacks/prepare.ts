@@ -11,7 +11,7 @@ import type { Io } from '../command.js'
 import type { Context } from '../types.js'
 import { loadStack, TARGETS, type Stack, type Target } from './catalog.js'
 import { readKnownSecrets } from './output.js'
-import { renderStack, type Rendered } from './render.js'
+import { renderStack, type KnownSecrets, type Rendered } from './render.js'
 import { applyRules } from './rules.js'
 import { assertValid } from './validate.js'
 import { resolveValues, type Values } from './values.js'
@@ -22,6 +22,8 @@ export interface StackOptions {
   values?: string[]
   out?: string
   config?: string
+  /** New passwords instead of the ones kept in the output folder (render and up only). */
+  rotateSecrets?: boolean
 }
 
 export interface Prepared {
@@ -33,6 +35,8 @@ export interface Prepared {
   /** Absolute output folder, or '-' for stdout. */
   outDir: string
   warnings: string[]
+  /** The passwords read back from the store before this render. */
+  known: KnownSecrets
 }
 
 const repeat = (value: string, previous: string[] = []) => [...previous, value]
@@ -59,11 +63,12 @@ export async function prepare(name: string, opts: StackOptions, io: Io): Promise
   const given = await resolveValues(stack, { config, valuesFiles: opts.values, sets: opts.set, cwd: io.cwd })
   const { values, warnings } = applyRules(stack.name, given, ctx.platform)
   const outDir = opts.out === '-' ? '-' : opts.out ? resolve(io.cwd, opts.out) : defaultOutDir(io.cwd, name, target)
-  // Writing to stdout still reuses the passwords of the default folder, so both renders agree.
-  const known = await readKnownSecrets(stack, target, outDir === '-' ? defaultOutDir(io.cwd, name, target) : outDir)
+  // Printing reads (and render creates) the passwords in the default folder, so every print and
+  // every written render agree; only --rotate-secrets starts afresh.
+  const known = opts.rotateSecrets ? { env: {}, k8s: {} } : await readKnownSecrets(stack, target, outDir === '-' ? defaultOutDir(io.cwd, name, target) : outDir)
   const rendered = await renderStack(stack, target, values, known)
   await assertValid(rendered, target, ctx)
-  return { ctx, stack, target, values, rendered, outDir, warnings }
+  return { ctx, stack, target, values, rendered, outDir, warnings, known }
 }
 
 /** A published port's URL with its {param} placeholders filled. */

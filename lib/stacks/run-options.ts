@@ -6,9 +6,10 @@ import { createServer } from 'node:net'
 import type { Command } from 'commander'
 import { registry } from '../../checks/index.js'
 import { render as renderReport } from '../report/index.js'
-import { buildReport, runChecks, selectChecks } from '../runner.js'
+import { boundFor, buildReport, runChecks, selectChecks } from '../runner.js'
 import { toolVersion } from '../paths.js'
 import type { Io } from '../command.js'
+import type { Finding } from '../types.js'
 import { checkProject, defaultProject, type RunOptions } from './apply.js'
 import type { Prepared, StackOptions } from './prepare.js'
 
@@ -22,30 +23,63 @@ export interface UpDownOptions extends StackOptions {
 export function addRunOptions(cmd: Command): Command {
   return cmd
     .option('--project <name>', 'compose project name (default shipshape-<stack>)')
-    .option('--dry-run', 'print the commands, change nothing')
-    .option('--no-checks', 'do not run the doctor checks the stack needs first')
+    .option('--dry-run', 'run the same checks and file comparison, print what would be written and run, change nothing; exits as the real run would')
+    .option('--no-checks', 'start without the checks the stack needs (when a check is wrong about this machine)')
 }
 
 export function runOptions(stack: string, opts: UpDownOptions): RunOptions {
   return { project: checkProject(opts.project ?? defaultProject(stack)), timeoutMs: opts.timeout, dryRun: Boolean(opts.dryRun) }
 }
 
-/** Runs the checks stack.yaml `needs` for this target; true (after printing the report) when one failed. */
-export async function checkNeeds(p: Prepared, opts: UpDownOptions, io: Io): Promise<boolean> {
+/**
+ * What a stack needs is required for this run: every check in stack.yaml's `needs` for the target
+ * must be ok (a warning refuses too: Elasticsearch dies at boot on a low vm.max_map_count, and kubectl
+ * against no cluster says only "connection refused"). The checks see this stack alone, with its
+ * values, so another stack's port in shipshape.yaml holds nothing back. Prints the report and the
+ * fixes and returns true when the run must stop; --no-checks skips all of it.
+ * `purpose` drops the checks that matter only for starting (START_ONLY) when stopping.
+ */
+export async function checkNeeds(p: Prepared, opts: UpDownOptions, io: Io, purpose: 'up' | 'down' = 'up'): Promise<boolean> {
   if (opts.checks === false) return false
-  if (p.target === 'compose' && (await portsTaken(p, checkProject(opts.project ?? defaultProject(p.stack.name)), io))) return true
-  const only = p.stack.needs[p.target]
-  if (only.length === 0) return false
-  const startedAt = p.ctx.now()
-  // What the stack needs is required for it, whatever the check's default (kube-context is optional
-  // for doctor, not for a Kubernetes stack).
-  const findings = (await runChecks(selectChecks(registry, p.ctx, { only }), p.ctx)).map((f) => ({ ...f, required: f.required || only.includes(f.id) }))
-  const report = buildReport(findings, p.ctx, startedAt, toolVersion())
-  if (report.summary.exitCode === 0) return false
-  io.stderr.write(`shipshape: ${p.stack.name} needs these checks to pass first (--no-checks skips them):\n`)
-  io.stderr.write(await renderReport('human', report, { verbose: false, color: false }))
-  return true
+  const only = p.stack.needs[p.target].filter((id) => purpose === 'up' || !START_ONLY.includes(id))
+  const verb = purpose === 'up' ? 'start' : 'stop'
+  if (only.length > 0) {
+    const config = { ...p.ctx.config, data: { ...p.ctx.config.data, stacks: { [p.stack.name]: p.values } } }
+    const ctx = { ...p.ctx, config }
+    const startedAt = ctx.now()
+    const checks = selectChecks(registry, ctx, { only })
+    // up is about to wait minutes; a slow answer (docker-compose v1 on a busy machine) is not a missing
+    // tool, so each check gets more than doctor's 3 s, and never less than the team configured.
+    const timeoutMs = Math.max(CHECK_BOUND_MS, ...checks.map((c) => boundFor(c, ctx, {})))
+    const findings = (await runChecks(checks, ctx, { timeoutMs })).map((f) => ({ ...f, required: f.required || only.includes(f.id) }))
+    // A check that does not apply on this platform (appliesTo) is no obstacle; any other skip is a
+    // check that could not tell, and "could not tell" is not "ok".
+    const applies = (id: string) => checks.find((c) => c.id === id)?.appliesTo?.(ctx.platform) ?? true
+    const tolerated = (f: Finding) => f.status === 'warn' && WARNING_STILL_RUNS.includes(f.id)
+    // Only the stack's own needs decide; a check pulled in as their prerequisite (docker-cli for
+    // docker-daemon) counts through them (a failure there skips them, and a skip is not ok).
+    const blocking = findings.filter((f) => only.includes(f.id) && f.status !== 'ok' && (f.status !== 'skip' || applies(f.id)) && !tolerated(f))
+    if (blocking.length > 0) {
+      const report = buildReport(findings, ctx, startedAt, toolVersion(), true) // strict: a warning here stops the run
+      io.stderr.write(`shipshape: ${p.stack.name} (${p.target}) needs these checks to be ok before shipshape can ${verb} it; not ok: ${blocking.map((f) => `${f.id} (${f.status})`).join(', ')}. Nothing was written or ${purpose === 'up' ? 'started' : 'stopped'}; fix them, or skip the checks with --no-checks.\n`)
+      io.stderr.write(await renderReport('human', report, { verbose: false, color: false }))
+      return true
+    }
+    for (const f of findings.filter(tolerated)) io.stderr.write(`shipshape: warning: ${f.id}: ${f.summary}\n`)
+    if (opts.dryRun) io.stdout.write(`# checks passed: ${findings.map((f) => f.id).join(', ')}\n`)
+  }
+  if (purpose === 'up' && p.target === 'compose' && (await portsTaken(p, checkProject(opts.project ?? defaultProject(p.stack.name)), io))) return true
+  return false
 }
+
+// Every docker-compose warning is a Compose that runs the stacks (v1, a standalone v2, an older
+// plugin): up drives each of them, so the warning is shown and the run goes on.
+const WARNING_STILL_RUNS = ['docker-compose']
+
+const CHECK_BOUND_MS = 15_000
+
+/** Checks about starting a stack, which stopping it does not need. */
+const START_ONLY = ['ports', 'max-map-count', 'resources']
 
 /**
  * The stack's published ports must be free, or held by this very project (up again is fine).

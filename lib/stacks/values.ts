@@ -69,8 +69,12 @@ async function readValuesFile(stack: Stack, file: string): Promise<Values> {
   return values
 }
 
-/** Checks one incoming value against its parameter and returns it typed; throws UsageError naming `where`. */
-export function coerce(stack: Stack, name: string, raw: unknown, where: string): Value {
+/**
+ * Checks one incoming value against its parameter and returns it typed; throws UsageError naming `where`.
+ * Only the stack's name and parameters are read, so config.ts checks shipshape.yaml with the
+ * declarations from the build's index, without loading the templates.
+ */
+export function coerce(stack: Pick<Stack, 'name' | 'params'>, name: string, raw: unknown, where: string): Value {
   const param = Object.hasOwn(stack.params, name) ? stack.params[name] : undefined
   if (!param) {
     const near = closest(name, Object.keys(stack.params))

@@ -104,7 +104,8 @@ test('down keeps the data volume; down --volumes removes it', async (t) => {
 
 test('up --dry-run prints the commands and changes nothing', async (t) => {
   const cwd = await tempDir(t)
-  const r = await runCli(['up', 'echo', '--dry-run', '--project', 'shipshape-test-dry'], { cwd, env: cleanEnv({ HOME: cwd }) })
+  // --no-checks: the checks' part of a dry run is tested in config-contract.test.ts; here port 8080 may be busy.
+  const r = await runCli(['up', 'echo', '--dry-run', '--no-checks', '--project', 'shipshape-test-dry'], { cwd, env: cleanEnv({ HOME: cwd }) })
   assert.equal(r.code, 0, r.stderr)
   assert.match(r.stdout, /-p shipshape-test-dry --project-directory \S+\/shipshape\/echo\/compose -f \S+\/compose\.yaml up -d/)
   const { readdir } = await import('node:fs/promises')

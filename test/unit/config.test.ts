@@ -36,7 +36,7 @@ test('invalid YAML names the line and column', async () => {
 
 test('an unknown field points at the key', async () => {
   const msg = await usageError('checks:\n  minikube:\n    requird: false\n')
-  assert.equal(msg, "team/shipshape.yaml:3:5: unknown field 'requird'")
+  assert.match(msg, /^team\/shipshape\.yaml:3:5: unknown field 'requird'\. Did you mean 'required'\?/)
 })
 
 test('a value of the wrong type points at the value', async () => {
@@ -54,4 +54,21 @@ test('a missing ./shipshape.yaml means defaults; a missing --config file is an e
   const c = await loadConfig(dir)
   assert.equal(c.file, null)
   await assert.rejects(loadConfig(dir, 'nope.yaml'), (e: unknown) => e instanceof UsageError && e.message.includes(join(dir, 'nope.yaml')))
+})
+
+test('network: offline and registries (host[:port] or an https URL) are read; anything else is refused where it stands', async () => {
+  const c = await parseConfig('network:\n  offline: true\n  registries: [registry.example.com, "localhost:5000", "[::1]:5000", "https://mirror.example.com/v2"]\n', 'shipshape.yaml')
+  assert.deepEqual(c.data.network, { offline: true, registries: ['registry.example.com', 'localhost:5000', '[::1]:5000', 'https://mirror.example.com/v2'] })
+  assert.deepEqual((await parseConfig('timeoutMs: 4000\n', 'shipshape.yaml')).data.network, { offline: undefined, registries: [] })
+  for (const [bad, col] of [['http://plain.example.com', 16], ['host:99999', 16], ['a b', 16]] as const) {
+    const msg = await usageError(`network:\n  registries: [${JSON.stringify(bad)}]\n`)
+    assert.match(msg, new RegExp(`^team/shipshape\\.yaml:2:${col}: network\\.registries\\.0: expected host\\[:port\\]`), bad)
+  }
+  assert.match(await usageError('network:\n  offline: "yes please"\n'), /^team\/shipshape\.yaml:2:12: network\.offline: /)
+})
+
+test('stacks: values are typed as render types them, and out-of-range ports are refused at load', async () => {
+  const c = await parseConfig('stacks:\n  mongodb: {port: "27018"}\n  echo:\n', 'shipshape.yaml')
+  assert.deepEqual(c.data.stacks, { mongodb: { port: 27018 }, echo: {} })
+  for (const port of ['0', '99999', '"abc"', '-1']) assert.match(await usageError(`stacks:\n  mongodb:\n    port: ${port}\n`), /^team\/shipshape\.yaml:3:11: stacks\.mongodb\.port: parameter 'port': expected /)
 })
