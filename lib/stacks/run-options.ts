@@ -52,13 +52,15 @@ export async function checkNeeds(p: Prepared, opts: UpDownOptions, io: Io, purpo
     // tool, so each check gets more than doctor's 3 s, and never less than the team configured.
     const timeoutMs = Math.max(CHECK_BOUND_MS, ...checks.map((c) => boundFor(c, ctx, {})))
     const findings = (await runChecks(checks, ctx, { timeoutMs })).map((f) => ({ ...f, required: f.required || only.includes(f.id) }))
-    // A check that does not apply on this platform (appliesTo) is no obstacle; any other skip is a
-    // check that could not tell, and "could not tell" is not "ok".
-    const applies = (id: string) => checks.find((c) => c.id === id)?.appliesTo?.(ctx.platform) ?? true
+    // A skip blocks when a check it needs did not pass (docker-daemon skipped for a missing docker
+    // CLI could not tell, and "could not tell" is not "ok"). A skip of its own (does not apply on this
+    // platform; the clock with no registry to compare with, as every image is already here) does not.
+    const passed = (id: string) => ['ok', 'warn'].includes(findings.find((f) => f.id === id)?.status ?? 'ok')
+    const prerequisiteFailed = (id: string) => (checks.find((c) => c.id === id)?.needs ?? []).some((d) => !passed(d))
     const tolerated = (f: Finding) => f.status === 'warn' && WARNING_STILL_RUNS.includes(f.id)
     // Only the stack's own needs decide; a check pulled in as their prerequisite (docker-cli for
-    // docker-daemon) counts through them (a failure there skips them, and a skip is not ok).
-    const blocking = findings.filter((f) => only.includes(f.id) && f.status !== 'ok' && (f.status !== 'skip' || applies(f.id)) && !tolerated(f))
+    // docker-daemon) counts through them.
+    const blocking = findings.filter((f) => only.includes(f.id) && f.status !== 'ok' && (f.status !== 'skip' || prerequisiteFailed(f.id)) && !tolerated(f))
     if (blocking.length > 0) {
       const report = buildReport(findings, ctx, startedAt, toolVersion(), true) // strict: a warning here stops the run
       io.stderr.write(`shipshape: ${p.stack.name} (${p.target}) needs these checks to be ok before shipshape can ${verb} it; not ok: ${blocking.map((f) => `${f.id} (${f.status})`).join(', ')}. Nothing was written or ${purpose === 'up' ? 'started' : 'stopped'}; fix them, or skip the checks with --no-checks.\n`)
