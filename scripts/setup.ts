@@ -44,9 +44,10 @@ export function setupCommand(io: Io) {
     .addOption(new Option('--docker <way>', 'how to get Docker').choices(DOCKER_CHOICES).default('auto'))
     .option('--config <file>', 'a shipshape.yaml other than ./shipshape.yaml')
     .addHelpText('after', `
---docker: auto (Docker's apt repository when it answers, else the distribution's docker.io; Docker
-Desktop on macOS and on WSL where it is present), desktop, colima (macOS), engine (Docker's
-repository), distro (docker.io). Downloads honour HTTPS_PROXY and NO_PROXY; sources.<name> in
+--docker: auto (Docker's apt repository when it answers, else the distribution's docker.io; on
+macOS the engine already in use, else Docker Desktop; Docker Desktop on WSL where it is present),
+desktop, colima, orbstack, podman (macOS, through Homebrew), engine (Docker's repository), distro
+(docker.io). Downloads honour HTTPS_PROXY and NO_PROXY; sources.<name> in
 shipshape.yaml points them at a mirror.
 
 Exit codes: 0 done (or nothing to do), 1 a step failed or a required check still fails,
