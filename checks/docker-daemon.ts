@@ -67,7 +67,7 @@ export function judgeDaemon(d: DaemonFacts, clientApi: string | null = null, pla
     case 'too-large':
       return { status: 'fail', summary: `the endpoint at ${d.endpoint} sent an answer too large for a Docker daemon (cut off at 4 MiB); is it one?`, details, engine }
     case 'not-running': {
-      const socket = d.endpoint.replace(/^unix:\/\//, '')
+      const socket = (d.host ?? d.endpoint).replace(/^unix:\/\//, '')
       if (d.socketExists === false) return { status: 'fail', summary: `${who}not running: no socket at ${socket}`, details, engine }
       if (d.socketExists === true) return { status: 'fail', summary: `${who}not running: ${socket} exists but nothing serves it (a daemon that stopped)`, details, engine }
       return { status: 'fail', summary: `${who}not running: nothing answers at ${d.endpoint}`, details, engine }

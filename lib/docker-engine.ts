@@ -68,7 +68,7 @@ export function detectEngine(s: EngineSigns): Engine | null {
  * OrbStack's `orbstack` and ~/.orbstack/run/docker.sock; Rancher Desktop's `rancher-desktop` and
  * ~/.rd/docker.sock; Docker Desktop's `desktop-linux` and ~/.docker/run/docker.sock (macOS) or
  * ~/.docker/desktop/docker.sock (Linux); Podman's …/podman/podman.sock and machine sockets; rootless
- * Docker's $XDG_RUNTIME_DIR/docker.sock (/run/user/<uid>/docker.sock).
+ * Docker's context `rootless` and $XDG_RUNTIME_DIR/docker.sock (/run/user/<uid>/docker.sock).
  */
 export function engineFromEndpoint(host: string | null, context: string | null): Engine | null {
   const name = context ?? ''
@@ -76,6 +76,8 @@ export function engineFromEndpoint(host: string | null, context: string | null):
   if (name === 'orbstack') return 'orbstack'
   if (name === 'rancher-desktop') return 'rancher-desktop'
   if (name === 'desktop-linux' || name === 'desktop-windows') return 'docker-desktop'
+  // dockerd-rootless-setuptool.sh install creates the context `rootless`.
+  if (name === 'rootless') return 'docker-engine-rootless'
   const path = host?.startsWith('unix://') ? host.slice('unix://'.length) : ''
   if (!path) return null
   if (/\/\.colima\/|\/\.config\/colima\//.test(path)) return 'colima'

@@ -98,9 +98,9 @@ function runtimeDir(ctx: Context): string {
 }
 
 function rootlessHost(ctx: Context, place: EnginePlace): string {
-  return place.host?.startsWith('unix://') && place.host.endsWith('/docker.sock') && place.host.includes('/run/user/') ? place.host : `unix://${runtimeDir(ctx)}/docker.sock`
+  return place.host?.startsWith('unix://') ? place.host : `unix://${runtimeDir(ctx)}/docker.sock`
 }
 
 function podmanHost(ctx: Context, place: EnginePlace): string {
-  return place.host?.startsWith('unix://') && place.host.includes('podman') ? place.host : `unix://${runtimeDir(ctx)}/podman/podman.sock`
+  return place.host?.startsWith('unix://') ? place.host : `unix://${runtimeDir(ctx)}/podman/podman.sock`
 }
