@@ -8,7 +8,7 @@ import { Option, csv, formatOption, newCommand, parseArgs, processIo, type Io } 
 import { loadConfig } from '../lib/config.js'
 import { createContext } from '../lib/context.js'
 import { UsageError } from '../lib/errors.js'
-import { DOCKER_CHOICES, type DockerChoice } from '../lib/provision/docker.js'
+import { checkDockerChoice, DOCKER_CHOICES, type DockerChoice } from '../lib/provision/docker.js'
 import { provisionFix } from '../lib/provision/fixes.js'
 import { buildPlan, executePlan, newLogFile, type Plan } from '../lib/provision/plan.js'
 import { isRoot } from '../lib/provision/privilege.js'
@@ -74,6 +74,7 @@ async function diagnose(checks: readonly Check[], ctx: Context, opts: SetupOptio
 export async function setup(opts: SetupOptions, io: Io, checks: readonly Check[] = registry): Promise<number> {
   const config = await loadConfig(io.cwd, opts.config)
   const ctx = await createContext({ env: io.env, cwd: io.cwd, config })
+  checkDockerChoice(ctx.platform, opts.docker)
   const checkIds = new Set(checks.map((c) => c.id))
   const skipChecks = (opts.skip ?? []).filter((id) => checkIds.has(id))
   const skipSteps = (opts.skip ?? []).filter((id) => !checkIds.has(id))

@@ -6,7 +6,7 @@
 // answers, otherwise the distribution's package, saying which and why. Where rootless Docker or
 // Podman is the engine in use, the CLI is installed without the docker group or the root service.
 
-import type { Context, Fix, Step } from '../types.js'
+import type { Context, Fix, Platform, Step } from '../types.js'
 import { dockerAptSteps, dockerRepoDistro, dockerRepoUrl } from './docker-apt.js'
 import { dockerDistroSteps } from './docker-distro.js'
 import { dockerGroupStep, dockerServiceSteps } from './docker-linux.js'
@@ -32,6 +32,13 @@ export type Way = MacosWay | 'wsl-desktop' | 'wsl1' | 'engine' | 'distro'
 
 const MACOS_WAYS: Record<string, MacosWay> = { desktop: 'desktop', 'docker-desktop': 'desktop', colima: 'colima', orbstack: 'orbstack', podman: 'podman' }
 
+/** `--docker` ways that install through Homebrew exist on macOS only; elsewhere they are a usage error, before anything runs. */
+export function checkDockerChoice(p: Platform, choice: DockerChoice): void {
+  if (p.kind !== 'macos' && (choice === 'colima' || choice === 'orbstack' || choice === 'podman')) {
+    throw new UsageError(`--docker ${choice} installs through Homebrew on macOS only; on ${p.kind} use auto, engine or distro`)
+  }
+}
+
 /** Decides the way, with the reason a person is shown. */
 export async function dockerWay(ctx: Context, opts: ProvisionOptions): Promise<{ way: Way; why: string }> {
   const p = ctx.platform
@@ -41,7 +48,6 @@ export async function dockerWay(ctx: Context, opts: ProvisionOptions): Promise<{
     if (inUse && MACOS_WAYS[inUse]) return { way: MACOS_WAYS[inUse], why: `${ENGINE_NAMES[inUse]} is the engine in use (docker context or DOCKER_HOST)` }
     return { way: 'desktop', why: opts.docker === 'auto' ? 'Docker Desktop is the default on macOS' : `--docker ${opts.docker} is for Linux; using Docker Desktop` }
   }
-  if (opts.docker === 'colima' || opts.docker === 'orbstack' || opts.docker === 'podman') throw new UsageError(`--docker ${opts.docker} installs through Homebrew on macOS only; on ${p.kind} use engine or distro`)
   if (p.kind === 'wsl' && p.wsl === 1) return { way: 'wsl1', why: 'WSL 1 cannot run a Docker daemon' }
   if (p.kind === 'wsl' && (opts.docker === 'desktop' || (opts.docker === 'auto' && (await dockerDesktopOnWsl(ctx))))) {
     return { way: 'wsl-desktop', why: 'Docker Desktop is present; its WSL integration provides Docker here' }
