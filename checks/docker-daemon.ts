@@ -109,6 +109,8 @@ export function daemonFix(ctx: Context, d: DaemonFacts): Fix | null {
   switch (d.problem) {
     case 'no-access':
       if (groupless) return { steps: [], manual: engineAccessHint(engine, d.host?.replace(/^unix:\/\//, '') ?? d.endpoint) }
+      // macOS has no docker group: every engine there serves its own user's socket.
+      if (p.kind === 'macos') return { steps: [], manual: `${d.host?.replace(/^unix:\/\//, '') ?? d.endpoint} belongs to another user: start your Docker engine as yourself (Docker Desktop, colima, OrbStack…), which makes its own socket yours.` }
       return {
         steps: [dockerGroupStep(ctx, [], loginName(ctx))],
         manual: 'Log out and back in (or run `newgrp docker` in this shell) so the new group applies. Do not chmod the socket: the docker group is root-equivalent, and so is a world-writable socket.',

@@ -26,6 +26,7 @@ export function engineStartFix(ctx: Context, engine: Engine | null, place: Engin
     case 'orbstack':
       return { steps: [userStep('orbstack-start', "Start OrbStack (its Docker engine and VM)", ['orb', 'start'])] }
     case 'rancher-desktop':
+      if (p.kind === 'wsl') return { steps: [], manual: 'Start Rancher Desktop on Windows and enable its WSL integration for this distro (Preferences > WSL > Integrations).' }
       return {
         steps: [userStep('rancher-desktop-start', 'Start Rancher Desktop', [rdctl(ctx), 'start'])],
         manual: 'Or open the Rancher Desktop app; with the containerd engine selected it serves no Docker socket (Preferences > Container Engine > dockerd (moby)).',

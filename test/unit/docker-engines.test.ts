@@ -99,6 +99,12 @@ test('rootless Docker: its fix names its own DOCKER_HOST', async (t) => {
   assert.match(fix!.manual!, /the docker group does not apply/)
 })
 
+test('macOS has no docker group: no access to an unknown engine\'s socket is never "join the docker group"', () => {
+  const fix = daemonFix(makeContext({ platform: macos, env: { PATH: '', HOME: '/h', USER: 'alice' } }), { ok: false, problem: 'no-access', endpoint: 'unix:///var/run/docker.sock', host: 'unix:///var/run/docker.sock', message: 'permission denied', engine: null })
+  assert.deepEqual(fix!.steps, [])
+  assert.match(fix!.manual!, /belongs to another user/)
+})
+
 test('Podman on macOS starts its machine', async (t) => {
   if (!(await dockerOnPath(t))) return
   const { ctx } = await engineContext(t, 'podman', { serve: false })
