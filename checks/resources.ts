@@ -7,7 +7,7 @@
 import { statfs } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { daemonFacts, daemonInVm, isRemote, runInDaemon } from '../lib/docker-facts.js'
-import { ENGINE_NAMES } from '../lib/docker-engine.js'
+import { ENGINE_NAMES, type Engine } from '../lib/docker-engine.js'
 import type { Check, Context, Outcome } from '../lib/types.js'
 
 const GiB = 1024 ** 3
@@ -27,13 +27,27 @@ export const resources = {
     const vm = inVm ? `${d.engine ? ENGINE_NAMES[d.engine] : 'the engine'}'s VM` : null
     return judgeResources({ cpus: d.info.NCPU, memory: d.info.MemTotal, dockerRoot: d.info.DockerRootDir, dockerFree, minikubeDir: minikubeDir(ctx), minikubeFree, inVm: vm })
   },
-  fix: (ctx) => ({
-    steps: [],
-    manual: ctx.platform.kind === 'macos' || ctx.platform.kind === 'wsl'
-      ? 'Give Docker more: Docker Desktop > Settings > Resources (on WSL 2: memory= and processors= under [wsl2] in %USERPROFILE%\\.wslconfig). Free disk with `docker system df` to see what Docker holds.'
-      : 'Free disk space (see what Docker holds with `docker system df`) or run on a machine with more CPUs and memory.',
-  }),
+  fix: async (ctx) => {
+    const d = await daemonFacts(ctx)
+    const grow = d.ok && d.engine && daemonInVm(d, ctx.platform) ? GROW_VM[d.engine] : undefined
+    if (grow) return { steps: [], manual: `Give ${ENGINE_NAMES[d.engine!]}'s VM more: ${grow}. Free disk with \`docker system df\` to see what Docker holds.` }
+    return {
+      steps: [],
+      manual: ctx.platform.kind === 'macos' || ctx.platform.kind === 'wsl'
+        ? 'Give Docker more: Docker Desktop > Settings > Resources (on WSL 2: memory= and processors= under [wsl2] in %USERPROFILE%\\.wslconfig). Free disk with `docker system df` to see what Docker holds.'
+        : 'Free disk space (see what Docker holds with `docker system df`) or run on a machine with more CPUs and memory.',
+    }
+  },
 } satisfies Check
+
+/** Each VM engine's own way to give its VM more CPUs and memory (its documented CLI, or its settings). */
+const GROW_VM: Partial<Record<Engine, string>> = {
+  colima: 'colima stop, then colima start --cpu 4 --memory 8 (GiB)',
+  podman: 'podman machine stop, podman machine set --cpus 4 --memory 8192, podman machine start',
+  'rancher-desktop': 'rdctl set --virtual-machine.number-cpus 4 --virtual-machine.memory-in-gb 8',
+  orbstack: 'OrbStack > Settings > System (memory and CPU limits)',
+  'docker-desktop': 'Docker Desktop > Settings > Resources',
+}
 
 export interface Measures {
   cpus: number

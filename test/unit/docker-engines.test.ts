@@ -8,6 +8,7 @@ import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { test, type TestContext } from 'node:test'
 import { apiMismatch, daemonFix, dockerDaemon, judgeDaemon } from '../../checks/docker-daemon.js'
+import { resources } from '../../checks/resources.js'
 import { daemonFacts, MAX_ANSWER_BYTES } from '../../lib/docker-facts.js'
 import type { Engine } from '../../lib/docker-engine.js'
 import type { Context, Fix, Platform } from '../../lib/types.js'
@@ -208,4 +209,11 @@ test('an endpoint that trickles without end is bounded in time', async (t) => {
   const facts = await daemonFacts(ctx)
   assert.equal(!facts.ok && facts.problem, 'not-answering')
   assert.equal(judgeDaemon(facts).status, 'timeout')
+})
+
+test('resources on a VM engine: the fix grows that engine\'s VM with its own tool', async (t) => {
+  if (!(await dockerOnPath(t))) return
+  const { ctx } = await engineContext(t, 'colima')
+  const fix = await resources.fix(ctx)
+  assert.match(fix.manual!, /^Give colima's VM more: colima stop, then colima start --cpu 4 --memory 8/)
 })
