@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { test, type TestContext } from 'node:test'
 import { apiMismatch, daemonFix, dockerDaemon, judgeDaemon } from '../../checks/docker-daemon.js'
 import { resources } from '../../checks/resources.js'
-import { daemonFacts, MAX_ANSWER_BYTES } from '../../lib/docker-facts.js'
+import { daemonFacts, MAX_ANSWER_BYTES, type DockerInfo } from '../../lib/docker-facts.js'
 import type { Engine } from '../../lib/docker-engine.js'
 import type { Context, Fix, Platform } from '../../lib/types.js'
 import { engineRecording, serveEngine, serveOnSocket, writeDockerContext } from '../engine-socket.js'
@@ -121,7 +121,7 @@ test('a colima profile other than default is started by name', async (t) => {
   assert.deepEqual(argvs(daemonFix(ctx, await daemonFacts(ctx))), ['/opt/homebrew/bin/colima start --profile work'])
 })
 
-test('the real Docker Engine (recorded) stays "Docker Engine", and its stopped socket on Linux is the system service', async (t) => {
+test('the real Docker Engine (recorded) is named docker-engine, its summary unchanged', async (t) => {
   if (!(await dockerOnPath(t))) return
   const home = await tempDir(t)
   const socket = await serveEngine(t, join(home, 'docker.sock'), await engineRecording('docker-engine'))
@@ -160,7 +160,7 @@ test('API versions: a client older than the daemon accepts, or a daemon too old 
 
 test('a client too old for the engine warns through the check, with the upgrade for that engine', async () => {
   const rec = await engineRecording('docker-engine')
-  const info = rec.info as unknown as Parameters<typeof judgeDaemon>[0] extends infer D ? D extends { ok: true; info: infer I } ? I : never : never
+  const info = rec.info as unknown as DockerInfo
   const facts = { ok: true as const, info, endpoint: 'unix:///var/run/docker.sock', engine: 'docker-engine' as const, version: { ApiVersion: '1.52', MinAPIVersion: '1.44' } }
   const r = judgeDaemon(facts, '1.43')
   assert.equal(r.status, 'warn')
