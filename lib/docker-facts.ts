@@ -115,7 +115,13 @@ function readJson(file: string): Promise<unknown> {
 async function viaSocket(socketPath: string, endpoint: string, timeoutMs: number): Promise<DaemonFacts> {
   const started = performance.now()
   const deadline = started + timeoutMs
-  const [info, version] = await Promise.all([getJson(socketPath, '/info', deadline), getJson(socketPath, '/version', deadline)])
+  // /version only names the engine: once /info has answered, it gets a short grace, not the whole bound.
+  const stopVersion = new AbortController()
+  const pending = daemonGet(socketPath, '/version', deadline, stopVersion.signal)
+  const info = await daemonGet(socketPath, '/info', deadline)
+  const grace = setTimeout(() => stopVersion.abort(), VERSION_GRACE_MS)
+  const version = await pending
+  clearTimeout(grace)
   const parsed = info.ok ? parseInfo(info.body) : null
   const answered = version.ok && version.status === 200 ? (parseJson(version.body) as DockerVersion | null) : null
   if (info.ok && info.status === 200 && parsed?.ServerVersion) return { ok: true, info: parsed, endpoint, version: answered }
@@ -140,8 +146,10 @@ async function viaSocket(socketPath: string, endpoint: string, timeoutMs: number
 
 type Answer = { ok: true; status: number; body: string } | { ok: false; code: string; message: string }
 
-/** One GET on the daemon's socket, bounded in time (until `deadline`) and in bytes (MAX_ANSWER_BYTES). */
-export function getJson(socketPath: string, path: string, deadline: number, maxBytes = MAX_ANSWER_BYTES): Promise<Answer> {
+const VERSION_GRACE_MS = 500
+
+/** One GET on the daemon's socket, bounded in time (until `deadline`, or `signal`) and in bytes (MAX_ANSWER_BYTES). */
+function daemonGet(socketPath: string, path: string, deadline: number, signal?: AbortSignal, maxBytes = MAX_ANSWER_BYTES): Promise<Answer> {
   return new Promise((resolve) => {
     let settled = false
     const settle = (answer: Answer) => {
@@ -163,6 +171,7 @@ export function getJson(socketPath: string, path: string, deadline: number, maxB
       res.on('error', (error: NodeJS.ErrnoException) => settle({ ok: false, code: error.code ?? 'EIO', message: error.message }))
     })
     const timer = setTimeout(() => settle({ ok: false, code: 'ETIMEDOUT', message: 'no answer' }), Math.max(0, deadline - performance.now()))
+    signal?.addEventListener('abort', () => settle({ ok: false, code: 'ECANCELED', message: 'no longer needed' }), { once: true })
     req.on('error', (error: NodeJS.ErrnoException) => settle({ ok: false, code: error.code ?? 'EIO', message: `${error.code ?? ''} ${error.message}`.trim() }))
     req.end()
   })
