@@ -178,12 +178,15 @@ function daemonGet(socketPath: string, path: string, deadline: number, signal?: 
 }
 
 async function viaCli(ctx: Context, endpoint: string, timeoutMs: number): Promise<DaemonFacts> {
-  const [r, v] = await Promise.all([
-    ctx.probe(['docker', 'info', '--format', '{{json .}}'], { timeoutMs }),
-    ctx.probe(['docker', 'version', '--format', '{{json .Server}}'], { timeoutMs }),
-  ])
+  const started = performance.now()
+  const r = await ctx.probe(['docker', 'info', '--format', '{{json .}}'], { timeoutMs })
   const info = parseInfo(r.stdout)
-  if (r.ok && info?.ServerVersion) return { ok: true, info, endpoint, version: v.ok ? (parseJson(v.stdout) as DockerVersion | null) : null }
+  if (r.ok && info?.ServerVersion) {
+    // Only once the daemon answered: a hung one costs one bound and one child, not two.
+    const left = Math.max(200, timeoutMs - (performance.now() - started))
+    const v = await ctx.probe(['docker', 'version', '--format', '{{json .Server}}'], { timeoutMs: left })
+    return { ok: true, info, endpoint, version: v.ok ? (parseJson(v.stdout) as DockerVersion | null) : null }
+  }
   return { ok: false, ...classify(r.stderr, r.timedOut, endpoint), ...(r.timedOut ? { waitedMs: r.ms } : {}) }
 }
 

@@ -166,7 +166,8 @@ async function busyboxImage(t: TestContext): Promise<string> {
   await copyFile('/bin/busybox', join(root, 'bin/busybox'))
   for (const applet of ['sh', 'cat', 'sleep', 'df']) await symlink('busybox', join(root, 'bin', applet))
   await runProcess('tar', ['-C', root, '-cf', join(dir, 'rootfs.tar'), '.'])
-  const tag = `shipshape-test/shipshape-checks-busybox:${suffix()}`
+  // Named so the checks' own pick of a local image (busybox, alpine, debian, ubuntu first) takes it.
+  const tag = `shipshape-test/busybox-shipshape-checks:${suffix()}`
   const r = await runProcess('docker', ['import', join(dir, 'rootfs.tar'), tag])
   assert.equal(r.code, 0, r.stderr)
   t.after(() => runProcess('docker', ['rmi', '-f', tag]))
