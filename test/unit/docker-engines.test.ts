@@ -10,7 +10,7 @@ import { test, type TestContext } from 'node:test'
 import { apiMismatch, daemonFix, dockerDaemon, judgeDaemon } from '../../checks/docker-daemon.js'
 import { resources } from '../../checks/resources.js'
 import { daemonFacts, MAX_ANSWER_BYTES, type DockerInfo } from '../../lib/docker-facts.js'
-import type { Engine } from '../../lib/docker-engine.js'
+import { detectEngine, engineFromEndpoint, type Engine } from '../../lib/docker-engine.js'
 import type { Context, Fix, Platform } from '../../lib/types.js'
 import { engineRecording, serveEngine, serveOnSocket, writeDockerContext } from '../engine-socket.js'
 import { cleanEnv, debian12, makeContext, runCli, tempDir } from '../helpers.js'
@@ -216,4 +216,29 @@ test('resources on a VM engine: the fix grows that engine\'s VM with its own too
   const { ctx } = await engineContext(t, 'colima')
   const fix = await resources.fix(ctx)
   assert.match(fix.manual!, /^Give colima's VM more: colima stop, then colima start --cpu 4 --memory 8/)
+})
+
+test('sockets and contexts as each installer leaves them name the engine even when it is down', () => {
+  const cases: [string | null, string | null, Engine | null][] = [
+    ['unix:///Users/me/.colima/default/docker.sock', null, 'colima'],
+    ['unix:///Users/me/.colima/docker.sock', null, 'colima'], // colima before 0.4
+    ['unix:///Users/me/.config/colima/default/docker.sock', null, 'colima'],
+    ['unix:///Users/me/.orbstack/run/docker.sock', null, 'orbstack'],
+    ['unix:///Users/me/.rd/docker.sock', null, 'rancher-desktop'],
+    ['unix:///Users/me/Library/Application Support/rancher-desktop/lima/0/sock/docker', null, 'rancher-desktop'],
+    ['unix:///Users/me/.docker/run/docker.sock', null, 'docker-desktop'],
+    ['unix:///home/me/.docker/desktop/docker.sock', null, 'docker-desktop'],
+    ['unix:///run/user/1000/podman/podman.sock', null, 'podman'],
+    ['unix:///run/podman/podman.sock', null, 'podman'],
+    ['unix:///Users/me/.local/share/containers/podman/machine/qemu/podman.sock', null, 'podman'],
+    ['unix:///var/folders/x/T/podman/podman-machine-default-api.sock', null, 'podman'],
+    ['unix:///run/user/1000/docker.sock', null, 'docker-engine-rootless'],
+    ['unix:///var/run/docker.sock', 'colima-work', 'colima'],
+    ['unix:///var/run/docker.sock', null, null],
+    ['tcp://10.0.0.5:2376', null, null],
+  ]
+  for (const [host, context, engine] of cases) assert.equal(engineFromEndpoint(host, context), engine, `${host} ${context}`)
+  // Rootless Podman says name=rootless too: its /version decides first.
+  assert.equal(detectEngine({ host: null, context: null, version: { Components: [{ Name: 'Podman Engine' }] }, info: { SecurityOptions: ['name=rootless'] } }), 'podman')
+  assert.equal(detectEngine({ host: null, context: null, version: { Components: [{ Name: 'Engine' }] }, info: { SecurityOptions: ['name=seccomp,profile=builtin', 'name=rootless'] } }), 'docker-engine-rootless')
 })
