@@ -30,7 +30,10 @@ export const dockerDaemon = {
     return judgeDaemon(d, d.ok ? await clientApiVersion(ctx) : null, ctx.platform)
   },
   // The facts are memoised for the run, so the fix reads the same answer the check judged.
-  fix: async (ctx) => daemonFix(ctx, await daemonFacts(ctx)),
+  fix: async (ctx) => {
+    const d = await daemonFacts(ctx)
+    return daemonFix(ctx, d, d.ok ? await clientApiVersion(ctx) : null)
+  },
 } satisfies Check
 
 /** "Docker Engine 27.3.1", "Podman 4.9.4", "Docker Engine 27.1.1 in colima". */
@@ -48,7 +51,7 @@ export function judgeDaemon(d: DaemonFacts, clientApi: string | null = null, pla
     const what = `${engineTitle(engine, i.ServerVersion)} on ${i.OperatingSystem || i.OSType} (${i.NCPU} CPUs, ${(i.MemTotal / GiB).toFixed(1)} GiB)`
     const inVm = daemonInVm(d, platform)
     const details = [`endpoint ${d.endpoint}`, `engine ${engine ?? 'unknown'}`, `server ${i.Name}, kernel ${i.KernelVersion}, ${i.Architecture}`, `data in ${i.DockerRootDir}${inVm ? ` (inside ${engine ? ENGINE_NAMES[engine] : 'the engine'}'s VM)` : ''}`]
-    const api = apiMismatch(d.version?.ApiVersion, d.version?.MinAPIVersion, clientApi, engine)
+    const api = apiMismatch(d.version?.ApiVersion, d.version?.MinAPIVersion, clientApi, engine)?.text
     if (d.version?.ApiVersion) details.push(`API ${d.version.ApiVersion} (accepts ${d.version.MinAPIVersion ?? '?'} and newer); the docker client speaks ${clientApi ?? '?'}`)
     if (isRemote(d.endpoint)) {
       return { status: 'warn', summary: `remote daemon at ${d.endpoint}: ${what}; bind mounts and published ports are on that machine, not this one${api ? `; ${api}` : ''}`, version: i.ServerVersion, details, engine }
@@ -84,12 +87,12 @@ export function judgeDaemon(d: DaemonFacts, clientApi: string | null = null, pla
  * (Docker Engine 29 accepts only API 1.44 and newer: "client version 1.43 is too old"), and a daemon
  * older than Compose v2's needs runs `docker compose` badly.
  */
-export function apiMismatch(daemonApi: string | undefined, daemonMin: string | undefined, clientApi: string | null, engine: Engine | null): string | null {
+export function apiMismatch(daemonApi: string | undefined, daemonMin: string | undefined, clientApi: string | null, engine: Engine | null): { older: 'client' | 'engine'; text: string } | null {
   const v = (x: string | null | undefined) => (x && /^\d+\.\d+/.test(x) ? semver.coerce(x)?.version ?? null : null)
   const [api, min, client] = [v(daemonApi), v(daemonMin), v(clientApi)]
   const name = engine ? ENGINE_NAMES[engine] : 'the daemon'
-  if (client && min && semver.lt(client, min)) return `the docker client speaks API ${clientApi}, older than the ${daemonMin} ${name} accepts: upgrade the docker CLI`
-  if (api && semver.lt(api, semver.coerce(COMPOSE_V2_MIN_API)!.version)) return `${name} speaks API ${daemonApi}, older than Compose v2 needs (${COMPOSE_V2_MIN_API}, Docker Engine 19.03): upgrade the engine`
+  if (client && min && semver.lt(client, min)) return { older: 'client', text: `the docker client speaks API ${clientApi}, older than the ${daemonMin} ${name} accepts: upgrade the docker CLI` }
+  if (api && semver.lt(api, semver.coerce(COMPOSE_V2_MIN_API)!.version)) return { older: 'engine', text: `${name} speaks API ${daemonApi}, older than Compose v2 needs (${COMPOSE_V2_MIN_API}, Docker Engine 19.03): upgrade the engine` }
   return null
 }
 
@@ -98,8 +101,11 @@ export function loginName(ctx: Context): string {
   return ctx.env.USER || ctx.env.LOGNAME || userInfo().username
 }
 
-export function daemonFix(ctx: Context, d: DaemonFacts): Fix | null {
-  if (d.ok) return apiFix(ctx, d)
+export function daemonFix(ctx: Context, d: DaemonFacts, clientApi: string | null = null): Fix | null {
+  if (d.ok) {
+    const api = apiMismatch(d.version?.ApiVersion, d.version?.MinAPIVersion, clientApi, d.engine ?? null)
+    return api ? apiFix(ctx, d, api.older) : null
+  }
   const p = ctx.platform
   const viaHost = ctx.env.DOCKER_HOST ? `DOCKER_HOST=${ctx.env.DOCKER_HOST} is set: if that is not the daemon you mean, unset it (see the docker-host check).` : ''
   const engine = d.engine ?? null
@@ -135,8 +141,8 @@ export function daemonFix(ctx: Context, d: DaemonFacts): Fix | null {
   }
 }
 
-/** A daemon that answers but whose API does not fit the client or Compose: the upgrade, by engine. */
-function apiFix(ctx: Context, d: Extract<DaemonFacts, { ok: true }>): Fix | null {
+/** A daemon that answers but whose API does not fit the client or Compose: the upgrade of the older side, by engine. */
+function apiFix(ctx: Context, d: Extract<DaemonFacts, { ok: true }>, older: 'client' | 'engine'): Fix {
   const engine = d.engine ?? null
   const client = ctx.platform.kind === 'macos'
     ? engine === 'docker-desktop' || engine === 'orbstack' || engine === 'rancher-desktop' ? `update ${ENGINE_NAMES[engine]}, which brings its own docker CLI` : 'brew upgrade docker'
@@ -150,5 +156,5 @@ function apiFix(ctx: Context, d: Extract<DaemonFacts, { ok: true }>): Fix | null
     'rancher-desktop': 'update Rancher Desktop',
     'docker-desktop': 'update Docker Desktop',
   }
-  return { steps: [], manual: `If the client is the older one: ${client}. If the engine is: ${engine ? server[engine] : server['docker-engine']}.` }
+  return { steps: [], manual: older === 'client' ? `Upgrade the docker CLI: ${client}.` : `Upgrade the engine: ${server[engine ?? 'docker-engine']}.` }
 }

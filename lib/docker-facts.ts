@@ -69,14 +69,16 @@ export function daemonFacts(ctx: Context): Promise<DaemonFacts> {
  * version` needs no daemon: pointed at a socket that does not exist it does not negotiate down to
  * the daemon's version, cannot hang on one, and prints the same every time, so it is cached per binary.
  */
-export async function clientApiVersion(ctx: Context): Promise<string | null> {
-  const bin = await ctx.which('docker')
-  if (!bin) return null
-  const env = { ...ctx.env, DOCKER_HOST: 'unix:///nonexistent/shipshape-client-only.sock', DOCKER_CONTEXT: undefined }
-  const r = await versionOutput(ctx, bin, ['version', '--format', '{{json .Client}}'], { env, timeoutMs: 5_000, usable: (p) => parseJson(p.stdout) !== null })
-  const client = parseJson(r.stdout) as { DefaultAPIVersion?: unknown; ApiVersion?: unknown } | null
-  const api = client?.DefaultAPIVersion ?? client?.ApiVersion
-  return typeof api === 'string' && /^\d+\.\d+$/.test(api) ? api : null
+export function clientApiVersion(ctx: Context): Promise<string | null> {
+  return ctx.facts.once('docker-client-api', async () => {
+    const bin = await ctx.which('docker')
+    if (!bin) return null
+    const env = { ...ctx.env, DOCKER_HOST: 'unix:///nonexistent/shipshape-client-only.sock', DOCKER_CONTEXT: undefined }
+    const r = await versionOutput(ctx, bin, ['version', '--format', '{{json .Client}}'], { env, timeoutMs: 5_000, usable: (p) => parseJson(p.stdout) !== null })
+    const client = parseJson(r.stdout) as { DefaultAPIVersion?: unknown; ApiVersion?: unknown } | null
+    const api = client?.DefaultAPIVersion ?? client?.ApiVersion
+    return typeof api === 'string' && /^\d+\.\d+$/.test(api) ? api : null
+  })
 }
 
 /** The engine the docker context or DOCKER_HOST points at, judged from the endpoint alone (no daemon asked). */

@@ -152,8 +152,8 @@ test('doctor --format json carries the engine of docker-daemon', async (t) => {
 
 test('API versions: a client older than the daemon accepts, or a daemon too old for Compose v2, warns with the upgrade', () => {
   // Docker Engine 29 accepts API 1.44 and newer; a Docker 24 client speaks 1.43.
-  assert.match(apiMismatch('1.52', '1.44', '1.43', 'docker-engine')!, /the docker client speaks API 1\.43, older than the 1\.44 Docker Engine accepts: upgrade the docker CLI/)
-  assert.match(apiMismatch('1.39', '1.12', '1.50', 'docker-engine')!, /Docker Engine speaks API 1\.39, older than Compose v2 needs \(1\.40/)
+  assert.match(apiMismatch('1.52', '1.44', '1.43', 'docker-engine')!.text, /the docker client speaks API 1\.43, older than the 1\.44 Docker Engine accepts: upgrade the docker CLI/)
+  assert.match(apiMismatch('1.39', '1.12', '1.50', 'docker-engine')!.text, /Docker Engine speaks API 1\.39, older than Compose v2 needs \(1\.40/)
   assert.equal(apiMismatch('1.41', '1.12', '1.50', 'docker-engine'), null)
   assert.equal(apiMismatch('1.41', '1.24', null, 'podman'), null)
 })
@@ -165,8 +165,12 @@ test('a client too old for the engine warns through the check, with the upgrade 
   const r = judgeDaemon(facts, '1.43')
   assert.equal(r.status, 'warn')
   assert.match(r.summary, /upgrade the docker CLI$/)
-  const fix = daemonFix(makeContext(), facts)
-  assert.match(fix!.manual!, /docker-ce-cli/)
+  const fix = daemonFix(makeContext(), facts, '1.43')
+  assert.match(fix!.manual!, /^Upgrade the docker CLI: .*docker-ce-cli/)
+  // A remote daemon whose API fits gets no upgrade advice.
+  assert.equal(daemonFix(makeContext(), { ...facts, version: { ApiVersion: '1.41', MinAPIVersion: '1.12' } }, '1.50'), null)
+  // An engine too old for Compose v2: that engine's own upgrade.
+  assert.match(daemonFix(makeContext(), { ...facts, engine: 'colima', version: { ApiVersion: '1.39', MinAPIVersion: '1.12' } }, '1.50')!.manual!, /^Upgrade the engine: brew upgrade colima/)
 })
 
 test('an endpoint that streams without end is cut off at 4 MiB and named, not read into memory', async (t) => {
