@@ -21,7 +21,9 @@ export function engineStartFix(ctx: Context, engine: Engine | null, place: Engin
     case 'colima': {
       const profile = colimaProfile(place.host ?? null, place.context ?? null)
       const step = colimaStartStep(ctx)
-      return { steps: [profile === 'default' ? step : { ...step, argv: [...step.argv, '--profile', profile], done: undefined }] }
+      // Homebrew's path on macOS (it may not be on PATH yet); on Linux colima is wherever PATH has it.
+      const argv = [p.kind === 'macos' ? step.argv[0] : 'colima', 'start', ...(profile === 'default' ? [] : ['--profile', profile])]
+      return { steps: [profile === 'default' && p.kind === 'macos' ? step : { ...step, argv, done: undefined }] }
     }
     case 'orbstack':
       return { steps: [userStep('orbstack-start', "Start OrbStack (its Docker engine and VM)", ['orb', 'start'])] }

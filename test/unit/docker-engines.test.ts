@@ -119,6 +119,9 @@ test('a colima profile other than default is started by name', async (t) => {
   await writeDockerContext(home, 'colima-work', `unix://${home}/.colima/work/docker.sock`)
   const ctx = makeContext({ env: { PATH: process.env.PATH, HOME: home }, home, platform: macos })
   assert.deepEqual(argvs(daemonFix(ctx, await daemonFacts(ctx))), ['/opt/homebrew/bin/colima start --profile work'])
+  // colima on Linux: the stopped context gets `colima start`, not the system's Docker service.
+  const linux = makeContext({ env: { PATH: process.env.PATH, HOME: home }, home, platform: debian12 })
+  assert.deepEqual(argvs(daemonFix(linux, await daemonFacts(linux))), ['colima start --profile work'])
 })
 
 test('the real Docker Engine (recorded) is named docker-engine, its summary unchanged', async (t) => {
