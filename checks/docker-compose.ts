@@ -4,12 +4,17 @@
 // half a second to start; the plugin is found where docker itself looks (docker/cli's plugin manager:
 // its config dir, the config's cliPluginsExtraDirs, the system dirs) and asked directly, as the
 // plugin binary also runs standalone. So no `docker` starts just to learn there is no plugin.
+// Where Podman is the engine (the docker context or DOCKER_HOST names its socket), `podman compose`
+// runs an external provider against it: docker-compose (the plugin or standalone, through Podman's
+// Docker-compatible API) or podman-compose; podman-compose alone serves `podman compose` but not
+// `docker compose`, which `shipshape up` runs.
 
 import { constants } from 'node:fs'
 import { access, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { versionOutput } from '../lib/version-cache.js'
-import { judgeVersion } from '../lib/versions.js'
+import { judgeVersion, parseVersion } from '../lib/versions.js'
+import { engineInUse } from '../lib/docker-facts.js'
 import { provisionFix } from '../lib/provision/fixes.js'
 import type { Check, Context } from '../lib/types.js'
 
@@ -25,6 +30,8 @@ export const dockerCompose = {
       standalone ? versionOutput(ctx, standalone, ['version', '--short']) : null,
     ])
     const details: string[] = []
+    const podman = (await engineInUse(ctx)) === 'podman'
+    if (podman) details.push("Podman is the engine: `podman compose` runs docker-compose (or podman-compose) against Podman's socket")
     if (docker && !pluginFile) details.push(`no docker-compose plugin where docker looks for it (${(await pluginDirs(ctx)).join(', ')})`)
     if (plugin) details.push(plugin.ok ? `${pluginFile} version --short: ${plugin.stdout.trim()}` : `${pluginFile} version failed: ${firstLine(plugin.stderr) || `exit ${plugin.code}`}`)
     if (legacy) details.push(legacy.ok ? `${standalone}: ${legacy.stdout.trim()}${legacy.cached ? ' (cached)' : ''}` : `${standalone} version failed: ${firstLine(legacy.stderr)}`)
@@ -39,6 +46,16 @@ export const dockerCompose = {
       // A v2 binary installed standalone is current Compose, only not reachable as `docker compose`.
       if (j.meets) return { status: 'warn', summary: `docker-compose ${j.version} works, but only as standalone 'docker-compose'; install it as the Docker plugin for 'docker compose'`, version: j.version, details }
       return { status: 'warn', summary: `only docker-compose ${j.version ?? legacy.stdout.trim()} (v1, end of life since July 2023); install the Compose v2 plugin`, version: j.version, details }
+    }
+    if (podman) {
+      const podmanCompose = await ctx.which('podman-compose')
+      const pc = podmanCompose ? await versionOutput(ctx, podmanCompose, ['--version']) : null
+      if (pc?.ok) {
+        const version = parseVersion(pc.stdout)
+        details.push(`${podmanCompose}: ${pc.stdout.trim().split('\n')[0]}`)
+        return { status: 'warn', summary: `only podman-compose ${version ?? ''}: \`podman compose\` works, but \`docker compose\` (which shipshape up runs) does not; install docker-compose`.replace('  ', ' '), version, details }
+      }
+      return { status: 'fail', summary: 'Podman is the engine, but no Compose provider is installed: neither docker-compose (for `podman compose` and `docker compose`) nor podman-compose', details }
     }
     return { status: 'fail', summary: 'neither `docker compose` (v2 plugin) nor `docker-compose` is installed', details }
   },

@@ -1,13 +1,12 @@
 // Elasticsearch refuses to start when vm.max_map_count < 262144. The value that counts is the one in
 // the kernel the containers run on: this host's on Linux and WSL 2 (WSL 2 distros and Docker
-// Desktop's share one kernel), the VM's on macOS, WSL 1, Docker Desktop for Linux or a remote daemon. There we measure inside the
+// Desktop's share one kernel), the VM's on macOS, WSL 1, a VM engine on Linux (Docker Desktop, colima…) or a remote daemon. There we measure inside the
 // daemon's kernel with a throwaway container from an image that is already present (nothing is
 // pulled), or skip and say why. Failure when a stack in use needs it (Elasticsearch), else a warning.
 
-import { randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { daemonFacts, daemonInVm, dockerEndpoint, isRemote } from '../lib/docker-facts.js'
+import { daemonFacts, daemonInVm, dockerEndpoint, isRemote, runInDaemon } from '../lib/docker-facts.js'
 import { provisionFix } from '../lib/provision/fixes.js'
 import type { Check, Context, Outcome } from '../lib/types.js'
 
@@ -42,7 +41,7 @@ async function measure(ctx: Context): Promise<Measured> {
   const sharedKernel = p.kind === 'linux' || (p.kind === 'wsl' && p.wsl === 2)
   // Only ask the daemon where it may live elsewhere, so a hung daemon never delays a file read.
   const daemon = sharedKernel && !(await otherEndpoint(ctx)) ? null : await daemonFacts(ctx)
-  const elsewhere = Boolean(daemon?.ok && (isRemote(daemon.endpoint) || (p.kind === 'linux' && daemonInVm(daemon.info))))
+  const elsewhere = Boolean(daemon?.ok && (isRemote(daemon.endpoint) || (p.kind === 'linux' && daemonInVm(daemon, p))))
   if (sharedKernel && !elsewhere) {
     const file = join(ctx.hostRoot, 'proc/sys/vm/max_map_count')
     try {
@@ -52,24 +51,14 @@ async function measure(ctx: Context): Promise<Measured> {
     }
   }
   if (!daemon?.ok) return { skip: `the Docker daemon's kernel is not this host's and the daemon does not answer (${daemon?.ok === false ? daemon.problem : 'unknown'})` }
-  const image = await localImage(ctx)
-  if (!image) return { skip: "no image is present locally to measure inside Docker's VM (nothing is pulled); after any `docker pull`, this check measures it" }
-  // Named, so a user who sees it in `docker ps -a` knows whose it is.
-  const name = `shipshape-max-map-count-${randomBytes(3).toString('hex')}`
-  const r = await ctx.probe(['docker', 'run', '--rm', '--name', name, '--network', 'none', '--entrypoint', 'cat', image, '/proc/sys/vm/max_map_count'])
+  const r = await runInDaemon(ctx, 'max-map-count', ['cat', '/proc/sys/vm/max_map_count'])
+  if ('skip' in r) return { skip: `${r.skip}; after any \`docker pull\`, this check measures it` }
   const value = Number.parseInt(r.stdout, 10)
-  if (!r.ok || !Number.isFinite(value)) return { skip: `could not read it inside the daemon's VM with ${image}: ${r.stderr.trim().split('\n')[0] || `exit ${r.code}`}` }
-  return { value, where: `measured inside the daemon's kernel (${daemon.info.OperatingSystem}) with ${image}` }
+  if (!Number.isFinite(value)) return { skip: `could not read it inside the daemon's VM with ${r.image}: ${r.stdout.trim().slice(0, 80)}` }
+  return { value, where: `measured inside the daemon's kernel (${daemon.info.OperatingSystem}) with ${r.image}` }
 }
 
 /** DOCKER_HOST or a docker context (Docker Desktop for Linux sets one): the daemon may be elsewhere. */
 async function otherEndpoint(ctx: Context): Promise<boolean> {
   return Boolean(ctx.env.DOCKER_HOST) || (await dockerEndpoint(ctx)).context !== null
-}
-
-async function localImage(ctx: Context): Promise<string | null> {
-  const r = await ctx.probe(['docker', 'image', 'ls', '--format', '{{.Repository}}:{{.Tag}}'])
-  const images = r.stdout.split('\n').map((l) => l.trim()).filter((l) => l && !l.includes('<none>'))
-  // Prefer small images that surely have `cat`.
-  return images.find((i) => /(^|\/)(busybox|alpine|debian|ubuntu)/.test(i)) ?? images[0] ?? null
 }

@@ -4,13 +4,17 @@
 // without starting it), whether it comes from DOCKER_HOST, a docker context or the default; for
 // tcp:// and ssh:// we go through the `docker` CLI, so TLS and ssh work exactly as for the user.
 // A daemon that accepts and never answers would keep either waiting, so both are bounded a little
-// inside the check's own bound, and the CLI child is killed.
+// inside the check's own bound, and the CLI child is killed; an answer is also bounded in bytes, so
+// an endpoint that streams without end is named, not read into memory. GET /version rides along:
+// it names the engine (lib/docker-engine.ts) and the API versions the daemon accepts.
 
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { request } from 'node:http'
 import { join } from 'node:path'
+import { detectEngine, engineFromEndpoint, engineInVm, type DockerVersion, type Engine } from './docker-engine.js'
 import type { Context } from './types.js'
+import { versionOutput } from './version-cache.js'
 
 /** The fields of `docker info --format '{{json .}}'` shipshape reads. */
 export interface DockerInfo {
@@ -23,13 +27,25 @@ export interface DockerInfo {
   MemTotal: number
   DockerRootDir: string
   Name: string
+  SecurityOptions?: string[] | null
 }
 
-export type DaemonProblem = 'not-running' | 'no-access' | 'not-answering' | 'no-cli' | 'other'
+export type DaemonProblem = 'not-running' | 'no-access' | 'not-answering' | 'too-large' | 'no-cli' | 'other'
 
+/** `engine` is what lib/docker-engine.ts makes of the endpoint and the answers (null: cannot tell). */
 export type DaemonFacts =
-  | { ok: true; info: DockerInfo; endpoint: string }
-  | { ok: false; problem: DaemonProblem; endpoint: string; message: string; waitedMs?: number; socketExists?: boolean }
+  | ({ ok: true; info: DockerInfo; endpoint: string; version?: DockerVersion | null } & EngineFacts)
+  | ({ ok: false; problem: DaemonProblem; endpoint: string; message: string; waitedMs?: number; socketExists?: boolean } & EngineFacts)
+
+/** Where the endpoint came from (lib/docker-facts.ts dockerEndpoint) and the engine named from it. */
+export interface EngineFacts {
+  host?: string | null
+  context?: string | null
+  engine?: Engine | null
+}
+
+/** The most shipshape reads of one answer from the daemon: /info is a few KiB, so 4 MiB is no real daemon. */
+export const MAX_ANSWER_BYTES = 4 * 1024 * 1024
 
 /** Leave this much of the check's bound for judging, so a hang is named rather than cut off. */
 const MARGIN_MS = 500
@@ -38,11 +54,37 @@ export function daemonFacts(ctx: Context): Promise<DaemonFacts> {
   return ctx.facts.once('docker-info', async () => {
     const ep = await dockerEndpoint(ctx)
     const shown = ep.context ? `${ep.host ?? '?'} (context ${ep.context})` : (ep.host ?? '?')
-    if (!(await ctx.which('docker'))) return { ok: false, problem: 'no-cli', endpoint: shown, message: 'docker is not on PATH' }
+    const where = { host: ep.host, context: ep.context }
+    if (!(await ctx.which('docker'))) return { ok: false, problem: 'no-cli', endpoint: shown, message: 'docker is not on PATH', ...where, engine: engineFromEndpoint(ep.host, ep.context) }
     const timeoutMs = Math.max(500, (ctx.boundMs ?? 3_000) - MARGIN_MS)
-    if (ep.host?.startsWith('unix://')) return viaSocket(ep.host.slice('unix://'.length), shown, timeoutMs)
-    return viaCli(ctx, shown, timeoutMs)
+    const facts = ep.host?.startsWith('unix://') ? await viaSocket(ep.host.slice('unix://'.length), shown, timeoutMs) : await viaCli(ctx, shown, timeoutMs)
+    const engine = facts.ok ? detectEngine({ ...ep, version: facts.version, info: facts.info }) : engineFromEndpoint(ep.host, ep.context)
+    return { ...facts, ...where, engine }
   })
+}
+
+/**
+ * The newest Docker API the `docker` client speaks (`docker version`'s Client.DefaultAPIVersion, or
+ * ApiVersion on clients before it existed), or null when it cannot tell. The client half of `docker
+ * version` needs no daemon: pointed at a socket that does not exist it does not negotiate down to
+ * the daemon's version, cannot hang on one, and prints the same every time, so it is cached per binary.
+ */
+export function clientApiVersion(ctx: Context): Promise<string | null> {
+  return ctx.facts.once('docker-client-api', async () => {
+    const bin = await ctx.which('docker')
+    if (!bin) return null
+    const env = { ...ctx.env, DOCKER_HOST: 'unix:///nonexistent/shipshape-client-only.sock', DOCKER_CONTEXT: undefined }
+    const r = await versionOutput(ctx, bin, ['version', '--format', '{{json .Client}}'], { env, timeoutMs: 5_000, usable: (p) => parseJson(p.stdout) !== null })
+    const client = parseJson(r.stdout) as { DefaultAPIVersion?: unknown; ApiVersion?: unknown } | null
+    const api = client?.DefaultAPIVersion ?? client?.ApiVersion
+    return typeof api === 'string' && /^\d+\.\d+$/.test(api) ? api : null
+  })
+}
+
+/** The engine the docker context or DOCKER_HOST points at, judged from the endpoint alone (no daemon asked). */
+export async function engineInUse(ctx: Context): Promise<Engine | null> {
+  const ep = await dockerEndpoint(ctx)
+  return engineFromEndpoint(ep.host, ep.context)
 }
 
 export interface DockerEndpoint {
@@ -72,45 +114,92 @@ function readJson(file: string): Promise<unknown> {
   return readFile(file, 'utf8').then(JSON.parse).catch(() => null)
 }
 
-function viaSocket(socketPath: string, endpoint: string, timeoutMs: number): Promise<DaemonFacts> {
+async function viaSocket(socketPath: string, endpoint: string, timeoutMs: number): Promise<DaemonFacts> {
   const started = performance.now()
+  const deadline = started + timeoutMs
+  // /version only names the engine: once /info has answered, it gets a short grace, not the whole bound.
+  const stopVersion = new AbortController()
+  const pending = daemonGet(socketPath, '/version', deadline, stopVersion.signal)
+  const info = await daemonGet(socketPath, '/info', deadline)
+  const grace = setTimeout(() => stopVersion.abort(), VERSION_GRACE_MS)
+  const version = await pending
+  clearTimeout(grace)
+  const parsed = info.ok ? parseInfo(info.body) : null
+  const answered = version.ok && version.status === 200 ? (parseJson(version.body) as DockerVersion | null) : null
+  if (info.ok && info.status === 200 && parsed?.ServerVersion) return { ok: true, info: parsed, endpoint, version: answered }
+  if (info.ok) return { ok: false, problem: 'other', endpoint, message: `GET /info answered ${info.status}: ${info.body.trim().slice(0, 200)}` }
+  const waitedMs = Math.round(performance.now() - started)
+  // The same cases the CLI names, from the socket's own errors.
+  switch (info.code) {
+    case 'ETIMEDOUT':
+      return { ok: false, problem: 'not-answering', endpoint, message: `no answer on ${socketPath} within ${waitedMs} ms`, waitedMs }
+    case 'ETOOLARGE':
+      return { ok: false, problem: 'too-large', endpoint, message: `answer too large: GET /info on ${socketPath} sent more than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB, so it was cut off` }
+    case 'EACCES':
+      return { ok: false, problem: 'no-access', endpoint, message: `permission denied while trying to connect to the Docker daemon socket at unix://${socketPath}` }
+    case 'ENOENT':
+      return { ok: false, problem: 'not-running', endpoint, message: `no socket at ${socketPath}`, socketExists: false }
+    case 'ECONNREFUSED':
+      return { ok: false, problem: 'not-running', endpoint, message: `${socketPath} refused the connection`, socketExists: true }
+    default:
+      return { ok: false, problem: 'other', endpoint, message: info.message }
+  }
+}
+
+type Answer = { ok: true; status: number; body: string } | { ok: false; code: string; message: string }
+
+const VERSION_GRACE_MS = 500
+
+/** One GET on the daemon's socket, bounded in time (until `deadline`, or `signal`) and in bytes (MAX_ANSWER_BYTES). */
+function daemonGet(socketPath: string, path: string, deadline: number, signal?: AbortSignal, maxBytes = MAX_ANSWER_BYTES): Promise<Answer> {
   return new Promise((resolve) => {
-    const req = request({ socketPath, path: '/info', headers: { host: 'docker' } }, (res) => {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', (chunk: string) => (body += chunk))
-      res.on('end', () => {
-        clearTimeout(timer)
-        const info = parseInfo(body)
-        if (res.statusCode === 200 && info?.ServerVersion) resolve({ ok: true, info, endpoint })
-        else resolve({ ok: false, problem: 'other', endpoint, message: `GET /info answered ${res.statusCode}: ${body.trim().slice(0, 200)}` })
-      })
-    })
-    const timer = setTimeout(() => req.destroy(Object.assign(new Error('no answer'), { code: 'ETIMEDOUT' })), timeoutMs)
-    req.on('error', (error: NodeJS.ErrnoException) => {
+    let settled = false
+    const settle = (answer: Answer) => {
+      if (settled) return
+      settled = true
       clearTimeout(timer)
-      const waitedMs = Math.round(performance.now() - started)
-      // The same cases the CLI names, from the socket's own errors.
-      if (error.code === 'ETIMEDOUT') resolve({ ok: false, problem: 'not-answering', endpoint, message: `no answer on ${socketPath} within ${waitedMs} ms`, waitedMs })
-      else if (error.code === 'EACCES') resolve({ ok: false, problem: 'no-access', endpoint, message: `permission denied while trying to connect to the Docker daemon socket at unix://${socketPath}` })
-      else if (error.code === 'ENOENT') resolve({ ok: false, problem: 'not-running', endpoint, message: `no socket at ${socketPath}`, socketExists: false })
-      else if (error.code === 'ECONNREFUSED') resolve({ ok: false, problem: 'not-running', endpoint, message: `${socketPath} refused the connection`, socketExists: true })
-      else resolve({ ok: false, problem: 'other', endpoint, message: `${error.code ?? ''} ${error.message}`.trim() })
+      resolve(answer)
+      req.destroy()
+    }
+    const req = request({ socketPath, path, headers: { host: 'docker' } }, (res) => {
+      const chunks: Buffer[] = []
+      let size = 0
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length
+        if (size > maxBytes) settle({ ok: false, code: 'ETOOLARGE', message: `more than ${maxBytes} bytes` })
+        else chunks.push(chunk)
+      })
+      res.on('end', () => settle({ ok: true, status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }))
+      res.on('error', (error: NodeJS.ErrnoException) => settle({ ok: false, code: error.code ?? 'EIO', message: error.message }))
     })
+    const timer = setTimeout(() => settle({ ok: false, code: 'ETIMEDOUT', message: 'no answer' }), Math.max(0, deadline - performance.now()))
+    signal?.addEventListener('abort', () => settle({ ok: false, code: 'ECANCELED', message: 'no longer needed' }), { once: true })
+    req.on('error', (error: NodeJS.ErrnoException) => settle({ ok: false, code: error.code ?? 'EIO', message: `${error.code ?? ''} ${error.message}`.trim() }))
     req.end()
   })
 }
 
 async function viaCli(ctx: Context, endpoint: string, timeoutMs: number): Promise<DaemonFacts> {
+  const started = performance.now()
   const r = await ctx.probe(['docker', 'info', '--format', '{{json .}}'], { timeoutMs })
   const info = parseInfo(r.stdout)
-  if (r.ok && info?.ServerVersion) return { ok: true, info, endpoint }
+  if (r.ok && info?.ServerVersion) {
+    // Only once the daemon answered: a hung one costs one bound and one child, not two.
+    const left = Math.max(200, timeoutMs - (performance.now() - started))
+    const v = await ctx.probe(['docker', 'version', '--format', '{{json .Server}}'], { timeoutMs: left })
+    return { ok: true, info, endpoint, version: v.ok ? (parseJson(v.stdout) as DockerVersion | null) : null }
+  }
   return { ok: false, ...classify(r.stderr, r.timedOut, endpoint), ...(r.timedOut ? { waitedMs: r.ms } : {}) }
 }
 
 function parseInfo(stdout: string): DockerInfo | null {
+  return parseJson(stdout) as DockerInfo | null
+}
+
+function parseJson(text: string): unknown {
   try {
-    return JSON.parse(stdout) as DockerInfo
+    const value: unknown = JSON.parse(text)
+    return value !== null && typeof value === 'object' ? value : null
   } catch {
     return null
   }
@@ -147,9 +236,9 @@ export function runningContainers(ctx: Context): Promise<ContainerRow[] | null> 
   })
 }
 
-/** true when the daemon runs in a VM of its own (Docker Desktop), so its kernel and disk are not this host's. */
-export function daemonInVm(info: DockerInfo): boolean {
-  return /Docker Desktop/i.test(info.OperatingSystem) || /linuxkit/i.test(info.KernelVersion)
+/** true when the daemon runs in a VM of its own (Docker Desktop, colima, OrbStack…), so its kernel and disk are not this host's. */
+export function daemonInVm(d: Extract<DaemonFacts, { ok: true }>, platform: Pick<Context['platform'], 'kind'>): boolean {
+  return engineInVm(d.engine ?? detectEngine({ host: null, context: null, info: d.info, version: d.version }), platform)
 }
 
 /** true when DOCKER_HOST (or the endpoint) names a machine other than this one. */
@@ -161,4 +250,27 @@ export function isRemote(endpoint: string): boolean {
 export function isLoopback(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase()
   return h === 'localhost' || h === '::1' || /^127\./.test(h) || h === '0.0.0.0'
+}
+
+/**
+ * Runs a command inside the daemon's kernel and disk (a VM engine's VM, a remote machine) with a
+ * throwaway container from an image already present: nothing is pulled. The container is named for
+ * what it measures, so a user who sees it in `docker ps -a` knows whose it is.
+ */
+export async function runInDaemon(ctx: Context, what: string, argv: [string, ...string[]]): Promise<{ stdout: string; image: string } | { skip: string }> {
+  const image = await localImage(ctx)
+  if (!image) return { skip: "no image is present locally to measure inside the engine's VM (nothing is pulled)" }
+  const name = `shipshape-${what}-${randomBytes(3).toString('hex')}`
+  const r = await ctx.probe(['docker', 'run', '--rm', '--name', name, '--network', 'none', '--entrypoint', argv[0], image, ...argv.slice(1)])
+  if (!r.ok) return { skip: `could not measure inside the daemon's VM with ${image}: ${r.stderr.trim().split('\n')[0] || `exit ${r.code}`}` }
+  return { stdout: r.stdout, image }
+}
+
+async function localImage(ctx: Context): Promise<string | null> {
+  return ctx.facts.once('docker-local-image', async () => {
+    const r = await ctx.probe(['docker', 'image', 'ls', '--format', '{{.Repository}}:{{.Tag}}'])
+    const images = r.stdout.split('\n').map((l) => l.trim()).filter((l) => l && !l.includes('<none>'))
+    // Prefer small images that surely have `cat` and `df`.
+    return images.find((i) => /(^|\/)(busybox|alpine|debian|ubuntu)/.test(i)) ?? images[0] ?? null
+  })
 }

@@ -106,6 +106,7 @@ async function runOne(check: Check, ctx: Context, opts: RunOptions, waitForNeeds
     details: outcome.details ?? [],
     durationMs: Math.round(performance.now() - started),
     fix: null,
+    ...(outcome.engine !== undefined ? { engine: outcome.engine } : {}),
   }
   if (finding.status !== 'ok' && finding.status !== 'skip') finding.fix = await fixFor(check, ctx, finding, outcome.fix)
   return finish(finding)

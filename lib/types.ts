@@ -2,6 +2,7 @@
 // Everything here is a plain object so tests can build one by hand instead of patching globals.
 
 import type { Config } from './config.js'
+import type { Engine } from './docker-engine.js'
 
 export type Status = 'ok' | 'warn' | 'fail' | 'skip' | 'timeout' | 'error'
 export const STATUSES: readonly Status[] = ['ok', 'warn', 'fail', 'skip', 'timeout', 'error']
@@ -84,6 +85,8 @@ export interface Outcome {
   fix?: Fix | null
   /** Required here although optional by default (a stack in use needs it); shipshape.yaml still wins. */
   required?: boolean
+  /** docker-daemon only: the engine behind the endpoint (lib/docker-engine.ts), null when it cannot tell. */
+  engine?: Engine | null
 }
 
 export interface Finding {
@@ -96,6 +99,8 @@ export interface Finding {
   details: string[]
   durationMs: number
   fix: Fix | null
+  /** docker-daemon only: the engine behind the endpoint ("podman", "colima", …), null when unknown. */
+  engine?: Engine | null
 }
 
 export interface Check {

@@ -36,16 +36,18 @@ export interface VersionResult extends ProbeResult {
 
 /**
  * Runs `bin ...args` (bin is a path from ctx.which), or returns what it printed last time if the
- * binary has not changed. Only successful runs are recorded; --no-cache (ctx.noCache) always runs
+ * binary has not changed. Only successful runs are recorded (or those `usable` accepts: a command
+ * whose exit code says nothing about what it printed); --no-cache (ctx.noCache) always runs
  * the command and refreshes the entry.
  */
-export async function versionOutput(ctx: Context, bin: string, args: readonly string[], opts: ProbeOptions = {}): Promise<VersionResult> {
+export async function versionOutput(ctx: Context, bin: string, args: readonly string[], opts: ProbeOptions & { usable?: (r: ProbeResult) => boolean } = {}): Promise<VersionResult> {
   const [store, id] = await Promise.all([loadStore(ctx), identity(bin)])
   const key = [bin, ...args].join(' ')
   const hit = store.entries[key]
   if (!ctx.noCache && id && hit?.id === id) return { ok: true, code: 0, stdout: hit.stdout, stderr: '', timedOut: false, ms: 0, cached: true }
-  const result = await ctx.probe([bin, ...args], opts)
-  if (result.ok && id) {
+  const { usable = (r: ProbeResult) => r.ok, ...probeOpts } = opts
+  const result = await ctx.probe([bin, ...args], probeOpts)
+  if (usable(result) && !result.timedOut && id) {
     store.entries[key] = { id, stdout: result.stdout }
     await store.save()
   }

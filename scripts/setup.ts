@@ -8,7 +8,7 @@ import { Option, csv, formatOption, newCommand, parseArgs, processIo, type Io } 
 import { loadConfig } from '../lib/config.js'
 import { createContext } from '../lib/context.js'
 import { UsageError } from '../lib/errors.js'
-import { DOCKER_CHOICES, type DockerChoice } from '../lib/provision/docker.js'
+import { checkDockerChoice, DOCKER_CHOICES, type DockerChoice } from '../lib/provision/docker.js'
 import { provisionFix } from '../lib/provision/fixes.js'
 import { buildPlan, executePlan, newLogFile, type Plan } from '../lib/provision/plan.js'
 import { isRoot } from '../lib/provision/privilege.js'
@@ -44,9 +44,10 @@ export function setupCommand(io: Io) {
     .addOption(new Option('--docker <way>', 'how to get Docker').choices(DOCKER_CHOICES).default('auto'))
     .option('--config <file>', 'a shipshape.yaml other than ./shipshape.yaml')
     .addHelpText('after', `
---docker: auto (Docker's apt repository when it answers, else the distribution's docker.io; Docker
-Desktop on macOS and on WSL where it is present), desktop, colima (macOS), engine (Docker's
-repository), distro (docker.io). Downloads honour HTTPS_PROXY and NO_PROXY; sources.<name> in
+--docker: auto (Docker's apt repository when it answers, else the distribution's docker.io; on
+macOS the engine already in use, else Docker Desktop; Docker Desktop on WSL where it is present),
+desktop, colima, orbstack, podman (macOS, through Homebrew), engine (Docker's repository), distro
+(docker.io). Downloads honour HTTPS_PROXY and NO_PROXY; sources.<name> in
 shipshape.yaml points them at a mirror.
 
 Exit codes: 0 done (or nothing to do), 1 a step failed or a required check still fails,
@@ -73,6 +74,7 @@ async function diagnose(checks: readonly Check[], ctx: Context, opts: SetupOptio
 export async function setup(opts: SetupOptions, io: Io, checks: readonly Check[] = registry): Promise<number> {
   const config = await loadConfig(io.cwd, opts.config)
   const ctx = await createContext({ env: io.env, cwd: io.cwd, config })
+  checkDockerChoice(ctx.platform, opts.docker)
   const checkIds = new Set(checks.map((c) => c.id))
   const skipChecks = (opts.skip ?? []).filter((id) => checkIds.has(id))
   const skipSteps = (opts.skip ?? []).filter((id) => !checkIds.has(id))

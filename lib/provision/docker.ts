@@ -1,18 +1,23 @@
-// Which way Docker gets onto this machine (`--docker auto|desktop|colima|engine|distro`), and the
-// steps for it. macOS: Docker Desktop or colima. WSL 2 with Docker Desktop: only its integration.
+// Which way Docker gets onto this machine (`--docker auto|desktop|colima|orbstack|podman|engine|distro`),
+// and the steps for it. macOS: Docker Desktop, colima, OrbStack or Podman; `auto` keeps the engine
+// already in use (the docker context names it) and is Docker Desktop otherwise. WSL 2 with Docker Desktop: only its integration.
 // WSL 1: the CLI and DOCKER_HOST. Linux and WSL 2 without Desktop: Docker's apt repository
 // (`engine`), the distribution's docker.io (`distro`), or `auto`: Docker's repository when it
-// answers, otherwise the distribution's package, saying which and why.
+// answers, otherwise the distribution's package, saying which and why. Where rootless Docker or
+// Podman is the engine in use, the CLI is installed without the docker group or the root service.
 
-import type { Context, Fix, Step } from '../types.js'
+import type { Context, Fix, Platform, Step } from '../types.js'
 import { dockerAptSteps, dockerRepoDistro, dockerRepoUrl } from './docker-apt.js'
 import { dockerDistroSteps } from './docker-distro.js'
 import { dockerGroupStep, dockerServiceSteps } from './docker-linux.js'
-import { dockerMacosSteps } from './docker-macos.js'
+import { dockerMacosSteps, type MacosWay } from './docker-macos.js'
+import { engineInUse } from '../docker-facts.js'
+import { ENGINE_NAMES } from '../docker-engine.js'
+import { UsageError } from '../errors.js'
 import { reachable } from './download.js'
 import { dockerDesktopOnWsl, wsl1DockerFix, wslIntegrationFix } from './wsl.js'
 
-export const DOCKER_CHOICES = ['auto', 'desktop', 'colima', 'engine', 'distro'] as const
+export const DOCKER_CHOICES = ['auto', 'desktop', 'colima', 'orbstack', 'podman', 'engine', 'distro'] as const
 export type DockerChoice = (typeof DOCKER_CHOICES)[number]
 
 export interface ProvisionOptions {
@@ -23,14 +28,25 @@ export interface ProvisionOptions {
 
 export const DEFAULT_PROVISION: ProvisionOptions = { docker: 'auto', probeNetwork: false }
 
-export type Way = 'desktop' | 'colima' | 'wsl-desktop' | 'wsl1' | 'engine' | 'distro'
+export type Way = MacosWay | 'wsl-desktop' | 'wsl1' | 'engine' | 'distro'
+
+const MACOS_WAYS: Record<string, MacosWay> = { desktop: 'desktop', 'docker-desktop': 'desktop', colima: 'colima', orbstack: 'orbstack', podman: 'podman' }
+
+/** `--docker` ways that install through Homebrew exist on macOS only; elsewhere they are a usage error, before anything runs. */
+export function checkDockerChoice(p: Platform, choice: DockerChoice): void {
+  if (p.kind !== 'macos' && (choice === 'colima' || choice === 'orbstack' || choice === 'podman')) {
+    throw new UsageError(`--docker ${choice} installs through Homebrew on macOS only; on ${p.kind} use auto, engine or distro`)
+  }
+}
 
 /** Decides the way, with the reason a person is shown. */
 export async function dockerWay(ctx: Context, opts: ProvisionOptions): Promise<{ way: Way; why: string }> {
   const p = ctx.platform
   if (p.kind === 'macos') {
-    if (opts.docker === 'colima') return { way: 'colima', why: '--docker colima' }
-    return { way: 'desktop', why: opts.docker === 'auto' || opts.docker === 'desktop' ? 'Docker Desktop is the default on macOS' : `--docker ${opts.docker} is for Linux; using Docker Desktop` }
+    if (opts.docker !== 'auto' && MACOS_WAYS[opts.docker]) return { way: MACOS_WAYS[opts.docker], why: `--docker ${opts.docker}` }
+    const inUse = opts.docker === 'auto' ? await engineInUse(ctx) : null
+    if (inUse && MACOS_WAYS[inUse]) return { way: MACOS_WAYS[inUse], why: `${ENGINE_NAMES[inUse]} is the engine in use (docker context or DOCKER_HOST)` }
+    return { way: 'desktop', why: opts.docker === 'auto' ? 'Docker Desktop is the default on macOS' : `--docker ${opts.docker} is for Linux; using Docker Desktop` }
   }
   if (p.kind === 'wsl' && p.wsl === 1) return { way: 'wsl1', why: 'WSL 1 cannot run a Docker daemon' }
   if (p.kind === 'wsl' && (opts.docker === 'desktop' || (opts.docker === 'auto' && (await dockerDesktopOnWsl(ctx))))) {
@@ -54,6 +70,8 @@ export async function dockerFix(ctx: Context, opts: ProvisionOptions): Promise<F
   switch (way) {
     case 'desktop':
     case 'colima':
+    case 'orbstack':
+    case 'podman':
       return { ...(await dockerMacosSteps(ctx, way)), note }
     case 'wsl-desktop':
       return { ...wslIntegrationFix(ctx), note }
@@ -62,6 +80,9 @@ export async function dockerFix(ctx: Context, opts: ProvisionOptions): Promise<F
     case 'engine':
     case 'distro': {
       const install = way === 'engine' ? dockerAptSteps(ctx) : dockerDistroSteps(ctx.platform)
+      // Rootless Docker and Podman serve their user's own socket: no root service, no docker group.
+      const inUse = await engineInUse(ctx)
+      if (inUse === 'docker-engine-rootless' || inUse === 'podman') return { steps: install, note: `${note} ${ENGINE_NAMES[inUse]} is the engine in use: no root service and no docker group.` }
       const after: Step[] = [...(await dockerServiceSteps(ctx, ['docker-engine']))]
       const group = dockerGroupStep(ctx, ['docker-engine'])
       if (group) after.push(group)

@@ -3,7 +3,9 @@
 // ask the network which Docker source answers); doctor's fix text uses the defaults.
 
 import type { Context, Finding, Fix } from '../types.js'
-import { DEFAULT_PROVISION, dockerFix, type ProvisionOptions } from './docker.js'
+import { DEFAULT_PROVISION, dockerFix, dockerWay, type ProvisionOptions } from './docker.js'
+import { engineInUse } from '../docker-facts.js'
+import { engineStartFix } from './engines.js'
 import { distroComposePackage } from './docker-distro.js'
 import { colimaStartStep, dockerDesktopOpenStep } from './docker-macos.js'
 import { dockerGroupStep, dockerServiceSteps } from './docker-linux.js'
@@ -25,8 +27,13 @@ export const PROVISIONERS: Record<string, Provisioner> = {
   async 'docker-daemon'(ctx, finding, opts) {
     const p = ctx.platform
     if (p.kind === 'macos' && opts.docker === 'colima') return { steps: [colimaStartStep(ctx)] }
-    // The check tells its causes apart (no socket, no access, DOCKER_HOST elsewhere); trust its fix.
+    if (p.kind === 'macos' && (opts.docker === 'orbstack' || opts.docker === 'podman')) {
+      return engineStartFix(ctx, opts.docker, {}) ?? finding.fix
+    }
+    // The check tells its causes apart (no socket, no access, DOCKER_HOST elsewhere) and knows the
+    // engine in use (colima, rootless Docker, Podman…); trust its fix.
     if (finding.fix) return finding.fix
+    if (finding.engine && finding.engine !== 'docker-engine') return null
     if (p.kind === 'macos') return { steps: [dockerDesktopOpenStep()] }
     if (p.kind === 'wsl' && (p.wsl === 1 || (await dockerDesktopOnWsl(ctx)))) return { ...wslIntegrationFix(ctx), manual: 'Start Docker Desktop on Windows.' }
     const denied = /permission denied/i.test(`${finding.summary} ${finding.details.join(' ')}`)
@@ -37,10 +44,22 @@ export const PROVISIONERS: Record<string, Provisioner> = {
 
   async 'docker-compose'(ctx, _f, opts) {
     const p = ctx.platform
+    const engine = await engineInUse(ctx)
     if (p.kind === 'macos') {
-      if (opts.docker !== 'colima') return { steps: [], manual: 'Docker Desktop includes Compose: update Docker Desktop.' }
+      const way = (await dockerWay(ctx, opts)).way
+      if (way === 'desktop') return { steps: [], manual: 'Docker Desktop includes Compose: update Docker Desktop.' }
+      if (way === 'orbstack') return { steps: [], manual: 'OrbStack includes Compose (`docker compose`): update OrbStack (brew upgrade --greedy orbstack).' }
+      if (engine === 'rancher-desktop') return { steps: [], manual: 'Rancher Desktop includes Compose: update Rancher Desktop, and keep its ~/.rd/bin on PATH.' }
       const brew = await brewNeeds(ctx)
-      return { steps: [...brew.steps, brewInstall(ctx, 'docker-compose', 'Install the Compose plugin with Homebrew', ['docker-compose'], { needs: brew.needs })] }
+      const why = way === 'podman' ? 'Install the Compose plugin with Homebrew (podman compose runs it against the Podman machine)' : 'Install the Compose plugin with Homebrew'
+      return { steps: [...brew.steps, brewInstall(ctx, 'docker-compose', why, ['docker-compose'], { needs: brew.needs })] }
+    }
+    if (engine === 'podman') {
+      // `podman compose` runs an external provider (docker-compose, else podman-compose) against Podman's socket.
+      return {
+        steps: [aptUpdate(), aptInstall('docker-compose', 'Install docker-compose for `podman compose` (Podman runs it against its own socket)', [distroComposePackage(p)], ['apt-update'])],
+        manual: 'Podman is the engine: run `podman compose`, or `docker compose` with DOCKER_HOST at Podman\'s socket.',
+      }
     }
     if (p.kind === 'wsl' && (await dockerDesktopOnWsl(ctx))) return wslIntegrationFix(ctx)
     // Compose v2: Ubuntu packages it; elsewhere (Debian 12 has only v1) it is Docker's plugin package,
@@ -59,7 +78,7 @@ export const PROVISIONERS: Record<string, Provisioner> = {
   kubectl: async (ctx) => ({ steps: await kubectlSteps(ctx) }),
   minikube: async (ctx) => ({ steps: await minikubeSteps(ctx) }),
   'kube-context': async () => ({ steps: [minikubeStartStep(['minikube', 'docker-engine', 'docker-service', 'docker-group'], { create: true })] }),
-  'max-map-count': async (ctx) => maxMapCountFix(ctx, { dockerDesktop: ctx.platform.kind === 'wsl' && (await dockerDesktopOnWsl(ctx)) }),
+  'max-map-count': async (ctx) => maxMapCountFix(ctx, { dockerDesktop: ctx.platform.kind === 'wsl' && (await dockerDesktopOnWsl(ctx)), engine: await engineInUse(ctx) }),
 }
 
 /** The command each tool check looks for. */

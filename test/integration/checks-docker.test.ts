@@ -14,6 +14,7 @@ import { join } from 'node:path'
 import { after, test, type TestContext } from 'node:test'
 import { runningContainers } from '../../lib/docker-facts.js'
 import { judgePorts } from '../../checks/ports.js'
+import { writeDockerContext } from '../engine-socket.js'
 import { cleanEnv, makeContext, needDocker, put, runCli, runProcess, tempDir } from '../helpers.js'
 
 // Keep the tests' version cache out of the developer's own.
@@ -163,9 +164,10 @@ async function busyboxImage(t: TestContext): Promise<string> {
   const root = join(dir, 'rootfs')
   await mkdir(join(root, 'bin'), { recursive: true })
   await copyFile('/bin/busybox', join(root, 'bin/busybox'))
-  for (const applet of ['sh', 'cat', 'sleep']) await symlink('busybox', join(root, 'bin', applet))
+  for (const applet of ['sh', 'cat', 'sleep', 'df']) await symlink('busybox', join(root, 'bin', applet))
   await runProcess('tar', ['-C', root, '-cf', join(dir, 'rootfs.tar'), '.'])
-  const tag = `shipshape-test/shipshape-checks-busybox:${suffix()}`
+  // Named so the checks' own pick of a local image (busybox, alpine, debian, ubuntu first) takes it.
+  const tag = `shipshape-test/busybox-shipshape-checks:${suffix()}`
   const r = await runProcess('docker', ['import', join(dir, 'rootfs.tar'), tag])
   assert.equal(r.code, 0, r.stderr)
   t.after(() => runProcess('docker', ['rmi', '-f', tag]))
@@ -196,6 +198,26 @@ test('max-map-count: on WSL 1 the host value means nothing; it is measured insid
   await put(join(root, 'proc/version'), 'Linux version 6.1.0-26-amd64 (debian-kernel@lists.debian.org)\n')
   const linux = await doctorJson('max-map-count', cleanEnv({ SHIPSHAPE_HOST_ROOT: root, DOCKER_HOST: 'unix:///var/run/docker.sock' }))
   assert.equal(linux.check.version, '1')
+})
+
+test('a VM engine (colima\'s context, here at the real daemon): max-map-count and resources measure inside the engine', async (t) => {
+  if (!(await needDocker(t))) return
+  await busyboxImage(t)
+  const home = await tempDir(t)
+  // colima on Linux runs Docker in its own VM; its context names it, whatever the socket.
+  await writeDockerContext(home, 'colima', 'unix:///var/run/docker.sock')
+  const root = await tempDir(t)
+  await put(join(root, 'etc/os-release'), 'ID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\n')
+  await put(join(root, 'proc/sys/vm/max_map_count'), '1\n')
+  const env = cleanEnv({ HOME: home, SHIPSHAPE_HOST_ROOT: root })
+  const mmc = (await doctorJson('max-map-count', env)).check
+  // The host file says 1; the engine's kernel (here the same real one) says otherwise.
+  assert.equal(mmc.version, (await readFile('/proc/sys/vm/max_map_count', 'utf8')).trim())
+  assert.match(mmc.details.join('\n'), /measured inside the daemon's kernel/)
+  const res = (await doctorJson('resources', env)).check
+  assert.match(res.details.join('\n'), /GiB free under \S+ \(measured inside colima's VM\)/)
+  const daemon = (await doctorJson('docker-daemon', env)).check
+  assert.equal(daemon.engine, 'colima')
 })
 
 test('ports: a port published by a container is named by container; this project\'s own stack is fine', async (t) => {

@@ -15,6 +15,7 @@ import { buildPlan, type Plan } from '../../lib/provision/plan.js'
 import { fixLines, stepLine } from '../../lib/report/fix-text.js'
 import type { Finding, Status } from '../../lib/types.js'
 import { fakeBinDir, put, runCli, tempDir } from '../helpers.js'
+import { writeDockerContext } from '../engine-socket.js'
 
 /** Fake brew, apt-get, dpkg, sudo, curl… that log their argv (test/bin/provision). */
 const provisionBin = join(fakeBinDir, 'provision')
@@ -56,7 +57,7 @@ interface PlanRun {
   fakeLog: () => Promise<string>
 }
 
-interface PlanOpts { checks?: string[]; arch?: string; docker?: DockerChoice; path?: string; status?: Status; env?: Record<string, string>; leftovers?: boolean }
+interface PlanOpts { checks?: string[]; arch?: string; docker?: DockerChoice; path?: string; status?: Status; env?: Record<string, string>; leftovers?: boolean; context?: string }
 
 async function planOn(t: TestContext, kind: Fixture, opts: PlanOpts = {}): Promise<PlanRun> {
   const root = await hostRoot(t, kind)
@@ -67,6 +68,8 @@ async function planOn(t: TestContext, kind: Fixture, opts: PlanOpts = {}): Promi
     await put(join(home, '.bashrc'), 'export DOCKER_HOST=tcp://localhost:2375\n')
     opts.env = { FAKE_DPKG_INSTALLED: 'docker.io', ...opts.env }
   }
+  // The docker context an engine's installer made current (colima, orbstack…), pointing into HOME.
+  if (opts.context) await writeDockerContext(home, opts.context, `unix://${home}/.${opts.context}/default/docker.sock`)
   const log = join(home, 'fake.log')
   const env = {
     SHIPSHAPE_HOST_ROOT: root, SHIPSHAPE_ARCH: opts.arch ?? 'x64', PATH: opts.path ?? `${provisionBin}:/usr/bin:/bin`,
@@ -117,6 +120,33 @@ test('macOS on Intel without Homebrew: its official installer first, its shellen
 test('macOS with --docker colima: colima and the docker CLI, then colima start', async (t) => {
   const run = await planOn(t, 'macos', { arch: 'arm64', docker: 'colima' })
   assert.deepEqual(run.lines.slice(0, 2), ['colima: /opt/homebrew/bin/brew install colima docker', 'colima-start: /opt/homebrew/bin/colima start'])
+})
+
+test('macOS with --docker orbstack: the OrbStack cask, then orb start; --docker podman: podman and its machine', async (t) => {
+  const orb = await planOn(t, 'macos', { arch: 'arm64', docker: 'orbstack' })
+  assert.deepEqual(orb.lines.slice(0, 2), ['orbstack: /opt/homebrew/bin/brew install --cask orbstack', 'orbstack-start: /opt/homebrew/bin/orb start'])
+  const podman = await planOn(t, 'macos', { arch: 'arm64', docker: 'podman' })
+  assert.deepEqual(podman.lines.slice(0, 3), [
+    'podman: /opt/homebrew/bin/brew install podman docker',
+    'podman-machine-init: /opt/homebrew/bin/podman machine init',
+    'podman-machine-start: /opt/homebrew/bin/podman machine start',
+  ])
+  for (const run of [orb, podman]) assert.ok(!run.lines.some((l) => /docker-desktop/.test(l)), run.lines.join('\n'))
+})
+
+test('macOS with colima as the docker context: auto keeps colima, and vm.max_map_count is set in its VM', async (t) => {
+  const run = await planOn(t, 'macos', { arch: 'arm64', context: 'colima' })
+  assert.deepEqual(run.lines.slice(0, 2), ['colima: /opt/homebrew/bin/brew install colima docker', 'colima-start: /opt/homebrew/bin/colima start'])
+  assert.ok(!run.lines.some((l) => /docker-desktop/.test(l)), run.lines.join('\n'))
+  assert.match(run.notes.join('\n'), /colima is the engine in use/)
+  assert.ok(run.plan.manual.some((m) => m.includes("colima's VM holds the setting: colima ssh -- sudo sysctl -w vm.max_map_count=262144")), run.plan.manual.join('\n'))
+})
+
+test('Linux with rootless Docker as the context: the CLI without the docker group or the root service', async (t) => {
+  const run = await planOn(t, 'debian-12', { context: 'rootless' })
+  const ids = run.plan.steps.map((s) => s.id)
+  assert.ok(ids.includes('docker-engine'), ids.join(' '))
+  assert.ok(!ids.includes('docker-group') && !ids.includes('docker-service'), ids.join(' '))
 })
 
 test('a Docker.app installed by hand counts as installed', async (t) => {
@@ -224,7 +254,15 @@ test('shipshape setup --dry-run --format json prints the platform and the plan d
   assert.equal(doc.platform.kind, 'macos')
   assert.equal(doc.platform.arch, 'arm64')
   assert.ok(Array.isArray(doc.steps) && Array.isArray(doc.manual) && Array.isArray(doc.notes))
-  const bad = await runCli(['setup', '--docker', 'podman'], { env, cwd: home })
+  const bad = await runCli(['setup', '--docker', 'lima'], { env, cwd: home })
   assert.equal(bad.code, 2)
-  assert.match(bad.stderr, /--docker.*podman.*(auto|choices)/s)
+  assert.match(bad.stderr, /--docker.*lima.*(auto|choices)/s)
+})
+
+test('--docker orbstack or podman on Linux is a usage error: they install through Homebrew on macOS', async (t) => {
+  const root = await hostRoot(t, 'debian-12')
+  const home = await tempDir(t)
+  const r = await runCli(['setup', '--dry-run', '--docker', 'podman', '--only', 'docker-cli'], { env: { PATH: `${provisionBin}:/usr/bin:/bin`, HOME: home, SHIPSHAPE_HOST_ROOT: root }, cwd: home })
+  assert.equal(r.code, 2, r.stdout + r.stderr)
+  assert.match(r.stderr, /--docker podman installs through Homebrew on macOS only/)
 })

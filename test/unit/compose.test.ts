@@ -29,3 +29,21 @@ test('neither plugin nor standalone: a failure with the install command for the 
   const fix = await dockerCompose.fix(ctx, { ...r, id: 'docker-compose' } as never)
   assert.deepEqual(fix!.steps.map((s) => s.argv), [['apt-get', 'update'], ['apt-get', 'install', '-y', '--no-install-recommends', 'docker-compose-v2']])
 })
+
+test('Podman as the engine: no provider fails naming `podman compose`; docker-compose serves it (installed for it on Linux)', async (t) => {
+  const dir = await tempDir(t)
+  await fakeExecutable(join(dir, 'bin'), 'docker', 'exit 0')
+  const env = { PATH: join(dir, 'bin'), HOME: dir, XDG_CACHE_HOME: join(dir, 'c'), DOCKER_HOST: `unix://${dir}/run/podman/podman.sock` }
+  const ctx = makeContext({ env, home: dir, hostRoot: dir, facts: createFacts() })
+  const none = await dockerCompose.run(ctx)
+  assert.equal(none.status, 'fail')
+  assert.match(none.summary, /^Podman is the engine, but no Compose provider is installed/)
+  const fix = await dockerCompose.fix(ctx, { ...none, id: 'docker-compose' } as never)
+  assert.deepEqual(fix!.steps.map((s) => s.argv.at(-1)), ['update', 'docker-compose'])
+  assert.match(fix!.manual!, /podman compose/)
+  // The plugin answers `docker compose` and `podman compose` alike.
+  await fakeExecutable(join(dir, '.docker/cli-plugins'), 'docker-compose', '[ "$1 $2" = "version --short" ] && echo 2.29.1')
+  const plugin = await dockerCompose.run(makeContext({ env, home: dir, hostRoot: dir, facts: createFacts() }))
+  assert.equal(plugin.status, 'ok')
+  assert.match(plugin.details!.join('\n'), /Podman is the engine: `podman compose` runs docker-compose/)
+})

@@ -47,11 +47,11 @@ test('max-map-count: an unreadable value is a skip that says why', async (t) => 
 
 test('resources: low memory and disk are named with what needs them', () => {
   const GiB = 1024 ** 3
-  const low = judgeResources({ cpus: 1, memory: 2 * GiB, dockerRoot: '/var/lib/docker', dockerFree: 5 * GiB, minikubeDir: '/home/a/.minikube', minikubeFree: 5 * GiB, inVm: false })
+  const low = judgeResources({ cpus: 1, memory: 2 * GiB, dockerRoot: '/var/lib/docker', dockerFree: 5 * GiB, minikubeDir: '/home/a/.minikube', minikubeFree: 5 * GiB, inVm: null })
   assert.equal(low.status, 'warn')
   assert.match(low.summary, /1 CPU \(minikube needs 2\); 2\.0 GiB of memory for Docker \(Elasticsearch wants 4\.0 GiB\); 5\.0 GiB free under \/var\/lib\/docker/)
   assert.match(low.summary, /for \/home\/a\/\.minikube \(minikube wants 20 GB\)/)
-  const fine = judgeResources({ cpus: 8, memory: 16 * GiB, dockerRoot: '/var/lib/docker', dockerFree: null, minikubeDir: '/h/.minikube', minikubeFree: 100 * GiB, inVm: true })
+  const fine = judgeResources({ cpus: 8, memory: 16 * GiB, dockerRoot: '/var/lib/docker', dockerFree: null, minikubeDir: '/h/.minikube', minikubeFree: 100 * GiB, inVm: "Docker Desktop's VM" })
   assert.equal(fine.status, 'ok')
   assert.match(fine.details!.join('\n'), /not on this machine's disk/)
 })
