@@ -17,11 +17,13 @@ export const registries = {
   async run(ctx) {
     if (ctx.offline) return { status: 'skip', summary: OFFLINE_SUMMARY }
     const [run, needed] = await Promise.all([probeRegistries(ctx), neededByStacks(ctx, 'registries')])
+    const local = run.local.map((image) => `${image}: present in the daemon, nothing to pull`)
     if (run.results.length === 0 && run.invalid.length === 0) {
+      if (local.length) return { status: 'ok', summary: `nothing to pull: the stacks' ${run.local.length === 1 ? 'image is' : 'images are'} already present`, details: local }
       return { status: 'skip', summary: 'no registry to check: no stacks in use and no network.registries in shipshape.yaml' }
     }
     const outcome = judgeRegistries(run.results, run.invalid, needed.length > 0)
-    outcome.details = [...(outcome.details ?? []), `proxy: ${run.proxySource}`]
+    outcome.details = [...local, ...(outcome.details ?? []), `proxy: ${run.proxySource}`]
     if (outcome.status === 'fail') outcome.fix = await registriesFix(ctx, run.results)
     return outcome
   },

@@ -81,6 +81,17 @@ export function clientApiVersion(ctx: Context): Promise<string | null> {
   })
 }
 
+/**
+ * Whether the daemon already holds `image` (`GET /images/<ref>/json` answers 200), so running it
+ * pulls nothing; null when it cannot tell (not a unix socket, no answer within `timeoutMs`).
+ */
+export async function imagePresent(ctx: Context, image: string, timeoutMs: number): Promise<boolean | null> {
+  const ep = await dockerEndpoint(ctx)
+  if (!ep.host?.startsWith('unix://')) return null
+  const r = await daemonGet(ep.host.slice('unix://'.length), `/images/${encodeURI(image)}/json`, performance.now() + timeoutMs, undefined, 256 * 1024)
+  return r.ok ? r.status === 200 : null
+}
+
 /** The engine the docker context or DOCKER_HOST points at, judged from the endpoint alone (no daemon asked). */
 export async function engineInUse(ctx: Context): Promise<Engine | null> {
   const ep = await dockerEndpoint(ctx)

@@ -26,6 +26,8 @@ export interface RegistryResult {
 
 export interface RegistryRun {
   results: RegistryResult[]
+  /** Stack images already present in the daemon, not pulled. */
+  local: string[]
   invalid: string[]
   /** Whose proxy settings were followed, and why. */
   proxySource: string
@@ -34,8 +36,8 @@ export interface RegistryRun {
 export function probeRegistries(ctx: Context): Promise<RegistryRun> {
   return ctx.facts.once('registries', async () => {
     const deadline = performance.now() + (ctx.boundMs ?? 3_000) - MARGIN_MS
-    const { targets, invalid } = await registryTargets(ctx)
-    if (targets.length === 0) return { results: [], invalid, proxySource: 'none needed' }
+    const { targets, local, invalid } = await registryTargets(ctx)
+    if (targets.length === 0) return { results: [], local, invalid, proxySource: 'none needed' }
     const daemon = await daemonProxy(ctx, Math.min(DAEMON_WAIT_MS, Math.max(0, deadline - performance.now()) / 3))
     let settings: ProxySet
     let proxySource: string
@@ -57,6 +59,6 @@ export function probeRegistries(ctx: Context): Promise<RegistryRun> {
         return { target, proxy: proxy ? maskCredentials(proxy.href.replace(/\/$/, '')) : null, trust: trust.sources, reach, at: ctx.now() }
       }),
     )
-    return { results, invalid, proxySource }
+    return { results, local, invalid, proxySource }
   })
 }

@@ -3,6 +3,7 @@
 // one place that hides credentials in URLs, since proxy and mirror URLs often carry them.
 
 import { isIP } from 'node:net'
+import { imagePresent } from '../docker-facts.js'
 import { stackImages } from '../stacks/declared.js'
 import type { Context } from '../types.js'
 
@@ -19,6 +20,9 @@ export interface RegistryTarget {
   /** A stack in use pulls from it. */
   fromStack: boolean
 }
+
+/** Asking the daemon whether it has an image is one local request; it must not eat the check's bound. */
+const IMAGE_LOOKUP_MS = 1_000
 
 export const DOCKER_HUB = 'docker.io'
 const HUB_API = 'registry-1.docker.io'
@@ -52,6 +56,8 @@ function target(name: string, host: string, port: number): RegistryTarget {
 
 export interface Targets {
   targets: RegistryTarget[]
+  /** Images of the stacks in use the daemon already has: running them pulls nothing. */
+  local: string[]
   /** Entries of network.registries that are neither host[:port] nor an https URL (masked). */
   invalid: string[]
 }
@@ -65,7 +71,12 @@ export async function registryTargets(ctx: Context): Promise<Targets> {
     if (!have.why.includes(why)) have.why.push(why)
     have.fromStack ||= fromStack
   }
-  for (const { stack, image } of await stackImages(ctx.config.data.stacks, ctx.platform)) {
+  const images = await stackImages(ctx.config.data.stacks, ctx.platform)
+  // An image the daemon already has is not pulled, so its registry need not answer (a team that
+  // builds or loads its images offline).
+  const present = await Promise.all(images.map(({ image }) => imagePresent(ctx, image, IMAGE_LOOKUP_MS)))
+  const local = images.filter((_, i) => present[i] === true).map((i) => i.image)
+  for (const { stack, image } of images.filter((_, i) => present[i] !== true)) {
     const registry = registryOf(image)
     const parsed = registry === DOCKER_HUB ? { host: registry, port: 443 } : parseRegistry(registry)
     if (parsed) add(target(registry === DOCKER_HUB ? DOCKER_HUB : parsed.host, parsed.host, parsed.port), `stack ${stack} (${image})`, true)
@@ -76,7 +87,7 @@ export async function registryTargets(ctx: Context): Promise<Targets> {
     if (!parsed) invalid.push(maskCredentials(entry))
     else add(target(parsed.host === DOCKER_HUB ? DOCKER_HUB : parsed.host, parsed.host, parsed.port), 'network.registries', false)
   }
-  return { targets: [...byKey.values()], invalid }
+  return { targets: [...byKey.values()], local, invalid }
 }
 
 /** `https://user:secret@host` → `https://user:***@host`; a user name alone may be a token, so it goes too. */

@@ -133,7 +133,8 @@ test("up is held back by its own port only, with its values, never by another st
   const [busy, free] = [await freePort(), await freePort()]
   const server = await listen(busy)
   t.after(() => server.close())
-  await writeFile(join(cwd, 'shipshape.yaml'), `stacks:\n  mongodb: {port: ${busy}}\n  echo: {port: ${free}}\n`)
+  // Offline: this is about ports; the images are not here and no registry can be reached.
+  await writeFile(join(cwd, 'shipshape.yaml'), `stacks:\n  mongodb: {port: ${busy}}\n  echo: {port: ${free}}\nnetwork: {offline: true}\n`)
   const ok = await runCli(['up', 'echo', '--dry-run'], { cwd, env, timeoutMs: 60_000 })
   assert.equal(ok.code, 0, ok.stderr)
   assert.match(ok.stdout, /^# checks passed: .*ports/m)
