@@ -4,7 +4,9 @@
 
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { writeFile } from 'node:fs/promises'
 import { get } from 'node:http'
+import { join } from 'node:path'
 import { cleanEnv, needDocker, runCli, tempDir } from '../helpers.js'
 import { busyboxImage, dockerProbe, freePort, removeProject, suffix } from '../images.js'
 
@@ -110,4 +112,23 @@ test('up --dry-run prints the commands and changes nothing', async (t) => {
   assert.match(r.stdout, /-p shipshape-test-dry --project-directory \S+\/shipshape\/echo\/compose -f \S+\/compose\.yaml up -d/)
   const { readdir } = await import('node:fs/promises')
   assert.deepEqual(await readdir(cwd), [])
+})
+
+test('registries: a stack whose images the daemon already has needs no registry; one it lacks names the registry', async (t) => {
+  if (!(await needDocker(t))) return
+  const [image, cwd] = [await busyboxImage(t, web), await tempDir(t)]
+  const doctor = async (echoImage: string) => {
+    await writeFile(join(cwd, 'shipshape.yaml'), `stacks:\n  echo: {nginxImage: "${image}", echoImage: "${echoImage}"}\n`)
+    const r = await runCli(['doctor', '--only', 'registries', '--format', 'json'], { cwd, env: cleanEnv({ HOME: cwd }) })
+    return JSON.parse(r.stdout).checks.find((c: { id: string }) => c.id === 'registries') as { status: string; summary: string; details: string[] }
+  }
+  const local = await doctor(image)
+  assert.equal(local.status, 'ok')
+  assert.match(local.summary, /^nothing to pull/)
+  assert.ok(local.details.includes(`${image}: present in the daemon, nothing to pull`), local.details.join('\n'))
+  // An image the daemon lacks is pulled from its registry; a loopback one that nothing serves fails by name.
+  const port = await freePort()
+  const missing = await doctor(`127.0.0.1:${port}/shipshape/absent-${suffix()}:1`)
+  assert.equal(missing.status, 'fail')
+  assert.match(missing.summary, new RegExp(`127\\.0\\.0\\.1:${port}: .*refused`))
 })
