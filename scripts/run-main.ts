@@ -3,6 +3,7 @@
 
 import { ExitError, UsageError } from '../lib/errors.js'
 import { processIo, type Io } from '../lib/command.js'
+import { killLiveGroups } from '../lib/live-probes.js'
 
 export type Main = (argv: readonly string[], io: Io) => Promise<number>
 
@@ -23,8 +24,25 @@ export async function exitCodeOf(main: Main, argv: readonly string[], io: Io): P
   }
 }
 
+/**
+ * Ctrl-C ends the run: every probe's process group is killed (they run detached, out of the
+ * terminal's reach), then exit 130. A command that takes the first Ctrl-C for itself (setup lets the
+ * running step finish) adds its own listener; the second Ctrl-C still quits at once.
+ */
+export function onInterrupt(io: Pick<Io, 'stderr'>): () => void {
+  let seen = 0
+  return () => {
+    seen++
+    if (seen === 1 && process.listenerCount('SIGINT') > 1) return
+    killLiveGroups()
+    io.stderr.write('\nshipshape: interrupted\n')
+    process.exit(130)
+  }
+}
+
 export function runMain(main: Main, argv = process.argv.slice(2)): void {
   const io = processIo()
+  process.on('SIGINT', onInterrupt(io))
   void exitCodeOf(main, argv, io).then((code) => {
     process.exitCode = code
   })

@@ -61,7 +61,7 @@ export async function dockerFix(ctx: Context, opts: ProvisionOptions): Promise<F
       return { ...wsl1DockerFix(ctx), note }
     case 'engine':
     case 'distro': {
-      const install = way === 'engine' ? dockerAptSteps(ctx) : dockerDistroSteps(ctx.platform)
+      const install = way === 'engine' ? await dockerAptSteps(ctx) : dockerDistroSteps(ctx.platform)
       const after: Step[] = [...(await dockerServiceSteps(ctx, ['docker-engine']))]
       const group = dockerGroupStep(ctx, ['docker-engine'])
       if (group) after.push(group)

@@ -4,6 +4,7 @@
 // Microsoft document it.
 
 import type { Context, Fix } from '../types.js'
+import { writeFileShell } from './apt.js'
 import { hostPath, placeFile, readOrNull } from './files.js'
 
 export const MAX_MAP_COUNT = 262144
@@ -40,6 +41,7 @@ export function maxMapCountFix(ctx: Context, opts: { dockerDesktop: boolean }): 
         title: `Keep vm.max_map_count at ${MAX_MAP_COUNT} after reboots (${SYSCTL_FILE})`,
         argv: [],
         sudo: true,
+        shell: writeFileShell(SYSCTL_FILE, SYSCTL_TEXT),
         done: async (c) => (await readOrNull(hostPath(c, SYSCTL_FILE))) === SYSCTL_TEXT,
         perform: (c) => placeFile(c, SYSCTL_FILE, SYSCTL_TEXT, 0o644),
       },
