@@ -48,7 +48,7 @@ Examples:
 }
 
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
-  const began = new Date()
+  const began = io.started ?? new Date()
   const cmd = doctorCommand(io)
   parseArgs(cmd, argv)
   const opts = cmd.opts<DoctorOptions>()

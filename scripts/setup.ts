@@ -11,7 +11,6 @@ import { ExitError, UsageError } from '../lib/errors.js'
 import { DOCKER_CHOICES, type DockerChoice } from '../lib/provision/docker.js'
 import { provisionFix, STEP_IDS } from '../lib/provision/fixes.js'
 import { settleFix } from '../lib/provision/advice.js'
-import { killLiveGroups } from '../lib/live-probes.js'
 import { canSpin } from '../lib/report/progress.js'
 import { closest } from '../lib/suggest.js'
 import { toolVersion } from '../lib/paths.js'
@@ -22,7 +21,7 @@ import { renderPlanHuman, renderResultsHuman, renderSetupJson } from '../lib/rep
 import { painter, wantsColor } from '../lib/report/style.js'
 import { runChecks, selectChecks, summarise, unknownCheck } from '../lib/runner.js'
 import type { Check, Context, Finding } from '../lib/types.js'
-import { runMain } from './run-main.js'
+import { runMain, takeFirstInterrupt } from './run-main.js'
 
 /** Checks whose fix depends on setup's options. */
 const SETUP_DEPENDENT = new Set(['docker-cli', 'docker-compose', 'docker-daemon'])
@@ -148,15 +147,10 @@ async function apply(checks: readonly Check[], ctx: Context, plan: Plan, notes: 
   const spinner = live ? (await import('ora')).default({ stream: io.stdout as NodeJS.WriteStream, discardStdin: false }) : null
   // The first Ctrl-C lets the running step finish and stops there; a second one ends at once.
   const interrupt = new AbortController()
-  const onSigint = () => {
-    if (interrupt.signal.aborted) {
-      killLiveGroups()
-      process.exit(130)
-    }
+  const release = takeFirstInterrupt(() => {
     interrupt.abort()
     io.stderr.write('\nshipshape: interrupted; the running step finishes, no other starts (Ctrl-C again to quit now)\n')
-  }
-  process.on('SIGINT', onSigint)
+  })
   const results = await executePlan(ctx, plan, {
     logFile,
     signal: interrupt.signal,
@@ -169,7 +163,7 @@ async function apply(checks: readonly Check[], ctx: Context, plan: Plan, notes: 
     },
   })
 
-  process.off('SIGINT', onSigint)
+  release()
   // Prove it: a fresh context, so nothing remembered from before the steps answers for after.
   const again = await createContext({ env: ctx.env, cwd: ctx.cwd, config: ctx.config })
   const skipChecks = (opts.skip ?? []).filter((id) => checks.some((c) => c.id === id))

@@ -49,7 +49,7 @@ export async function settleFix(ctx: Context, finding: Finding, fix: Fix | null,
     return { steps: [], manual: keep + unknown.manual, privilege: await privilegeOf(ctx) }
   }
   if (!fix) return null
-  const manual = fix.manual ? [fix.manual] : []
+  const manual: string[] = []
   let steps = orderByNeeds(fix.steps.map((s) => ({ ...s, reason: s.reason ?? finding.id })))
   if (rootWithoutUser(ctx)) {
     const refused = new Set<string>()
@@ -59,6 +59,8 @@ export async function settleFix(ctx: Context, finding: Finding, fix: Fix | null,
     }
     steps = steps.filter((s) => !refused.has(s.id))
   }
+  // What to do instead of a step left out comes first: the fix's own advice may build on it.
+  if (fix.manual) manual.push(fix.manual)
   const plan = await buildPlan(ctx, [{ ...finding, fix: { steps } }])
   if (plan.steps.length === 0 && manual.length === 0) return null
   return { ...fix, steps: plan.steps, ...(manual.length ? { manual: manual.join('\n') } : { manual: undefined }), privilege: await privilegeOf(ctx) }
