@@ -63,5 +63,6 @@ export async function settleFix(ctx: Context, finding: Finding, fix: Fix | null,
   if (fix.manual) manual.push(fix.manual)
   const plan = await buildPlan(ctx, [{ ...finding, fix: { steps } }])
   if (plan.steps.length === 0 && manual.length === 0) return null
-  return { ...fix, steps: plan.steps, ...(manual.length ? { manual: manual.join('\n') } : { manual: undefined }), privilege: await privilegeOf(ctx) }
+  const { manual: _given, ...rest } = fix
+  return { ...rest, steps: plan.steps, ...(manual.length ? { manual: manual.join('\n') } : {}), privilege: await privilegeOf(ctx) }
 }

@@ -6,6 +6,9 @@ import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { UsageError } from '../errors.js'
 import { closest } from '../suggest.js'
+
+// The suggester lives in lib/suggest.ts now (commands and check ids use it too); still importable here.
+export { closest }
 import { projectRoot } from '../paths.js'
 
 export const TARGETS = ['compose', 'k8s'] as const
