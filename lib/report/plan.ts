@@ -30,7 +30,9 @@ export function renderPlanHuman(platform: Platform, plan: Plan, notes: string[],
   else out.push(`Plan (${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}):`)
   plan.steps.forEach((s, i) => {
     out.push(`  ${String(i + 1).padStart(2)}. ${paint('bold', s.title)}${s.reason ? paint('dim', `  [${s.reason}]`) : ''}`)
-    out.push(`      $ ${stepText(s, privilege)}${s.argv.length ? '' : paint('dim', '  (shipshape does this itself: verified, written atomically)')}`)
+    // A step shipshape performs shows its shell equivalent; one with none shows no line pointing back at setup.
+    if (!s.argv.length && !s.shell?.length) out.push(`      ${paint('dim', '(shipshape does this itself: written atomically, backed up first)')}`)
+    else out.push(`      $ ${stepText(s, privilege)}${s.argv.length ? '' : paint('dim', '  (shipshape does this itself: verified, written atomically)')}`)
   })
   if (plan.satisfied.length) out.push('', paint('dim', `Already done: ${plan.satisfied.map((s) => s.id).join(', ')}`))
   if (plan.skipped.length) out.push(paint('dim', `Skipped (--skip): ${plan.skipped.map((s) => s.id).join(', ')}`))
