@@ -7,7 +7,7 @@ import { createServer, type AddressInfo, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { test, type TestContext } from 'node:test'
 import { exists } from '../../lib/provision/files.js'
-import { needDocker, put, tempDir } from '../helpers.js'
+import { needDocker, projectRoot, put, tempDir } from '../helpers.js'
 import { cliOnPty, processesWith, untilRunning } from '../pty.js'
 
 async function lowMaxMapCountHost(t: TestContext): Promise<string> {
@@ -33,6 +33,22 @@ for (const [key, name] of [['\x03', 'Ctrl-C'], ['\x04', 'Ctrl-D']] as const) {
     assert.equal(await exists(join(home, '.shipshape/logs')), false, 'no step log started')
   })
 }
+
+test("Ctrl-C at sudo's password question cancels the same way: exit 130, nothing changed", async (t) => {
+  const root = await lowMaxMapCountHost(t)
+  const home = await tempDir(t)
+  // The fake sudo (test/bin/provision) wants a password, as sudo without a ticket does.
+  const env = { PATH: `${join(projectRoot, 'test/bin/provision')}:${process.env.PATH}`, HOME: home, USER: 'alice', SHIPSHAPE_HOST_ROOT: root, SHIPSHAPE_UID: '1000', FAKE_SUDO_REFUSE: '1', TERM: 'xterm' }
+  const run = cliOnPty(['setup', '--only', 'max-map-count'], { env, cwd: home })
+  await run.waitFor(/\[y\/N\] /)
+  run.type('y\r')
+  await run.waitFor(/password for alice/)
+  run.type('\x03')
+  assert.equal(await run.exited, 130, run.output())
+  assert.match(run.output(), /Cancelled; nothing was changed\./)
+  assert.doesNotMatch(run.output(), /unexpected error|AbortError/)
+  assert.equal(await exists(join(root, 'etc/sysctl.d')), false, 'no sysctl file written')
+})
 
 /** A loopback "daemon" that accepts and never replies, so `docker info` waits for its bound. */
 async function silentDaemon(t: TestContext): Promise<number> {
