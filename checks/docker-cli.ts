@@ -1,6 +1,7 @@
 // Is the `docker` client installed, and new enough? Its version comes from `docker --version`, which
 // never talks to the daemon (that is docker-daemon's job), and is cached while the binary is unchanged.
 
+import { probeFailed } from '../lib/probe-outcome.js'
 import { versionOutput } from '../lib/version-cache.js'
 import { judgeVersion } from '../lib/versions.js'
 import { provisionFix } from '../lib/provision/fixes.js'
@@ -18,11 +19,12 @@ export const dockerCli = {
     if (off) return off
     const bin = loc.bin
     const r = await versionOutput(ctx, bin, ['--version'])
-    if (!r.ok) return { status: 'fail', summary: `${bin} --version failed: ${r.stderr.trim().split('\n')[0] || `exit ${r.code}`}`, details: [r.stderr.trim()] }
+    // Installed but not answering is not a reason to install: timeout or error, no fix (probe-outcome.ts).
+    if (!r.ok) return probeFailed(r, `${bin} --version`)
     // "Docker version 28.2.2, build e6534b4"
     const j = judgeVersion('docker', r.stdout, ctx.config)
     const details = [`${bin}: ${r.stdout.trim()}${r.cached ? ' (cached)' : ''}`]
-    if (!j.version) return { status: 'warn', summary: `cannot read a version from '${r.stdout.trim()}'`, details }
+    if (!j.version) return { status: 'warn', summary: `cannot read a version from '${r.stdout.trim()}'`, details, fix: null }
     if (!j.meets) return { status: 'fail', summary: `Docker CLI ${j.version} is older than ${j.floor}`, version: j.version, details }
     return pendingPath('docker', loc, { status: 'ok', summary: `Docker CLI ${j.version}`, version: j.version, details })
   },

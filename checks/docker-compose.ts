@@ -12,6 +12,7 @@
 import { constants } from 'node:fs'
 import { access, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { probeFailed } from '../lib/probe-outcome.js'
 import { versionOutput } from '../lib/version-cache.js'
 import { judgeVersion, parseVersion } from '../lib/versions.js'
 import { engineInUse } from '../lib/docker-facts.js'
@@ -38,6 +39,7 @@ export const dockerCompose = {
 
     if (plugin?.ok) {
       const j = judgeVersion('compose', plugin.stdout, ctx.config)
+      if (!j.version) return { status: 'warn', summary: `cannot read a version from '${plugin.stdout.trim()}'`, details, fix: null }
       if (j.meets) return { status: 'ok', summary: `Docker Compose ${j.version} (plugin)`, version: j.version, details }
       return { status: 'warn', summary: `Docker Compose plugin ${j.version ?? plugin.stdout.trim()} is older than ${j.floor}`, version: j.version, details }
     }
@@ -47,6 +49,9 @@ export const dockerCompose = {
       if (j.meets) return { status: 'warn', summary: `docker-compose ${j.version} works, but only as standalone 'docker-compose'; install it as the Docker plugin for 'docker compose'`, version: j.version, details }
       return { status: 'warn', summary: `only docker-compose ${j.version ?? legacy.stdout.trim()} (v1, end of life since July 2023); install the Compose v2 plugin`, version: j.version, details }
     }
+    // Installed but not answering is not "not installed": no install plan for it.
+    if (plugin && pluginFile) return probeFailed(plugin, `${pluginFile} version --short`, details)
+    if (legacy && standalone) return probeFailed(legacy, `${standalone} version --short`, details)
     if (podman) {
       const podmanCompose = await ctx.which('podman-compose')
       const pc = podmanCompose ? await versionOutput(ctx, podmanCompose, ['--version']) : null

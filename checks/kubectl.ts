@@ -2,6 +2,7 @@
 // (kube-context does that) and is cached while the binary is unchanged. Versions are messy
 // (`v1.32.4-gke.100`, `minor: "32+"`), so they go through lib/versions.ts.
 
+import { probeFailed } from '../lib/probe-outcome.js'
 import { versionOutput } from '../lib/version-cache.js'
 import { judgeVersion } from '../lib/versions.js'
 import { provisionFix } from '../lib/provision/fixes.js'
@@ -21,7 +22,9 @@ export const kubectl = {
     const r = await versionOutput(ctx, bin, ['version', '--client', '-o', 'json'])
     const git = clientGitVersion(r.stdout)
     const details = [`${bin}: ${git ?? r.stdout.trim().slice(0, 200)}${r.cached ? ' (cached)' : ''}`]
-    if (!r.ok || !git) return { status: 'fail', summary: `kubectl version --client failed: ${r.stderr.trim().split('\n')[0] || `exit ${r.code}`}`, details }
+    // Installed but not answering, or answering in a way we cannot read, is no reason to install.
+    if (!r.ok) return probeFailed(r, `${bin} version --client`, details)
+    if (!git) return { status: 'error', summary: `cannot read a version from \`${bin} version --client -o json\``, details }
     const j = judgeVersion('kubectl', git, ctx.config)
     if (!j.meets) return { status: 'fail', summary: `kubectl ${git} is older than ${j.floor}`, version: j.version, details }
     return pendingPath('kubectl', loc, { status: 'ok', summary: `kubectl ${git}`, version: j.version, details })

@@ -6,6 +6,8 @@
 
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { probeFailed } from '../lib/probe-outcome.js'
+import { isRoot } from '../lib/provision/privilege.js'
 import { versionOutput } from '../lib/version-cache.js'
 import { judgeVersion } from '../lib/versions.js'
 import { minikubeStartStep, minikubeSteps } from '../lib/provision/minikube.js'
@@ -42,10 +44,13 @@ export const minikube = {
     const raw = jsonField(v.stdout, 'minikubeVersion')
     const j = judgeVersion('minikube', raw, ctx.config)
     const details = [`${bin}: ${raw ?? v.stdout.trim()}${v.cached ? ' (cached)' : ''}`]
+    // Installed but not answering, or unreadable, is no reason to reinstall it.
+    if (!v.ok) return probeFailed(v, `${bin} version --output=json`)
+    if (!j.version) return { status: 'error', summary: `cannot read a version from \`${bin} version --output=json\``, details }
     if (!j.meets) return { status: 'fail', summary: `minikube ${raw ?? '(unknown version)'} is older than ${j.floor}`, version: j.version, details, fix: await minikubeFix(ctx, { install: true }) }
     const driver = await profileDriver(ctx, profile)
     if (driver) details.push(`profile ${profile}: driver ${driver}`)
-    const { need, ...outcome } = judgeMinikube({ version: raw ?? j.version!, profile, driver, statusOut: status.stdout, statusErr: status.stderr, code: status.code, timedOut: status.timedOut, root: isRoot() }, details)
+    const { need, ...outcome } = judgeMinikube({ version: raw ?? j.version!, profile, driver, statusOut: status.stdout, statusErr: status.stderr, code: status.code, timedOut: status.timedOut, root: isRoot(ctx) }, details)
     return { ...pendingPath('minikube', loc, outcome), fix: (await minikubeFix(ctx, need)) ?? (loc.offPath ? await offPathFix(ctx, 'minikube') : null) }
   },
 } satisfies Check
@@ -145,13 +150,10 @@ async function profileDriver(ctx: Context, profile: string): Promise<string | nu
   return typeof cfg?.Driver === 'string' ? cfg.Driver : null
 }
 
-function isRoot(): boolean {
-  return process.getuid?.() === 0
-}
-
 export async function minikubeFix(ctx: Context, need: Need): Promise<Fix | null> {
   if (need.install) return { steps: await minikubeSteps(ctx) }
   const steps = need.start ? [minikubeStartStep()] : []
-  const manual = need.root ? 'Run minikube as your own user, not with sudo (files root left in ~/.minikube: sudo chown -R $USER ~/.minikube).' : undefined
+  // No `sudo` here: this advice is read as root, and the chown is a root command.
+  const manual = need.root ? 'Run minikube as your own user, not as root. If root left files in your ~/.minikube, give them back (as root): chown -R YOUR_USER /home/YOUR_USER/.minikube' : undefined
   return steps.length || manual ? { steps, ...(manual ? { manual } : {}) } : null
 }

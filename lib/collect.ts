@@ -20,6 +20,8 @@ export interface CollectOptions {
   noCache?: boolean
   /** Skip the network checks (registries, proxy, clock). */
   offline?: boolean
+  /** When the command started: the first run's report times from here (config, platform and all). */
+  startedAt?: Date
 }
 
 export interface PreparedRun {
@@ -37,9 +39,10 @@ export async function prepareRun(registry: readonly Check[], opts: CollectOption
   selectChecks(registry, unused, opts)
   const platform = unused.platform
   const run = async (hooks: Pick<RunOptions, 'onStart' | 'onFinish'> = {}) => {
+    const first = unused !== null
     const ctx = unused ?? (await newContext())
     unused = null
-    const startedAt = ctx.now()
+    const startedAt = first && opts.startedAt ? opts.startedAt : ctx.now()
     const findings = await runChecks(selectChecks(registry, ctx, opts), ctx, { timeoutMs: opts.timeout, ...hooks })
     return buildReport(findings, ctx, startedAt, toolVersion(), opts.strict)
   }

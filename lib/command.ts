@@ -11,9 +11,11 @@ export interface Io {
   stdin?: NodeJS.ReadableStream & { isTTY?: boolean }
   env: Env
   cwd: string
+  /** When the process started, so a summary's time is the whole run's (node's start-up included). */
+  started?: Date
 }
 
-export const processIo = (): Io => ({ stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: { ...process.env }, cwd: process.cwd() })
+export const processIo = (): Io => ({ stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: { ...process.env }, cwd: process.cwd(), started: new Date(performance.timeOrigin) })
 
 export function newCommand(name: string, io: Io): Command {
   return new Command(`shipshape ${name}`)

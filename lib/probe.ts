@@ -3,6 +3,7 @@
 // stdin closed, a hard time bound that kills the whole process group, and no exceptions: a missing
 // tool, a crash and a hang all come back as a ProbeResult the check can judge.
 
+import { trackGroup } from './live-probes.js'
 import type { Env, Probe, ProbeResult } from './types.js'
 
 export const DEFAULT_PROBE_TIMEOUT_MS = 10_000
@@ -41,6 +42,8 @@ export function createProbe(defaults: ProbeDefaults): Probe {
     p.stdin?.on('error', () => {})
     // zx writes and closes stdin only for a non-empty input; `crontab -` given '' would wait forever.
     if (opts.input === '') p.stdin?.end()
+    // Ctrl-C does not reach a detached group: remember it, so the interrupt handler can end it.
+    const forget = trackGroup(p.pid)
 
     let timedOut = false
     const kill = () => {
@@ -71,6 +74,7 @@ export function createProbe(defaults: ProbeDefaults): Probe {
     } catch (error) {
       return { ok: false, code: null, stdout: '', stderr: String((error as Error)?.message ?? error), timedOut: false, ms: ms() }
     } finally {
+      forget()
       clearTimeout(timer)
       clearTimeout(giveUp)
       opts.signal?.removeEventListener('abort', kill)

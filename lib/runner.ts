@@ -3,6 +3,8 @@
 // `timeout` and its child processes are killed; neither stops the run.
 
 import { UsageError } from './errors.js'
+import { settleFix, type ProbeRecord } from './provision/advice.js'
+import { closest } from './suggest.js'
 import type { Check, Context, Finding, Fix, Outcome, Probe, Report, Status, Summary } from './types.js'
 
 export const DEFAULT_CHECK_TIMEOUT_MS = 3_000
@@ -20,7 +22,7 @@ export interface RunOptions {
 export function selectChecks(registry: readonly Check[], ctx: Context, opts: Pick<RunOptions, 'only' | 'skip'>): Check[] {
   const byId = new Map(registry.map((c) => [c.id, c]))
   for (const id of [...(opts.only ?? []), ...(opts.skip ?? [])]) {
-    if (!byId.has(id)) throw new UsageError(`unknown check id '${id}' (known: ${[...byId.keys()].join(', ')})`)
+    if (!byId.has(id)) throw unknownCheck(id, [...byId.keys()])
   }
   const wanted = new Set<string>()
   const add = (id: string) => {
@@ -31,6 +33,12 @@ export function selectChecks(registry: readonly Check[], ctx: Context, opts: Pic
   for (const c of opts.only?.length ? opts.only.map((id) => byId.get(id)!) : registry) add(c.id)
   for (const id of opts.skip ?? []) wanted.delete(id)
   return registry.filter((c) => wanted.has(c.id) && ctx.config.data.checks[c.id]?.enabled !== false)
+}
+
+/** An id that names no check: exit 2 with the nearest one, or the list when none is near. */
+export function unknownCheck(id: string, known: readonly string[]): UsageError {
+  const near = closest(id, known)
+  return new UsageError(`unknown check id '${id}'. ${near ? `Did you mean '${near}'?` : `Known: ${known.join(', ')}`}`)
 }
 
 export function boundFor(check: Check, ctx: Context, opts: RunOptions): number {
@@ -79,7 +87,8 @@ async function runOne(check: Check, ctx: Context, opts: RunOptions, waitForNeeds
   opts.onStart?.(check)
   const bound = boundFor(check, ctx, opts)
   const abort = new AbortController()
-  const scoped: Context = { ...ctx, probe: boundProbe(ctx.probe, abort.signal, bound), boundMs: bound }
+  const probes: ProbeRecord[] = []
+  const scoped: Context = { ...ctx, probe: boundProbe(ctx.probe, abort.signal, bound, probes), boundMs: bound }
   const started = performance.now()
   let timer: NodeJS.Timeout | undefined
   const timedOut = new Promise<Outcome>((resolve) => {
@@ -89,6 +98,7 @@ async function runOne(check: Check, ctx: Context, opts: RunOptions, waitForNeeds
     }, bound)
   })
   let outcome: Outcome
+  let cutOff = false
   try {
     outcome = await Promise.race([Promise.resolve().then(() => check.run(scoped, deps)), timedOut])
   } catch (error) {
@@ -96,6 +106,7 @@ async function runOne(check: Check, ctx: Context, opts: RunOptions, waitForNeeds
     outcome = { status: 'error', summary: `the check itself failed: ${err?.message ?? String(error)}`, details: err?.stack ? err.stack.split('\n').slice(1, 4).map((l) => l.trim()) : [] }
   } finally {
     clearTimeout(timer)
+    cutOff = abort.signal.aborted
   }
   const finding: Finding = {
     ...base,
@@ -108,7 +119,12 @@ async function runOne(check: Check, ctx: Context, opts: RunOptions, waitForNeeds
     fix: null,
     ...(outcome.engine !== undefined ? { engine: outcome.engine } : {}),
   }
-  if (finding.status !== 'ok' && finding.status !== 'skip') finding.fix = await fixFor(check, ctx, finding, outcome.fix)
+  if (finding.status !== 'ok' && finding.status !== 'skip') {
+    // Only a known cause gets steps; a timeout or error says how to look instead (provision/advice.ts).
+    // A check cut off at its bound may still be waiting on what its fix would read: do not ask it.
+    const fix = cutOff ? null : await fixFor(check, ctx, finding, outcome.fix)
+    finding.fix = await settleFix(ctx, finding, fix, { probes, boundMs: bound })
+  }
   return finish(finding)
 }
 
@@ -123,9 +139,16 @@ async function fixFor(check: Check, ctx: Context, finding: Finding, given: Fix |
   }
 }
 
-// Every probe a check makes is killed when the check's bound passes, and never outlives it.
-function boundProbe(probe: Probe, signal: AbortSignal, bound: number): Probe {
-  return (argv, o = {}) => probe(argv, { ...o, signal, timeoutMs: Math.min(o.timeoutMs ?? bound, bound) })
+// Every probe a check makes is killed when the check's bound passes, and never outlives it. Each is
+// recorded, so a check that could not learn its answer can name the command to run by hand.
+function boundProbe(probe: Probe, signal: AbortSignal, bound: number, seen: ProbeRecord[]): Probe {
+  return async (argv, o = {}) => {
+    const record: ProbeRecord = { argv: [...argv], settled: false, timedOut: false, code: null }
+    seen.push(record)
+    const r = await probe(argv, { ...o, signal, timeoutMs: Math.min(o.timeoutMs ?? bound, bound) })
+    Object.assign(record, { settled: true, timedOut: r.timedOut, code: r.code })
+    return r
+  }
 }
 
 /**

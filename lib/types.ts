@@ -48,6 +48,16 @@ export interface Platform {
   evidence: string[]
 }
 
+/** One command of a step's shell equivalent; joined to the one before by `&&`, or by `|` when `pipe`. */
+export interface ShellCmd {
+  argv: string[]
+  sudo?: boolean
+  pipe?: boolean
+}
+
+/** How advice gets root here: already root (no prefix), through sudo, or, with no sudo installed, `su -c`. */
+export type Privilege = 'root' | 'sudo' | 'su'
+
 /** One command that fixes (part of) a finding. `done` is asked before running, so re-runs change nothing. */
 export interface Step {
   id: string
@@ -65,6 +75,11 @@ export interface Step {
   done?(ctx: Context): Promise<boolean>
   /** A step that is not one command (writing an rc file atomically, verifying a download). */
   perform?(ctx: Context): Promise<void>
+  /**
+   * For a `perform` step: the same thing as commands a person could run (download, check, put in
+   * place). Absent where no command line is honest; advice then names `shipshape setup --only <check>`.
+   */
+  shell?: ShellCmd[]
 }
 
 export interface Fix {
@@ -73,6 +88,8 @@ export interface Fix {
   manual?: string
   /** Why the fix goes this way (which Docker source `--docker auto` chose, and why). */
   note?: string
+  /** How the steps get root on this machine; set by the runner so every report prints the same lines. */
+  privilege?: Privilege
 }
 
 /** What a check's run() returns; the runner adds id, title, timing and the fix. */

@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url'
 import { realpathSync } from 'node:fs'
 import { UsageError } from '../lib/errors.js'
 import { toolVersion } from '../lib/paths.js'
+import { closest } from '../lib/suggest.js'
 import type { Io } from '../lib/command.js'
 import { runMain, type Main } from './run-main.js'
 
@@ -57,7 +58,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return 0
   }
   const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined
-  if (!entry) throw new UsageError(`unknown command '${name}'. Commands: ${Object.keys(COMMANDS).join(', ')}`)
+  if (!entry) {
+    const near = closest(name, Object.keys(COMMANDS))
+    throw new UsageError(`unknown command '${name}'. ${near ? `Did you mean '${near}'?` : `Commands: ${Object.keys(COMMANDS).join(', ')}`}`)
+  }
   return (await entry.load()).main(rest, io)
 }
 

@@ -51,6 +51,7 @@ Examples:
 }
 
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  const began = io.started ?? new Date()
   const cmd = doctorCommand(io)
   parseArgs(cmd, argv)
   const opts = cmd.opts<DoctorOptions>()
@@ -58,11 +59,12 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     const { setup } = await import('./setup.js')
     return setup({ format: opts.format === 'json' ? 'json' : 'human', yes: opts.yes, only: opts.only, skip: opts.skip, timeout: opts.timeout, config: opts.config, docker: 'auto' }, io)
   }
-  return doctor(opts, io)
+  return doctor(opts, io, began)
 }
 
-export async function doctor(opts: DoctorOptions, io: Io): Promise<number> {
-  const { config, platform, run } = await prepareRun(registry, { ...opts, env: io.env, cwd: io.cwd, noCache: !opts.cache })
+/** `began`: when the command started, so the summary's time is the whole run's, waits included. */
+export async function doctor(opts: DoctorOptions, io: Io, began = new Date()): Promise<number> {
+  const { config, platform, run } = await prepareRun(registry, { ...opts, env: io.env, cwd: io.cwd, noCache: !opts.cache, startedAt: began })
   const color = wantsColor(io.env, Boolean(io.stdout.isTTY))
   const live = opts.format === 'human' && Boolean(io.stdout.isTTY) && !io.env.CI
   const humanOpts = { verbose: Boolean(opts.verbose), color }
@@ -72,14 +74,15 @@ export async function doctor(opts: DoctorOptions, io: Io): Promise<number> {
     return report.summary.exitCode
   }
   // On a terminal each check is printed as it lands, under a spinner; then the summary line.
-  const [{ createProgress }, { renderSummary }, { painter }, { describePlatform }] = await Promise.all([
-    import('../lib/report/progress.js'), import('../lib/report/human.js'), import('../lib/report/style.js'), import('../lib/platform.js'),
+  const [{ createProgress }, { closingHint, renderHeader, renderSummary }, { painter }, { toolVersion }] = await Promise.all([
+    import('../lib/report/progress.js'), import('../lib/report/human.js'), import('../lib/report/style.js'), import('../lib/paths.js'),
   ])
-  io.stdout.write(`shipshape doctor · ${describePlatform(platform)}\n\n`)
+  io.stdout.write(`${renderHeader({ version: toolVersion(), platform })}\n\n`)
   const progress = await createProgress(io.stdout as NodeJS.WriteStream, humanOpts)
   const report = await run(progress)
   progress.stop()
-  io.stdout.write(`\n${renderSummary(report, painter(color))}\n`)
+  const hint = closingHint(report, painter(color))
+  io.stdout.write(`\n${renderSummary(report, painter(color))}\n${hint ? `${hint}\n` : ''}`)
   return report.summary.exitCode
 }
 

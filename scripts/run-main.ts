@@ -3,6 +3,7 @@
 
 import { ExitError, UsageError } from '../lib/errors.js'
 import { processIo, type Io } from '../lib/command.js'
+import { killLiveGroups } from '../lib/live-probes.js'
 
 export type Main = (argv: readonly string[], io: Io) => Promise<number>
 
@@ -23,8 +24,36 @@ export async function exitCodeOf(main: Main, argv: readonly string[], io: Io): P
   }
 }
 
+// Set while a command takes the first Ctrl-C for itself (setup lets the running step finish).
+// Not a listener count: libraries (ora's cursor restore) listen for SIGINT too.
+let firstInterrupt: (() => void) | null = null
+
+/** The next Ctrl-C calls `fn` instead of quitting; a second one still quits at once. Returns an undo. */
+export function takeFirstInterrupt(fn: () => void): () => void {
+  firstInterrupt = fn
+  return () => {
+    if (firstInterrupt === fn) firstInterrupt = null
+  }
+}
+
+/**
+ * Ctrl-C ends the run: every probe's process group is killed (they run detached, out of the
+ * terminal's reach), then exit 130, so nothing shipshape started is left running.
+ */
+export function onInterrupt(io: Pick<Io, 'stderr'>): () => void {
+  return () => {
+    const taken = firstInterrupt
+    firstInterrupt = null
+    if (taken) return taken()
+    killLiveGroups()
+    io.stderr.write('\nshipshape: interrupted\n')
+    process.exit(130)
+  }
+}
+
 export function runMain(main: Main, argv = process.argv.slice(2)): void {
   const io = processIo()
+  process.on('SIGINT', onInterrupt(io))
   void exitCodeOf(main, argv, io).then((code) => {
     process.exitCode = code
   })

@@ -50,7 +50,7 @@ Examples:
 }
 
 export interface ServeHooks {
-  /** Resolves when the server should stop; defaults to the first SIGTERM or SIGINT. */
+  /** Resolves when the server should stop; defaults to the first SIGTERM (Ctrl-C exits 130, run-main.ts). */
   stopped?: Promise<string>
 }
 
@@ -77,15 +77,15 @@ export async function main(argv: readonly string[], io: Io = processIo(), hooks:
 
 const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host)
 
+// SIGTERM stops the server cleanly; Ctrl-C (SIGINT) is the interrupt of every command (run-main.ts):
+// probes killed, exit 130.
 function untilSignal(): Promise<string> {
   return new Promise((resolve) => {
     const on = (sig: NodeJS.Signals) => {
       process.off('SIGTERM', on)
-      process.off('SIGINT', on)
       resolve(sig)
     }
     process.on('SIGTERM', on)
-    process.on('SIGINT', on)
   })
 }
 

@@ -7,20 +7,29 @@ import { registry } from '../checks/index.js'
 import { Option, csv, formatOption, newCommand, parseArgs, processIo, type Io } from '../lib/command.js'
 import { loadConfig } from '../lib/config.js'
 import { createContext } from '../lib/context.js'
-import { UsageError } from '../lib/errors.js'
+import { ExitError, UsageError } from '../lib/errors.js'
 import { checkDockerChoice, DOCKER_CHOICES, type DockerChoice } from '../lib/provision/docker.js'
-import { provisionFix } from '../lib/provision/fixes.js'
+import { provisionFix, STEP_IDS } from '../lib/provision/fixes.js'
+import { settleFix } from '../lib/provision/advice.js'
+import { canSpin } from '../lib/report/progress.js'
+import { closest } from '../lib/suggest.js'
+import { toolVersion } from '../lib/paths.js'
 import { buildPlan, executePlan, newLogFile, type Plan } from '../lib/provision/plan.js'
-import { isRoot } from '../lib/provision/privilege.js'
+import { privilegeOf } from '../lib/provision/privilege.js'
 import { sudoPasswordFor } from '../lib/provision/sudo-password.js'
 import { renderPlanHuman, renderResultsHuman, renderSetupJson } from '../lib/report/plan.js'
 import { painter, wantsColor } from '../lib/report/style.js'
-import { runChecks, selectChecks, summarise } from '../lib/runner.js'
+import { runChecks, selectChecks, summarise, unknownCheck } from '../lib/runner.js'
 import type { Check, Context, Finding } from '../lib/types.js'
-import { runMain } from './run-main.js'
+import { runMain, takeFirstInterrupt } from './run-main.js'
 
 /** Checks whose fix depends on setup's options. */
 const SETUP_DEPENDENT = new Set(['docker-cli', 'docker-compose', 'docker-daemon'])
+
+/** What setup plans by default; `setup --help`, the README and doctor's closing hint say the same. */
+export const SETUP_INCLUDES = `By default setup plans the fix of every check that fails or warns and has one, optional checks
+included (a stopped minikube cluster, vm.max_map_count), minus what is already done. A check that
+timed out or errored gets no steps, only how to look again. --only and --skip narrow the plan.`
 
 export interface SetupOptions {
   format: 'human' | 'json'
@@ -44,6 +53,8 @@ export function setupCommand(io: Io) {
     .addOption(new Option('--docker <way>', 'how to get Docker').choices(DOCKER_CHOICES).default('auto'))
     .option('--config <file>', 'a shipshape.yaml other than ./shipshape.yaml')
     .addHelpText('after', `
+${SETUP_INCLUDES}
+
 --docker: auto (Docker's apt repository when it answers, else the distribution's docker.io; on
 macOS the engine already in use, else Docker Desktop; Docker Desktop on WSL where it is present),
 desktop, colima, orbstack, podman (macOS, through Homebrew), engine (Docker's repository), distro
@@ -78,7 +89,13 @@ export async function setup(opts: SetupOptions, io: Io, checks: readonly Check[]
   const checkIds = new Set(checks.map((c) => c.id))
   const skipChecks = (opts.skip ?? []).filter((id) => checkIds.has(id))
   const skipSteps = (opts.skip ?? []).filter((id) => !checkIds.has(id))
-  for (const id of opts.only ?? []) if (!checkIds.has(id)) throw new UsageError(`unknown check id '${id}' (known: ${[...checkIds].join(', ')})`)
+  for (const id of opts.only ?? []) if (!checkIds.has(id)) throw unknownCheck(id, [...checkIds])
+  // A mistyped --skip would keep the very step it meant to leave out: refuse it before anything runs.
+  for (const id of skipSteps) {
+    if (STEP_IDS.includes(id)) continue
+    const near = closest(id, [...STEP_IDS, ...checkIds])
+    throw new UsageError(`--skip: no check or step named '${id}'. ${near ? `Did you mean '${near}'?` : `Steps: ${STEP_IDS.join(', ')}; checks: ${[...checkIds].join(', ')}`}`)
+  }
 
   const findings = await diagnose(checks, ctx, opts, skipChecks)
   const notes: string[] = []
@@ -86,17 +103,22 @@ export async function setup(opts: SetupOptions, io: Io, checks: readonly Check[]
     if (f.status === 'ok' || f.status === 'skip') continue
     // A check's own fix calls the installers with their defaults; where setup's options change the
     // answer (--docker, and asking the network which Docker source answers), ask the installer again.
-    if (SETUP_DEPENDENT.has(f.id) || !f.fix) f.fix = (await provisionFix(f.id, ctx, f, { docker: opts.docker, probeNetwork: !opts.dryRun })) ?? f.fix
+    // A timeout or error keeps the runner's answer: no steps for an unknown cause.
+    if (f.status !== 'timeout' && f.status !== 'error' && (SETUP_DEPENDENT.has(f.id) || !f.fix)) {
+      const asked = await provisionFix(f.id, ctx, f, { docker: opts.docker, probeNetwork: !opts.dryRun })
+      if (asked) f.fix = await settleFix(ctx, f, asked)
+    }
     if (f.fix?.note && !notes.includes(f.fix.note)) notes.push(f.fix.note)
   }
   const plan = await buildPlan(ctx, findings, { skipSteps })
-  const unknownSkips = skipSteps.filter((id) => !plan.skipped.some((s) => s.id === id))
-  if (unknownSkips.length) notes.push(`--skip: no check or planned step named ${unknownSkips.join(', ')}`)
+  const unplanned = skipSteps.filter((id) => !plan.skipped.some((s) => s.id === id))
+  if (unplanned.length) notes.push(`--skip: ${unplanned.join(', ')} ${unplanned.length === 1 ? 'is' : 'are'} not in this plan`)
+  const privilege = await privilegeOf(ctx)
 
   const json = opts.format === 'json'
   const color = wantsColor(io.env, Boolean(io.stdout.isTTY)) && !json
   const paint = painter(color)
-  const showPlan = () => io.stdout.write(json ? renderSetupJson({ platform: ctx.platform, ...plan, notes }) : renderPlanHuman(ctx.platform, plan, notes, paint, isRoot(ctx)))
+  const showPlan = () => io.stdout.write(json ? renderSetupJson({ platform: ctx.platform, ...plan, notes }, privilege) : renderPlanHuman(ctx.platform, plan, notes, paint, privilege, toolVersion()))
   const stillFailing = summarise(findings).exitCode
 
   if (opts.dryRun || plan.steps.length === 0) {
@@ -123,16 +145,14 @@ async function apply(checks: readonly Check[], ctx: Context, plan: Plan, notes: 
   const json = opts.format === 'json'
   const sudoPassword = json ? undefined : await sudoPasswordFor(ctx, plan.steps, io)
   const logFile = await newLogFile(ctx)
-  const live = !json && Boolean(io.stdout.isTTY) && !io.env.CI
+  const live = !json && Boolean(io.stdout.isTTY) && !io.env.CI && canSpin(io.stdout as NodeJS.WriteStream)
   const spinner = live ? (await import('ora')).default({ stream: io.stdout as NodeJS.WriteStream, discardStdin: false }) : null
   // The first Ctrl-C lets the running step finish and stops there; a second one ends at once.
   const interrupt = new AbortController()
-  const onSigint = () => {
-    if (interrupt.signal.aborted) process.exit(130)
+  const release = takeFirstInterrupt(() => {
     interrupt.abort()
     io.stderr.write('\nshipshape: interrupted; the running step finishes, no other starts (Ctrl-C again to quit now)\n')
-  }
-  process.on('SIGINT', onSigint)
+  })
   const results = await executePlan(ctx, plan, {
     logFile,
     signal: interrupt.signal,
@@ -145,7 +165,7 @@ async function apply(checks: readonly Check[], ctx: Context, plan: Plan, notes: 
     },
   })
 
-  process.off('SIGINT', onSigint)
+  release()
   // Prove it: a fresh context, so nothing remembered from before the steps answers for after.
   const again = await createContext({ env: ctx.env, cwd: ctx.cwd, config: ctx.config })
   const skipChecks = (opts.skip ?? []).filter((id) => checks.some((c) => c.id === id))
@@ -153,7 +173,7 @@ async function apply(checks: readonly Check[], ctx: Context, plan: Plan, notes: 
   const summary = summarise(after)
   const failedStep = results.some((r) => r.status !== 'ok')
   if (json) {
-    io.stdout.write(renderSetupJson({ platform: ctx.platform, ...plan, notes, results, logFile, after: summary }))
+    io.stdout.write(renderSetupJson({ platform: ctx.platform, ...plan, notes, results, logFile, after: summary }, await privilegeOf(ctx)))
   } else {
     io.stdout.write(`\n${renderResultsHuman(results, logFile, paint)}`)
     const bad = after.filter((f) => f.status !== 'ok' && f.status !== 'skip')
@@ -164,11 +184,21 @@ async function apply(checks: readonly Check[], ctx: Context, plan: Plan, notes: 
   return failedStep || summary.exitCode !== 0 ? 1 : 0
 }
 
+/** Ctrl-C or Ctrl-D at the question is a cancel: exit 130, nothing changed, no trace. */
 async function confirm(io: Io, question: string): Promise<boolean> {
-  const { createInterface } = await import('node:readline/promises')
+  const { createInterface } = await import('node:readline')
   const rl = createInterface({ input: io.stdin as NodeJS.ReadableStream, output: io.stdout as NodeJS.WritableStream })
   try {
-    return /^y(es)?$/i.test((await rl.question(question)).trim())
+    const answer = await new Promise<string | null>((resolve) => {
+      rl.on('SIGINT', () => resolve(null))
+      rl.on('close', () => resolve(null))
+      rl.question(question, resolve)
+    })
+    if (answer === null) {
+      io.stdout.write('\n')
+      throw new ExitError(130, 'Cancelled; nothing was changed.')
+    }
+    return /^y(es)?$/i.test(answer.trim())
   } finally {
     rl.close()
   }

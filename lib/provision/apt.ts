@@ -2,7 +2,8 @@
 // Vendor repositories are refreshed on their own (apt-get update limited to one source file), so a
 // mirror that cannot be reached fails only the tool that needs it.
 
-import type { Context, Step } from '../types.js'
+import { basename } from 'node:path'
+import type { Context, ShellCmd, Step } from '../types.js'
 import { download, DownloadError, normaliseFingerprint, openPgpFingerprint } from './download.js'
 import { exists, hostPath, placeFile, readOrNull } from './files.js'
 import { asRoot } from './privilege.js'
@@ -22,6 +23,13 @@ export function trustedKeyStep(k: { id: string; owner: string; url: string; path
     argv: [],
     sudo: true,
     needs: ['apt-keyrings-dir'],
+    // By hand: download, see the published fingerprint in it, only then put it where Signed-By looks.
+    shell: [
+      { argv: ['curl', '-fsSL', '-o', tmp(k.path), k.url] },
+      { argv: ['gpg', '--show-keys', tmp(k.path)] },
+      { argv: ['grep', '-q', want], pipe: true },
+      { argv: ['install', '-m', '0644', tmp(k.path), k.path], sudo: true },
+    ],
     async done(c) {
       const text = await readOrNull(hostPath(c, k.path))
       return text !== null && openPgpFingerprint(text) === want
@@ -33,6 +41,21 @@ export function trustedKeyStep(k: { id: string; owner: string; url: string; path
       await placeFile(c, k.path, key, 0o644)
     },
   }
+}
+
+/** Where a by-hand download is kept before it is checked and put in place. */
+export const tmp = (path: string) => `/tmp/${basename(path)}`
+
+/** Writing a small file by hand: its lines through `sudo tee` (root-owned files under /etc). */
+export function writeFileShell(path: string, text: string): ShellCmd[] {
+  return [{ argv: ['printf', '%s\\n', ...text.replace(/\n$/, '').split('\n')] }, { argv: ['tee', path], sudo: true, pipe: true }]
+}
+
+/** Which of `pkgs` dpkg lists as installed; empty when none is, or when dpkg could not say. */
+export async function installedOf(ctx: Context, pkgs: readonly string[]): Promise<string[]> {
+  const r = await ctx.probe(['dpkg-query', '-W', '-f=${Package} ${Status}\\n', ...pkgs], { timeoutMs: 10_000 })
+  // dpkg-query exits 1 when some name is unknown, and still lists the ones it knows.
+  return r.stdout.split('\n').filter((l) => l.endsWith(' installed')).map((l) => l.split(' ')[0]).filter((p) => pkgs.includes(p))
 }
 
 /** "install ok installed" for every package. */

@@ -7,7 +7,7 @@
 import { readdir, rename } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Context, Platform, Step } from '../types.js'
-import { aptInstall, aptUpdateSource, debArch, deb822, installed, KEYRINGS, keyringsDir, SOURCES_D, trustedKeyStep } from './apt.js'
+import { aptInstall, aptUpdateSource, debArch, deb822, installedOf, KEYRINGS, keyringsDir, SOURCES_D, trustedKeyStep, writeFileShell } from './apt.js'
 import { hostPath, mustRun, placeFile, readOrNull } from './files.js'
 import { asRoot, isRoot } from './privilege.js'
 import { source } from './sources.js'
@@ -28,28 +28,29 @@ export function dockerRepoDistro(p: Platform): string | null {
 
 export const dockerRepoUrl = (ctx: Pick<Context, 'config'>, p: Platform) => `${source(ctx, 'docker-apt')}/${dockerRepoDistro(p)}`
 
-export function dockerAptSteps(ctx: Context): Step[] {
+export async function dockerAptSteps(ctx: Context): Promise<Step[]> {
+  // Only packages seen installed are removed, and the step names them; none seen, no removal.
+  const seen = await installedOf(ctx, CONFLICTING)
+  const remove: Step[] = seen.length === 0 ? [] : [{
+    id: 'docker-conflicts-remove',
+    title: `Remove ${seen.join(', ')} (installed here; they conflict with docker-ce)`,
+    argv: ['apt-get', 'remove', '-y', ...seen],
+    sudo: true,
+    needs: ['docker-apt-update'],
+    done: async (c) => (await installedOf(c, seen)).length === 0,
+  }]
   return [
-    ...dockerRepoSteps(ctx),
-    {
-      id: 'docker-conflicts-remove',
-      title: 'Remove distribution Docker packages that conflict with docker-ce',
-      argv: ['apt-get', 'remove', '-y', ...CONFLICTING],
-      sudo: true,
-      needs: ['docker-apt-update'],
-      async done(c) {
-        for (const pkg of CONFLICTING) if (await installed(c, [pkg])) return false
-        return true
-      },
-    },
-    aptInstall('docker-engine', "Install Docker Engine from Docker's repository", DOCKER_PACKAGES, ['docker-apt-update', 'docker-conflicts-remove']),
+    ...(await dockerRepoSteps(ctx)),
+    ...remove,
+    aptInstall('docker-engine', "Install Docker Engine from Docker's repository", DOCKER_PACKAGES, ['docker-apt-update', ...remove.map((r) => r.id)]),
   ]
 }
 
 /** Docker's repository, trusted and refreshed, up to `docker-apt-update`; installers need that id. */
-export function dockerRepoSteps(ctx: Context): Step[] {
+export async function dockerRepoSteps(ctx: Context): Promise<Step[]> {
   const p = ctx.platform
   const repo = dockerRepoUrl(ctx, p)
+  const old = await oldDockerSources(ctx, repo)
   return [
     keyringsDir(),
     trustedKeyStep({ id: 'docker-apt-key', owner: 'Docker', url: `${repo}/gpg`, path: DOCKER_KEY, fingerprint: DOCKER_KEY_FINGERPRINT }),
@@ -58,6 +59,7 @@ export function dockerRepoSteps(ctx: Context): Step[] {
       title: `Move aside older entries for ${repo} in ${SOURCES_D}`,
       argv: [],
       sudo: true,
+      shell: old.map((file) => ({ argv: ['mv', '-f', join(SOURCES_D, file), `${join(SOURCES_D, file)}.shipshape.disabled`], sudo: true })),
       async done(c) {
         return (await oldDockerSources(c, repo)).length === 0
       },
@@ -76,6 +78,7 @@ export function dockerRepoSteps(ctx: Context): Step[] {
       argv: [],
       sudo: true,
       needs: ['docker-apt-key', 'docker-apt-old-sources'],
+      shell: writeFileShell(`${SOURCES_D}/${DOCKER_SOURCES}`, dockerSourcesText(ctx, repo)),
       async done(c) {
         return (await readOrNull(hostPath(c, `${SOURCES_D}/${DOCKER_SOURCES}`))) === dockerSourcesText(c, repo)
       },

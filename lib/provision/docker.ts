@@ -79,7 +79,7 @@ export async function dockerFix(ctx: Context, opts: ProvisionOptions): Promise<F
       return { ...wsl1DockerFix(ctx), note }
     case 'engine':
     case 'distro': {
-      const install = way === 'engine' ? dockerAptSteps(ctx) : dockerDistroSteps(ctx.platform)
+      const install = way === 'engine' ? await dockerAptSteps(ctx) : dockerDistroSteps(ctx.platform)
       // Rootless Docker and Podman serve their user's own socket: no root service, no docker group.
       const inUse = await engineInUse(ctx)
       if (inUse === 'docker-engine-rootless' || inUse === 'podman') return { steps: install, note: `${note} ${ENGINE_NAMES[inUse]} is the engine in use: no root service and no docker group.` }

@@ -25,6 +25,7 @@ export function homebrewStep(ctx: Context): Step {
     argv: [],
     sudo: false,
     asUser: true,
+    shell: [{ argv: ['curl', '-fsSL', '-o', '/tmp/brew-install.sh', url] }, { argv: ['/bin/bash', '/tmp/brew-install.sh'] }],
     done: hasBrew,
     async perform(c) {
       const script = await download(c.env, url)

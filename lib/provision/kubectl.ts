@@ -6,7 +6,7 @@
 import gt from 'semver/functions/gt.js'
 import minVersion from 'semver/ranges/min-version.js'
 import type { Context, Step } from '../types.js'
-import { aptInstall, aptUpdateSource, debArch, deb822, KEYRINGS, keyringsDir, SOURCES_D, trustedKeyStep } from './apt.js'
+import { aptInstall, aptUpdateSource, debArch, deb822, KEYRINGS, keyringsDir, SOURCES_D, trustedKeyStep, writeFileShell } from './apt.js'
 import { hostPath, placeFile, readOrNull } from './files.js'
 import { brewInstall, brewNeeds } from './homebrew.js'
 import { source } from './sources.js'
@@ -40,6 +40,7 @@ export async function kubectlSteps(ctx: Context): Promise<Step[]> {
       argv: [],
       sudo: true,
       needs: ['kubernetes-apt-key'],
+      shell: writeFileShell(`${SOURCES_D}/${KUBERNETES_SOURCES}`, sourcesText),
       done: async (c) => (await readOrNull(hostPath(c, `${SOURCES_D}/${KUBERNETES_SOURCES}`))) === sourcesText,
       perform: (c) => placeFile(c, `${SOURCES_D}/${KUBERNETES_SOURCES}`, sourcesText, 0o644),
     },

@@ -6,6 +6,7 @@
 
 import { ENGINE_NAMES, type Engine } from '../docker-engine.js'
 import type { Context, Fix } from '../types.js'
+import { writeFileShell } from './apt.js'
 import { hostPath, placeFile, readOrNull } from './files.js'
 
 export const MAX_MAP_COUNT = 262144
@@ -54,6 +55,7 @@ export function maxMapCountFix(ctx: Context, opts: { dockerDesktop: boolean; eng
         title: `Keep vm.max_map_count at ${MAX_MAP_COUNT} after reboots (${SYSCTL_FILE})`,
         argv: [],
         sudo: true,
+        shell: writeFileShell(SYSCTL_FILE, SYSCTL_TEXT),
         done: async (c) => (await readOrNull(hostPath(c, SYSCTL_FILE))) === SYSCTL_TEXT,
         perform: (c) => placeFile(c, SYSCTL_FILE, SYSCTL_TEXT, 0o644),
       },

@@ -3,7 +3,7 @@
 // ticket fails the step by name instead of hanging); with neither root nor sudo they fail by name.
 // SHIPSHAPE_UID overrides the process's uid so tests can plan as an ordinary user while CI runs as root.
 
-import type { Context, Probe } from '../types.js'
+import type { Context, Privilege, Probe } from '../types.js'
 
 export function isRoot(ctx: Pick<Context, 'env'>): boolean {
   const forced = ctx.env.SHIPSHAPE_UID
@@ -48,4 +48,15 @@ export async function effectiveArgv(ctx: Context, step: { argv: string[]; sudo: 
     return ['sudo', '-n', '-u', user, '-H', '--', ...step.argv]
   }
   return step.argv
+}
+
+/** How advice gets root on this machine: as root nothing, with sudo installed `sudo`, otherwise `su -c`. */
+export async function privilegeOf(ctx: Pick<Context, 'env' | 'which'>): Promise<Privilege> {
+  if (isRoot(ctx)) return 'root'
+  return (await ctx.which('sudo')) ? 'sudo' : 'su'
+}
+
+/** Root with no invoking user to go back to (not under sudo): steps that refuse root cannot run. */
+export function rootWithoutUser(ctx: Pick<Context, 'env'>): boolean {
+  return isRoot(ctx) && (!ctx.env.SUDO_USER || ctx.env.SUDO_USER === 'root')
 }

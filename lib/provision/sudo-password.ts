@@ -3,6 +3,7 @@
 // steps then fail by name with sudo's own "a password is required".
 
 import type { Io } from '../command.js'
+import { ExitError } from '../errors.js'
 import type { Context, Step } from '../types.js'
 import { isRoot } from './privilege.js'
 
@@ -27,8 +28,20 @@ async function askHidden(io: Io, prompt: string): Promise<string> {
   out.write(prompt)
   // readline echoes what is typed through _writeToOutput; a password must not appear.
   rl._writeToOutput = () => {}
-  return new Promise((resolve) => {
+  // Ctrl-C or Ctrl-D instead of a password is a cancel, as at setup's question.
+  return new Promise((resolve, reject) => {
+    let answered = false
+    const cancel = () => {
+      if (answered) return
+      answered = true
+      rl.close()
+      out.write('\n')
+      reject(new ExitError(130, 'Cancelled; nothing was changed.'))
+    }
+    rl.on('SIGINT', cancel)
+    rl.on('close', cancel)
     rl.question('', (answer) => {
+      answered = true
       rl.close()
       out.write('\n')
       resolve(answer)

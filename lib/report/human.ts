@@ -40,12 +40,25 @@ export function renderSummary(report: Report, paint: Paint): string {
   return `${verdict} ${parts.join(', ')} (${report.durationMs} ms)`
 }
 
+/** The header: the tool and its version, the command, the platform. */
+export function renderHeader(report: Pick<Report, 'version' | 'platform'>): string {
+  return `shipshape ${report.version} doctor · ${describePlatform(report.platform)}`
+}
+
+/** Said under the summary when some fix has steps: what `shipshape setup` would take on (as its --help says). */
+export function closingHint(report: Report, paint: Paint): string | null {
+  const fixable = report.checks.some((f) => f.status !== 'ok' && f.fix?.steps.length)
+  return fixable
+    ? paint('dim', 'Run `shipshape setup` to review and apply these fixes: it plans every failing or warning check that has one (optional ones too), minus what is already done.')
+    : null
+}
+
 export function renderHuman(report: Report, opts: HumanOptions): string {
   const paint = painter(opts.color)
-  const out = [`shipshape doctor · ${describePlatform(report.platform)}`, '']
+  const out = [renderHeader(report), '']
   for (const f of report.checks) out.push(renderFinding(f, opts, paint))
   out.push('', renderSummary(report, paint))
-  const fixable = report.checks.some((f) => f.status !== 'ok' && f.fix?.steps.length)
-  if (fixable) out.push(paint('dim', 'Run `shipshape setup` to apply the fixes above after reviewing a plan.'))
+  const hint = closingHint(report, paint)
+  if (hint) out.push(hint)
   return out.join('\n') + '\n'
 }

@@ -1,13 +1,16 @@
 // `--format json`: exactly the document in DESIGN.md. Steps lose their functions and internals here.
 
-import type { Finding, Report, Step } from '../types.js'
+import type { Finding, Privilege, Report, Step } from '../types.js'
+import { stepText } from './fix-text.js'
 
-export function jsonStep(s: Step) {
-  return { id: s.id, title: s.title, argv: s.argv, sudo: s.sudo, ...(s.reason ? { reason: s.reason } : {}) }
+/** `command`: the one line a person would run for the step, as every other format shows it (additive). */
+export function jsonStep(s: Step, privilege?: Privilege) {
+  return { id: s.id, title: s.title, argv: s.argv, sudo: s.sudo, command: stepText(s, privilege), ...(s.reason ? { reason: s.reason } : {}) }
 }
 
 export function jsonFinding(f: Finding) {
-  return { ...f, fix: f.fix ? { steps: f.fix.steps.map(jsonStep), ...(f.fix.manual ? { manual: f.fix.manual } : {}) } : null }
+  const fix = f.fix
+  return { ...f, fix: fix ? { steps: fix.steps.map((s) => jsonStep(s, fix.privilege)), ...(fix.manual ? { manual: fix.manual } : {}) } : null }
 }
 
 export function renderJson(report: Report): string {

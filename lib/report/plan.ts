@@ -3,8 +3,8 @@
 
 import { describePlatform } from '../platform.js'
 import type { Plan, StepResult } from '../provision/plan.js'
-import type { Platform, Step, Summary } from '../types.js'
-import { stepLine } from './fix-text.js'
+import type { Platform, Privilege, Step, Summary } from '../types.js'
+import { stepText } from './fix-text.js'
 import { jsonStep } from './json.js'
 import type { Paint } from './style.js'
 
@@ -21,16 +21,18 @@ export interface SetupDocument {
   after?: Summary
 }
 
-/** `root`: setup runs as root, so commands are shown as they will run, without sudo. */
-export function renderPlanHuman(platform: Platform, plan: Plan, notes: string[], paint: Paint, root = false): string {
-  const out = [`shipshape setup · ${describePlatform(platform)}`, '']
+/** `privilege`: how this machine gets root, so commands are shown as they will run (no sudo as root). */
+export function renderPlanHuman(platform: Platform, plan: Plan, notes: string[], paint: Paint, privilege: Privilege = 'sudo', version?: string): string {
+  const out = [`shipshape${version ? ` ${version}` : ''} setup · ${describePlatform(platform)}`, '']
   for (const n of notes) out.push(paint('dim', n))
   if (notes.length) out.push('')
   if (plan.steps.length === 0) out.push(paint('green', 'Nothing to install or change.'))
   else out.push(`Plan (${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}):`)
   plan.steps.forEach((s, i) => {
     out.push(`  ${String(i + 1).padStart(2)}. ${paint('bold', s.title)}${s.reason ? paint('dim', `  [${s.reason}]`) : ''}`)
-    out.push(`      ${s.argv.length ? `$ ${stepLine({ ...s, sudo: s.sudo && !root })}` : paint('dim', '(shipshape does this itself: verified, written atomically)')}`)
+    // A step shipshape performs shows its shell equivalent; one with none shows no line pointing back at setup.
+    if (!s.argv.length && !s.shell?.length) out.push(`      ${paint('dim', '(shipshape does this itself: written atomically, backed up first)')}`)
+    else out.push(`      $ ${stepText(s, privilege)}${s.argv.length ? '' : paint('dim', '  (shipshape does this itself: verified, written atomically)')}`)
   })
   if (plan.satisfied.length) out.push('', paint('dim', `Already done: ${plan.satisfied.map((s) => s.id).join(', ')}`))
   if (plan.skipped.length) out.push(paint('dim', `Skipped (--skip): ${plan.skipped.map((s) => s.id).join(', ')}`))
@@ -47,11 +49,12 @@ export function renderResultsHuman(results: StepResult[], logFile: string, paint
   return out.join('\n') + '\n'
 }
 
-export function renderSetupJson(doc: SetupDocument): string {
+export function renderSetupJson(doc: SetupDocument, privilege?: Privilege): string {
+  const step = (s: Step) => jsonStep(s, privilege)
   return JSON.stringify({
     ...doc,
-    steps: doc.steps.map(jsonStep),
-    satisfied: doc.satisfied.map(jsonStep),
-    skipped: doc.skipped.map(jsonStep),
+    steps: doc.steps.map(step),
+    satisfied: doc.satisfied.map(step),
+    skipped: doc.skipped.map(step),
   }, null, 2) + '\n'
 }

@@ -10,7 +10,13 @@ export interface Progress {
   stop(): void
 }
 
+/** A spinner redraws by cursor movement, which needs a size; a terminal reporting 0×0 gets plain lines. */
+export const canSpin = (stream: { columns?: number; rows?: number }) => (stream.columns ?? 0) > 0 && (stream.rows ?? 0) > 0
+
 export async function createProgress(stream: NodeJS.WriteStream, opts: HumanOptions): Promise<Progress> {
+  if (!canSpin(stream)) {
+    return { onStart() {}, onFinish: (f) => void stream.write(renderFinding(f, opts) + '\n'), stop() {} }
+  }
   const { default: ora } = await import('ora')
   const running = new Map<string, string>()
   const spinner = ora({ stream, discardStdin: false, isEnabled: true, color: opts.color ? 'cyan' : false })

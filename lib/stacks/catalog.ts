@@ -5,6 +5,10 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { UsageError } from '../errors.js'
+import { closest } from '../suggest.js'
+
+// The suggester lives in lib/suggest.ts now (commands and check ids use it too); still importable here.
+export { closest }
 import { projectRoot } from '../paths.js'
 
 export const TARGETS = ['compose', 'k8s'] as const
@@ -93,29 +97,4 @@ export async function loadStack(name: string, root = projectRoot): Promise<Stack
   // A broken stack.yaml is our bug, not the user's: let it surface as one.
   const data = schema.parse(parse(await readFile(file, 'utf8')))
   return { name, dir, ...data }
-}
-
-/** The known name nearest to `name` by edit distance, if it is near enough to be a typo. */
-export function closest(name: string, known: readonly string[]): string | undefined {
-  // A beginning ("elastic", "mongo") is what people type most; it beats any edit distance.
-  const lower = name.toLowerCase()
-  const prefixed = known.find((k) => lower.length >= 3 && k.toLowerCase().startsWith(lower))
-  if (prefixed) return prefixed
-  let best: string | undefined
-  let bestDistance = Infinity
-  for (const k of known) {
-    const d = editDistance(name.toLowerCase(), k.toLowerCase())
-    if (d < bestDistance) [best, bestDistance] = [k, d]
-  }
-  return bestDistance <= Math.max(2, Math.floor(name.length / 3)) || (best && (best.startsWith(name) || name.startsWith(best))) ? best : undefined
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i]
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
-    prev = row
-  }
-  return prev[b.length]
 }

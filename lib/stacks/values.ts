@@ -7,7 +7,8 @@ import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { UsageError, located } from '../errors.js'
 import type { Config } from '../config.js'
-import { closest, type Param, type Stack } from './catalog.js'
+import type { Param, Stack } from './catalog.js'
+import { closest } from '../suggest.js'
 
 export type Value = string | number | boolean
 /** Resolved values; an optional parameter nobody set is absent. */

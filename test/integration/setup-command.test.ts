@@ -126,13 +126,19 @@ test('doctor --fix on a fixture Debian 12 with a low vm.max_map_count: the sysct
   await put(join(root, 'proc/version'), 'Linux version 6.1.0-27-amd64 (gcc) #1 SMP\n')
   await put(join(root, 'proc/sys/vm/max_map_count'), '65530\n')
   const home = await tempDir(t)
-  const env = { PATH: process.env.PATH, HOME: home, SHIPSHAPE_HOST_ROOT: root, SHIPSHAPE_UID: '1000' }
+  // A user with sudo (the fake one in test/bin/provision) sees sudo.
+  const env = { PATH: `${join(projectRoot, 'test/bin/provision')}:${process.env.PATH}`, HOME: home, SHIPSHAPE_HOST_ROOT: root, SHIPSHAPE_UID: '1000' }
   const r = await runCli(['doctor', '--fix', '--only', 'max-map-count'], { env, cwd: home })
   assert.equal(r.code, 2, r.stdout + r.stderr)
   assert.match(r.stdout, /Raise vm\.max_map_count to 262144 now {2}\[max-map-count\]\n {6}\$ sudo sysctl -w vm\.max_map_count=262144/)
   // As root the same plan shows the command as it will run.
   const asRoot = await runCli(['doctor', '--fix', '--only', 'max-map-count'], { env: { ...env, SHIPSHAPE_UID: '0' }, cwd: home })
   assert.match(asRoot.stdout, /\n {6}\$ sysctl -w vm\.max_map_count=262144\n/)
+  assert.doesNotMatch(asRoot.stdout, /sudo/)
+  // Not root and no sudo installed: the step says how to get root instead of a command that cannot run.
+  const noSudo = await runCli(['doctor', '--fix', '--only', 'max-map-count'], { env: { ...env, PATH: await tempDir(t) }, cwd: home })
+  assert.match(noSudo.stdout, /\n {6}\$ su -c 'sysctl -w vm\.max_map_count=262144'\n/)
+  assert.doesNotMatch(noSudo.stdout, /sudo/)
   assert.match(r.stdout, /Keep vm\.max_map_count at 262144 after reboots/)
   assert.match(r.stderr, /nothing was changed/)
   assert.equal(await exists(join(home, '.shipshape')), false)

@@ -12,7 +12,7 @@ import { DOCKER_PACKAGES } from '../../lib/provision/docker-apt.js'
 import type { DockerChoice } from '../../lib/provision/docker.js'
 import { provisionFix } from '../../lib/provision/fixes.js'
 import { buildPlan, type Plan } from '../../lib/provision/plan.js'
-import { fixLines, stepLine } from '../../lib/report/fix-text.js'
+import { fixLines, stepText } from '../../lib/report/fix-text.js'
 import type { Finding, Status } from '../../lib/types.js'
 import { fakeBinDir, put, runCli, tempDir } from '../helpers.js'
 import { writeDockerContext } from '../engine-socket.js'
@@ -85,7 +85,7 @@ async function planOn(t: TestContext, kind: Fixture, opts: PlanOpts = {}): Promi
     if (f.fix?.note) notes.push(f.fix.note)
   }
   const plan = await buildPlan(ctx, findings)
-  return { plan, notes, lines: plan.steps.map((s) => `${s.id}: ${s.argv.length ? stepLine(s) : '(shipshape)'}`), fakeLog: () => readFile(log, 'utf8').catch(() => '') }
+  return { plan, notes, lines: plan.steps.map((s) => `${s.id}: ${s.argv.length ? stepText(s) : '(shipshape)'}`), fakeLog: () => readFile(log, 'utf8').catch(() => '') }
 }
 
 /** Nothing a dry run asks may change the machine: only read-only questions reach the fakes. */
@@ -176,9 +176,17 @@ for (const [kind, distro, codename] of [['ubuntu-22.04', 'ubuntu', 'jammy'], ['u
     assert.match(run.plan.steps.find((s) => s.id === 'minikube')!.title, /minikube_latest_amd64\.deb, checked against its published sha256/)
     assert.match(run.notes.join('\n'), /Docker's repository/)
     assert.ok(!(await run.fakeLog()).includes('curl'), 'nothing calls curl')
-    // doctor's fix text names what shipshape does itself, between the commands a person could paste.
+    // Only the conflicting package seen installed (docker.io) is removed, and the step names it.
+    assert.equal(line('docker-conflicts-remove'), 'docker-conflicts-remove: sudo apt-get remove -y docker.io')
+    assert.match(run.plan.steps.find((s) => s.id === 'docker-conflicts-remove')!.title, /^Remove docker\.io \(installed here/)
+    // doctor's fix text: what shipshape does itself, as the commands a person could paste (download, check, put in place).
     const text = fixLines({ steps: run.plan.steps })
-    assert.match(text[1], new RegExp(`^shipshape setup: Download Docker's apt key from https://download\\.docker\\.com/linux/${distro}/gpg to /etc/apt/keyrings/docker\\.asc, checking its fingerprint`))
+    assert.equal(text[1], `curl -fsSL -o /tmp/docker.asc https://download.docker.com/linux/${distro}/gpg && gpg --show-keys /tmp/docker.asc | grep -q 9DC858229FC7DD38854AE2D88D81803C0EBFCD88 && sudo install -m 0644 /tmp/docker.asc /etc/apt/keyrings/docker.asc`)
+    assert.equal(text[2], 'sudo mv -f /etc/apt/sources.list.d/docker.list /etc/apt/sources.list.d/docker.list.shipshape.disabled')
+    assert.match(text[3], new RegExp(`^printf '%s\\\\n' 'Types: deb' 'URIs: https://download\\.docker\\.com/linux/${distro}' .* \\| sudo tee /etc/apt/sources\\.list\\.d/docker\\.sources$`))
+    const minikube = text[run.plan.steps.findIndex((s) => s.id === 'minikube')]
+    assert.match(minikube, /^curl -fsSL -o \/tmp\/minikube_latest_amd64\.deb https:\/\/\S+ && curl -fsSL https:\/\/\S+\.sha256 \| awk .* \| sha256sum -c && sudo dpkg -i \/tmp\/minikube_latest_amd64\.deb$/)
+    assert.match(text[run.plan.steps.findIndex((s) => s.id === 'max-map-count-boot')], /\| sudo tee \/etc\/sysctl\.d\/99-shipshape-max-map-count\.conf$/)
     assert.match(run.plan.steps.find((s) => s.id === 'kubernetes-apt-key')!.title, /DE15 B144 86CD 377B 9E87 {2}6E1A 2346 54DA 9A29 6436/)
     assert.equal(text[0], 'sudo install -m 0755 -d /etc/apt/keyrings')
     await onlyQuestions(run)

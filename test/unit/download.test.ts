@@ -81,7 +81,7 @@ test("a key that is not Docker's is refused, and nothing lands in the keyring fo
   const server = await serve(t, () => ({ body: wrongKey }))
   const config = await parseConfig(`sources:\n  docker-apt: ${server.base}/linux\n`, 'shipshape.yaml')
   const ctx = makeContext({ hostRoot: root, config, env: { PATH: process.env.PATH, HOME: root, SHIPSHAPE_UID: '0' } })
-  const key = dockerAptSteps(ctx).find((s) => s.id === 'docker-apt-key')!
+  const key = (await dockerAptSteps(ctx)).find((s) => s.id === 'docker-apt-key')!
   await assert.rejects(key.perform!(ctx), /linux\/debian\/gpg: key fingerprint 4D64FEC1.* is not Docker's 9DC858229FC7DD38854AE2D88D81803C0EBFCD88; not trusted/)
   assert.deepEqual(server.seen, ['GET /linux/debian/gpg host=' + server.base.slice(7)])
   assert.deepEqual(await readdir(root), [])
