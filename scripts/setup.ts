@@ -92,7 +92,8 @@ export async function setup(opts: SetupOptions, io: Io, checks: readonly Check[]
   for (const id of opts.only ?? []) if (!checkIds.has(id)) throw unknownCheck(id, [...checkIds])
   // A mistyped --skip would keep the very step it meant to leave out: refuse it before anything runs.
   for (const id of skipSteps) {
-    if (STEP_IDS.includes(id)) continue
+    // path-<folder>: the PATH line for a tool installed off PATH, one id per folder (lib/provision/shell-path.ts).
+    if (STEP_IDS.includes(id) || id.startsWith('path-')) continue
     const near = closest(id, [...STEP_IDS, ...checkIds])
     throw new UsageError(`--skip: no check or step named '${id}'. ${near ? `Did you mean '${near}'?` : `Steps: ${STEP_IDS.join(', ')}; checks: ${[...checkIds].join(', ')}`}`)
   }

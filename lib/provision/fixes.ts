@@ -90,6 +90,7 @@ export const STEP_IDS: readonly string[] = [
   'docker-apt-update', 'docker-compose', 'docker-conflicts-remove', 'docker-desktop', 'docker-desktop-open', 'docker-engine',
   'docker-group', 'docker-host-rc', 'docker-service', 'homebrew', 'kubectl', 'kubernetes-apt-key', 'kubernetes-apt-source',
   'kubernetes-apt-update', 'max-map-count-boot', 'max-map-count-now', 'minikube', 'minikube-start', 'wsl-systemd',
+  'homebrew-shellenv', 'orbstack', 'orbstack-start', 'podman', 'podman-machine-init', 'podman-machine-start',
 ]
 
 /** The command each tool check looks for. */

@@ -36,7 +36,9 @@ async function machine(t: TestContext, kind: 'macos' | 'debian', arch = 'arm64',
   await symlink('/bin/sh', join(bin, 'sh'))
   await symlink('/bin/bash', join(bin, 'bash'))
   await symlink('/bin/cat', join(bin, 'cat'))
-  const env = { PATH: bin, HOME: home, SHELL: shell, LANG: 'C', SHIPSHAPE_HOST_ROOT: root, SHIPSHAPE_ARCH: arch, XDG_CACHE_HOME: join(home, '.cache') }
+  const env: NodeJS.ProcessEnv = { PATH: bin, HOME: home, SHELL: shell, LANG: 'C', SHIPSHAPE_HOST_ROOT: root, SHIPSHAPE_ARCH: arch, XDG_CACHE_HOME: join(home, '.cache') }
+  // A Mac is set up by its user, never root (brew refuses root): plan as uid 501 when the tests run as root.
+  if (kind === 'macos') env.SHIPSHAPE_UID = '501'
   return { root, home, bin, env }
 }
 

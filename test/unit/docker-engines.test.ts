@@ -147,7 +147,8 @@ test('doctor --format json carries the engine of docker-daemon', async (t) => {
   // Stopped: the same context, no socket, colima's own start command.
   const stopped = join(home, 'stopped')
   await writeDockerContext(stopped, 'colima', `unix://${stopped}/.colima/default/docker.sock`)
-  const down = await runCli(['doctor', '--format', 'json', '--only', 'docker-daemon'], { env: cleanEnv({ HOME: stopped, XDG_CACHE_HOME: join(home, '.cache') }) })
+  // As an ordinary user (SHIPSHAPE_UID): as root, colima start is not planned (it refuses root).
+  const down = await runCli(['doctor', '--format', 'json', '--only', 'docker-daemon'], { env: cleanEnv({ HOME: stopped, XDG_CACHE_HOME: join(home, '.cache'), SHIPSHAPE_UID: '1000' }) })
   const downCheck = JSON.parse(down.stdout).checks.find((c: { id: string }) => c.id === 'docker-daemon')
   assert.equal(downCheck.engine, 'colima')
   assert.match(downCheck.fix.steps[0].argv.join(' '), /colima start$/)
