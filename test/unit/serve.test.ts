@@ -113,3 +113,50 @@ test('--cache durations', () => {
   assert.equal(parseDuration('1500'), 1500)
   assert.equal(parseDuration('soon'), null)
 })
+
+/** Sends raw bytes and returns what comes back before the server closes or 5 s pass. */
+async function raw(port: number, text: string): Promise<string> {
+  const { createConnection } = await import('node:net')
+  return new Promise((resolve, reject) => {
+    const sock = createConnection(port, '127.0.0.1')
+    let got = ''
+    const timer = setTimeout(() => { sock.destroy(); resolve(got) }, 5_000)
+    sock.on('data', (d) => (got += d))
+    sock.on('error', reject)
+    sock.on('close', () => { clearTimeout(timer); resolve(got) })
+    sock.write(text)
+  })
+}
+
+test('a request target that is not a URL (//[, //a:99999/) is 400 and the server keeps answering', async (t) => {
+  const { base, health } = await start(t, () => 'ok')
+  const port = (health.server.address() as AddressInfo).port
+  for (const target of ['//[', '//a:99999/']) {
+    const answer = await raw(port, `GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`)
+    assert.match(answer, /^HTTP\/1\.1 400 /, `${target}: ${answer}`)
+  }
+  assert.equal((await fetch(`${base}/healthz`)).status, 200)
+})
+
+test('close() stops a run in progress: the request in flight is answered 503 and the run is aborted', async (t) => {
+  let aborted = false
+  let started!: () => void
+  const running = new Promise<void>((r) => (started = r))
+  const health = createHealthServer({
+    cacheMs: 0,
+    run: (signal) => new Promise((_, reject) => {
+      started()
+      signal.addEventListener('abort', () => { aborted = true; reject(new Error('stopped')) })
+    }),
+  })
+  await new Promise<void>((resolve) => health.server.listen(0, '127.0.0.1', resolve))
+  t.after(() => health.server.closeAllConnections())
+  const base = `http://127.0.0.1:${(health.server.address() as AddressInfo).port}`
+  const answer = fetch(`${base}/healthz`).then(async (r) => ({ status: r.status, text: await r.text() }))
+  await running
+  await health.close(5_000)
+  assert.equal(aborted, true, 'the run got the abort')
+  const got = await answer
+  assert.equal(got.status, 503)
+  assert.match(got.text, /shutting down/)
+})
