@@ -2,9 +2,9 @@
 // the download sources (a team mirror). Optional: with no file, the embedded defaults serve.
 // Every error names file:line:column, because a config is edited by hand and read by tired people.
 
-import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { UsageError, located } from './errors.js'
+import { UsageError, located, preview } from './errors.js'
+import { BoundError, MAX_YAML_BYTES, parseYamlInput, readBoundedFile, toJsBounded } from './yaml-input.js'
 
 export interface CheckSettings {
   required?: boolean
@@ -46,8 +46,9 @@ export async function loadConfig(cwd: string, explicit?: string): Promise<Config
   const file = resolve(cwd, explicit ?? CONFIG_FILE)
   let text: string
   try {
-    text = await readFile(file, 'utf8')
+    text = await readBoundedFile(file, MAX_YAML_BYTES)
   } catch (error) {
+    if (error instanceof BoundError) throw new UsageError(error.message)
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'ENOENT' && !explicit) return emptyConfig()
     throw new UsageError(`${file}: cannot read the config file (${code ?? (error as Error).message})`)
@@ -56,17 +57,10 @@ export async function loadConfig(cwd: string, explicit?: string): Promise<Config
 }
 
 export async function parseConfig(text: string, file: string): Promise<Config> {
-  const [{ parseDocument, LineCounter, isMap, isPair, isScalar }, { z }] = await Promise.all([import('yaml'), import('zod')])
-  const lineCounter = new LineCounter()
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
-  const at = (offset: number | undefined, message: string) => {
-    const pos = offset === undefined ? undefined : lineCounter.linePos(offset)
-    return located(file, pos?.line, pos?.col, message)
-  }
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]
-    throw new UsageError(at(e.pos[0], `invalid YAML: ${e.message.split('\n')[0]}`))
-  }
+  const [{ isMap, isPair, isScalar }, { z }] = await Promise.all([import('yaml'), import('zod')])
+  // Bounded first: size, duplicate keys, then (below) alias expansion; every refusal names file:line:col.
+  const parsed0 = await parseYamlInput(text, file)
+  const { doc, lineCounter } = parsed0
 
   // Find the node a path points at; for a key that should not be there, point at the key itself.
   const where = (path: readonly (string | number)[], at: 'key' | 'value' = 'value'): string => {
@@ -92,7 +86,7 @@ export async function parseConfig(text: string, file: string): Promise<Config> {
     stacks: z.record(z.string(), z.record(z.string(), z.unknown()).nullable()).default({}),
     sources: z.record(z.string(), z.url()).default({}),
   })
-  const raw = doc.toJS() ?? {}
+  const raw = (await toJsBounded(parsed0)) ?? {}
   const parsed = schema.safeParse(raw)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
@@ -105,7 +99,7 @@ export async function parseConfig(text: string, file: string): Promise<Config> {
   const data = parsed.data
   const { validRange } = await import('semver')
   for (const [tool, range] of Object.entries(data.versions)) {
-    if (!validRange(range)) throw new UsageError(`${where(['versions', tool])}: versions.${tool}: '${range}' is not a semver range (try ">=1.30")`)
+    if (!validRange(range)) throw new UsageError(`${where(['versions', tool])}: versions.${tool}: '${preview(range)}' is not a semver range (try ">=1.30")`)
   }
   return {
     file,

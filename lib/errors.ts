@@ -23,3 +23,8 @@ export function located(file: string, line: number | undefined, col: number | un
   if (line === undefined) return `${file}: ${message}`
   return `${file}:${line}:${col ?? 1}: ${message}`
 }
+
+/** A value for a message: at most `max` characters, so a 50 MB scalar is never echoed whole. */
+export function preview(value: string, max = 60): string {
+  return value.length <= max ? value : `${value.slice(0, max)}… (${value.length} characters)`
+}
