@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { renderJson } from './report/json.js'
 import { renderPrometheus } from './report/prometheus.js'
+import { maskUrlCredentials } from './redact.js'
 import type { Report } from './types.js'
 
 export interface HealthOptions {
@@ -52,6 +53,7 @@ export function createHealthServer(opts: HealthOptions): HealthServer {
   const send = (res: ServerResponse, code: number, type: string, body: string) => {
     // While stopping, a keep-alive connection would outlive its answer and hold close() to its grace.
     if (stop.signal.aborted) res.shouldKeepAlive = false
+    body = maskUrlCredentials(body)
     res.writeHead(code, { 'content-type': type, 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) })
     res.end(body)
   }

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict'
 import type { AddressInfo } from 'node:net'
 import { test, type TestContext } from 'node:test'
 import { createHealthServer, parseDuration } from '../../lib/serve.js'
+import { maskUrlCredentials } from '../../lib/redact.js'
 import type { Status } from '../../lib/types.js'
 import { parsePrometheusText } from '../prometheus-text.js'
 import { reportOf, statusCheck } from '../sample-report.js'
@@ -159,4 +160,24 @@ test('close() stops a run in progress: the request in flight is answered 503 and
   const got = await answer
   assert.equal(got.status, 503)
   assert.match(got.text, /shutting down/)
+})
+
+test('credentials in a URL are masked in /healthz and /metrics', async (t) => {
+  const health = createHealthServer({
+    cacheMs: 0,
+    run: () => reportOf([{ id: 'docker-host', title: 'DOCKER_HOST', required: true, run: async () => ({ status: 'warn', summary: 'DOCKER_HOST=tcp://admin:pw-s3cret@10.0.0.5:2375', details: ['mirror https://deploy:tok%40en@mirror.example.test/docker'] }) }]),
+  })
+  await new Promise<void>((resolve) => health.server.listen(0, '127.0.0.1', resolve))
+  t.after(() => health.close())
+  const base = `http://127.0.0.1:${(health.server.address() as AddressInfo).port}`
+  const body = await (await fetch(`${base}/healthz`)).text()
+  assert.ok(!body.includes('pw-s3cret') && !body.includes('tok%40en'), body)
+  assert.match(body, /tcp:\/\/admin:\*\*\*@10\.0\.0\.5:2375/)
+  assert.match(body, /https:\/\/deploy:\*\*\*@mirror\.example\.test\/docker/)
+})
+
+test('maskUrlCredentials: the password goes, the user, host and text around stay', () => {
+  assert.equal(maskUrlCredentials('see https://deploy:s3cret@mirror.example.test/x and ssh://git@example.test'), 'see https://deploy:***@mirror.example.test/x and ssh://git@example.test')
+  assert.equal(maskUrlCredentials('"tcp://:pw@h:1"'), '"tcp://:***@h:1"')
+  assert.equal(maskUrlCredentials('no url here: a:b@c'), 'no url here: a:b@c')
 })
