@@ -3,7 +3,8 @@
 // which one popular guide printed: the shell rejects it at every start and sets nothing).
 // Read-only: the doctor names the lines; provisioning reuses these positions to rewrite them.
 
-import { readdir, readFile, realpath } from 'node:fs/promises'
+import { readdir, realpath } from 'node:fs/promises'
+import { BoundError, RC_MAX_BYTES, readBoundedFile } from './bounded-read.js'
 import { join } from 'node:path'
 
 export type Shell = 'bash' | 'zsh' | 'fish' | 'sh'
@@ -47,8 +48,11 @@ export async function rcFiles(home: string): Promise<RcFile[]> {
   return [...fixed, ...extra]
 }
 
-/** Every line in the user's start-up files that sets, unsets or botches `name`. */
-export async function findAssignments(home: string, name: string): Promise<RcAssignment[]> {
+/**
+ * Every line in the user's start-up files that sets, unsets or botches `name`. A file that is not a
+ * plain file (a FIFO) or is too large is not read; why goes into `unread` when given.
+ */
+export async function findAssignments(home: string, name: string, unread?: string[]): Promise<RcAssignment[]> {
   const seen = new Set<string>()
   const out: RcAssignment[] = []
   for (const rc of await rcFiles(home)) {
@@ -56,8 +60,9 @@ export async function findAssignments(home: string, name: string): Promise<RcAss
     let text: string
     try {
       real = await realpath(rc.path)
-      text = await readFile(real, 'utf8')
-    } catch {
+      text = await readBoundedFile(real, RC_MAX_BYTES)
+    } catch (error) {
+      if (error instanceof BoundError) unread?.push(error.message)
       continue
     }
     // .profile symlinked to .bashrc is one file: report its lines once.

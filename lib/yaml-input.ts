@@ -3,58 +3,14 @@
 // `uniqueKeys` compares every key with every other: minutes for a file of 80k keys), and alias
 // expansion capped, each refused as a UsageError at file:line:column.
 
-import { open } from 'node:fs/promises'
 import type { Document, LineCounter } from 'yaml'
 import { UsageError, located, preview } from './errors.js'
+export { BoundError, readBoundedFile } from './bounded-read.js'
 
 /** The largest YAML file shipshape reads (stated in the README); real configs are a few KiB. */
 export const MAX_YAML_BYTES = 1024 * 1024
 /** How many alias expansions toJS may do; an alias bomb needs millions. */
 export const MAX_ALIAS_COUNT = 1000
-
-/**
- * Reads a regular file of at most `maxBytes`, refusing others by name before opening them blocking
- * (a FIFO would wait for a writer forever). Throws the ErrnoException of the failing call, or a
- * TooLarge/NotAFile error the caller turns into its message.
- */
-export async function readBoundedFile(file: string, maxBytes: number): Promise<string> {
-  // O_NONBLOCK: opening a FIFO returns at once, and fstat on the handle tells what it is without a race.
-  const { constants } = await import('node:fs')
-  const fh = await open(file, constants.O_RDONLY | constants.O_NONBLOCK)
-  try {
-    const st = await fh.stat()
-    if (!st.isFile()) throw new BoundError(`${file}: not a regular file (${kindOf(st)}); shipshape reads only plain files`)
-    if (st.size > maxBytes) throw new BoundError(`${file}: ${st.size} bytes is more than the ${maxBytes} bytes shipshape reads`)
-    const buf = Buffer.alloc(Math.min(st.size, maxBytes) + 1)
-    let got = 0
-    // Read one byte past the limit, so a file that grew since fstat is caught too.
-    while (got < buf.length) {
-      const { bytesRead } = await fh.read(buf, got, buf.length - got, null)
-      if (bytesRead === 0) break
-      got += bytesRead
-    }
-    if (got > maxBytes) throw new BoundError(`${file}: more than the ${maxBytes} bytes shipshape reads`)
-    return buf.subarray(0, got).toString('utf8')
-  } finally {
-    await fh.close()
-  }
-}
-
-/** A file that is not a plain file or is too large: the message names it and says why. */
-export class BoundError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'BoundError'
-  }
-}
-
-function kindOf(st: import('node:fs').Stats): string {
-  if (st.isFIFO()) return 'a named pipe'
-  if (st.isDirectory()) return 'a directory'
-  if (st.isSocket()) return 'a socket'
-  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device'
-  return 'not a file'
-}
 
 export interface ParsedYaml {
   doc: Document

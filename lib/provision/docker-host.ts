@@ -5,7 +5,7 @@
 
 import { join } from 'node:path'
 import type { Context, Step } from '../types.js'
-import { readOrNull } from './files.js'
+import { RC_MAX_BYTES, readBoundedOrNull } from '../bounded-read.js'
 import { applyRcChange, rcSatisfied, shellOfFile } from './rcfile.js'
 
 /** The rc files shells read, relative to HOME; the first for the login shell gets the block. */
@@ -24,7 +24,8 @@ export function shellRcFile(ctx: Pick<Context, 'env' | 'home'>): string {
 async function filesToEdit(ctx: Context, value: string | null): Promise<string[]> {
   const all = Object.values(RC_FILES).flat().map((f) => join(ctx.home, f))
   const mention: string[] = []
-  for (const f of all) if ((await readOrNull(f))?.includes('DOCKER_HOST')) mention.push(f)
+  // A FIFO or an oversized file is named (by the edit that refuses it), never opened blocking.
+  for (const f of all) if ((await readBoundedOrNull(f, RC_MAX_BYTES).catch(() => 'DOCKER_HOST'))?.includes('DOCKER_HOST')) mention.push(f)
   const main = shellRcFile(ctx)
   return value === null ? mention : [...new Set([main, ...mention])]
 }

@@ -7,7 +7,8 @@
 import { copyFile, realpath } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { writeFileAtomic, type WriteOptions } from '../atomic-write.js'
-import { exists, readOrNull } from './files.js'
+import { RC_MAX_BYTES, readBoundedOrNull } from '../bounded-read.js'
+import { exists } from './files.js'
 
 export const BLOCK_START = '# >>> shipshape >>>'
 export const BLOCK_END = '# <<< shipshape <<<'
@@ -115,7 +116,7 @@ export interface RcResult {
 /** Applies the change to `path`; writes nothing when the text would not change. */
 export async function applyRcChange(path: string, change: RcChange, now: Date, opts: Pick<WriteOptions, 'beforeRename'> = {}): Promise<RcResult> {
   const target = await realpath(path).catch(() => path)
-  const before = (await readOrNull(target)) ?? ''
+  const before = (await readBoundedOrNull(target, RC_MAX_BYTES)) ?? ''
   const after = editRcText(before, change, path)
   if (after === before) return { file: target, changed: false, backup: null }
   let backup: string | null = null
@@ -129,7 +130,7 @@ export async function applyRcChange(path: string, change: RcChange, now: Date, o
 
 /** true when the file already reads as the change would leave it. */
 export async function rcSatisfied(path: string, change: RcChange): Promise<boolean> {
-  const text = (await readOrNull(path)) ?? ''
+  const text = (await readBoundedOrNull(path, RC_MAX_BYTES)) ?? ''
   return editRcText(text, change, path) === text
 }
 
