@@ -30,16 +30,31 @@ export interface RcAssignment {
   broken: string | null
 }
 
-/** The start-up files each shell reads, in the order a person would look at them. */
+/**
+ * The start-up files each shell reads, relative to HOME, in the order a person would look at them.
+ * The one list: doctor reads these and setup edits these, so setup can fix whatever doctor names.
+ * Each shell's first file is where setup puts its block for a login shell of that kind.
+ */
+const FIXED_RC_FILES: ReadonlyArray<{ rel: string; shell: Shell }> = [
+  { rel: '.bashrc', shell: 'bash' },
+  { rel: '.bash_profile', shell: 'bash' },
+  { rel: '.profile', shell: 'sh' },
+  { rel: '.zshrc', shell: 'zsh' },
+  { rel: '.zprofile', shell: 'zsh' },
+  // Read by every zsh, interactive or not: a DOCKER_HOST here reaches scripts too.
+  { rel: '.zshenv', shell: 'zsh' },
+  { rel: join('.config', 'fish', 'config.fish'), shell: 'fish' },
+]
+
+/** The file that gets shipshape's block for the login shell `shellName` (bash's .bashrc unless zsh or fish). */
+export function mainRcFile(home: string, shellName: string): string {
+  const shell = (['zsh', 'fish'].includes(shellName) ? shellName : 'bash') as Shell
+  return join(home, FIXED_RC_FILES.find((f) => f.shell === shell)!.rel)
+}
+
+/** The start-up files each shell reads (fish's conf.d/*.fish included), in the order a person would look at them. */
 export async function rcFiles(home: string): Promise<RcFile[]> {
-  const fixed: RcFile[] = [
-    { path: join(home, '.bashrc'), shell: 'bash' },
-    { path: join(home, '.bash_profile'), shell: 'bash' },
-    { path: join(home, '.profile'), shell: 'sh' },
-    { path: join(home, '.zshrc'), shell: 'zsh' },
-    { path: join(home, '.zprofile'), shell: 'zsh' },
-    { path: join(home, '.config', 'fish', 'config.fish'), shell: 'fish' },
-  ]
+  const fixed: RcFile[] = FIXED_RC_FILES.map((f) => ({ path: join(home, f.rel), shell: f.shell }))
   const confd = join(home, '.config', 'fish', 'conf.d')
   const extra = await readdir(confd).then(
     (names) => names.filter((n) => n.endsWith('.fish')).sort().map((n) => ({ path: join(confd, n), shell: 'fish' as const })),

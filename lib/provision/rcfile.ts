@@ -134,4 +134,5 @@ export async function rcSatisfied(path: string, change: RcChange): Promise<boole
   return editRcText(text, change, path) === text
 }
 
-export const shellOfFile = (file: string): ShellKind => (basename(file) === 'config.fish' ? 'fish' : 'posix')
+/** fish's config.fish and conf.d/*.fish take fish syntax; everything else POSIX. */
+export const shellOfFile = (file: string): ShellKind => (basename(file).endsWith('.fish') ? 'fish' : 'posix')
