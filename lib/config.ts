@@ -4,7 +4,8 @@
 
 import { resolve } from 'node:path'
 import { UsageError, located, preview } from './errors.js'
-import { BoundError, MAX_YAML_BYTES, parseYamlInput, readBoundedFile, toJsBounded } from './yaml-input.js'
+import { BoundError, readBoundedFile } from './bounded-read.js'
+import { MAX_YAML_BYTES, parseYamlInput, toJsBounded } from './yaml-input.js'
 
 export interface CheckSettings {
   required?: boolean

@@ -1,11 +1,10 @@
-// YAML that a person hands us (shipshape.yaml, --values files), read within bounds: a size limit
-// checked before reading or parsing, duplicate keys found with one Set per mapping (yaml's own
-// `uniqueKeys` compares every key with every other: minutes for a file of 80k keys), and alias
-// expansion capped, each refused as a UsageError at file:line:column.
+// YAML that a person hands us (shipshape.yaml, --values files), parsed within bounds: a size limit
+// (also checked before reading, by lib/bounded-read.ts), duplicate keys found with one Set per
+// mapping (yaml's own `uniqueKeys` compares every key with every other: minutes for 80k keys), and
+// alias expansion capped, each refused as a UsageError at file:line:column.
 
 import type { Document, LineCounter } from 'yaml'
 import { UsageError, located, preview } from './errors.js'
-export { BoundError, readBoundedFile } from './bounded-read.js'
 
 /** The largest YAML file shipshape reads (stated in the README); real configs are a few KiB. */
 export const MAX_YAML_BYTES = 1024 * 1024

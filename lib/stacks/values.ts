@@ -5,7 +5,8 @@
 
 import { resolve } from 'node:path'
 import { UsageError, preview } from '../errors.js'
-import { BoundError, MAX_YAML_BYTES, parseYamlInput, readBoundedFile } from '../yaml-input.js'
+import { BoundError, readBoundedFile } from '../bounded-read.js'
+import { MAX_YAML_BYTES, parseYamlInput } from '../yaml-input.js'
 import type { Config } from '../config.js'
 import { closest, type Param, type Stack } from './catalog.js'
 
