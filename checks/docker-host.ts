@@ -14,7 +14,12 @@ export const dockerHost = {
   title: 'DOCKER_HOST',
   required: false,
   async run(ctx) {
-    return judgeDockerHost(ctx, await findAssignments(ctx.home, 'DOCKER_HOST'))
+    const unread: string[] = []
+    const outcome = judgeDockerHost(ctx, await findAssignments(ctx.home, 'DOCKER_HOST', unread))
+    if (!unread.length) return outcome
+    // A start-up file we could not read may set DOCKER_HOST: say which, rather than call it fine.
+    const details = [...(outcome.details ?? []), ...unread.map((u) => `not read: ${u}`)]
+    return outcome.status === 'ok' ? { status: 'warn', summary: `not read: ${unread[0]}`, details } : { ...outcome, details }
   },
   fix: async (ctx) => dockerHostFix(ctx, await findAssignments(ctx.home, 'DOCKER_HOST')),
 } satisfies Check

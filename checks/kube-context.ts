@@ -25,7 +25,10 @@ export const kubeContext = {
   async run(ctx) {
     // The files name the cluster, so it can be named even if `kubectl version` never hears back.
     const target = await currentKubeTarget(ctx)
-    if (!target.context) return { status: 'warn', summary: `no current context (looked in ${target.files.join(', ')})`, details: target.files }
+    if (!target.context) {
+      if (target.unread?.length) return { status: 'warn', summary: `no current context: ${target.unread[0]}`, details: [...target.unread, ...target.files] }
+      return { status: 'warn', summary: `no current context (looked in ${target.files.join(', ')})`, details: target.files }
+    }
     return judgeCluster(target, await askServer(ctx, Math.max(500, (ctx.boundMs ?? 3_000) - MARGIN_MS)))
   },
   fix: async (ctx, finding) => kubeContextFix(await currentKubeTarget(ctx), finding.status),

@@ -27,6 +27,26 @@ export interface Written {
 }
 
 export async function writeFileAtomic(path: string, data: string | Uint8Array, opts: WriteOptions = {}): Promise<Written> {
+  const staged = await stageFile(path, data, opts)
+  return staged.commit()
+}
+
+/** A file written in full beside its target and not yet in place: commit renames it there, discard removes it. */
+export interface Staged {
+  /** The real path it will replace. */
+  target: string
+  /** Makes the .bak copy (when asked for and there is a file to copy); commit does it too, once. */
+  backup(): Promise<string | null>
+  commit(): Promise<Written>
+  discard(): Promise<void>
+}
+
+/**
+ * Writes the temporary file (synced, with its final mode) and stops before the rename, so several
+ * files can all be staged first and put in place only when every one was written: a full disk then
+ * leaves none of them changed.
+ */
+export async function stageFile(path: string, data: string | Uint8Array, opts: WriteOptions = {}): Promise<Staged> {
   const target = await realpath(path).catch(() => path)
   const dir = dirname(target)
   await mkdir(dir, { recursive: true })
@@ -34,7 +54,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
   const mode = opts.forceMode || existing === null ? (opts.mode ?? 0o644) : existing
   // A dot-name, so a collector that reads *.prom never sees a half-written file.
   const tmp = join(dir, `.${basename(target)}.${randomBytes(4).toString('hex')}.tmp`)
-  let backup: string | null = null
+  const discard = () => rm(tmp, { force: true })
   try {
     const fh = await open(tmp, 'wx', 0o600)
     try {
@@ -45,16 +65,30 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
     }
     // chmod after the write: the umask may have taken bits off at open, and a secret is never wider.
     await chmod(tmp, mode)
-    if (opts.backup && existing !== null) {
-      backup = `${target}.bak`
-      await copyFile(target, backup)
-      await chmod(backup, opts.forceMode ? mode : existing)
-    }
-    await opts.beforeRename?.(tmp)
-    await rename(tmp, target)
   } catch (error) {
-    await rm(tmp, { force: true })
+    await discard()
     throw error
   }
-  return { path: target, backup }
+  let backedUp: Promise<string | null> | undefined
+  const backup = () =>
+    (backedUp ??= (async () => {
+      if (!opts.backup || existing === null) return null
+      const bak = `${target}.bak`
+      await copyFile(target, bak)
+      await chmod(bak, opts.forceMode ? mode : existing)
+      return bak
+    })())
+  const commit = async (): Promise<Written> => {
+    let made: string | null
+    try {
+      made = await backup()
+      await opts.beforeRename?.(tmp)
+      await rename(tmp, target)
+    } catch (error) {
+      await discard()
+      throw error
+    }
+    return { path: target, backup: made }
+  }
+  return { target, backup, commit, discard }
 }

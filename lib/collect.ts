@@ -28,7 +28,7 @@ export interface PreparedRun {
   config: Config
   platform: Platform
   /** Runs the checks; each call gets a fresh context, so no daemon or cluster state is reused. */
-  run(hooks?: Pick<RunOptions, 'onStart' | 'onFinish'>): Promise<Report>
+  run(hooks?: Pick<RunOptions, 'onStart' | 'onFinish' | 'signal'>): Promise<Report>
 }
 
 /** Reads the config and the selection first: bad input fails here, before anything runs. */
@@ -38,7 +38,7 @@ export async function prepareRun(registry: readonly Check[], opts: CollectOption
   let unused: Awaited<ReturnType<typeof newContext>> | null = await newContext()
   selectChecks(registry, unused, opts)
   const platform = unused.platform
-  const run = async (hooks: Pick<RunOptions, 'onStart' | 'onFinish'> = {}) => {
+  const run = async (hooks: Pick<RunOptions, 'onStart' | 'onFinish' | 'signal'> = {}) => {
     const first = unused !== null
     const ctx = unused ?? (await newContext())
     unused = null

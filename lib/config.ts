@@ -2,9 +2,10 @@
 // the download sources (a team mirror). Optional: with no file, the embedded defaults serve.
 // Every error names file:line:column, because a config is edited by hand and read by tired people.
 
-import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { UsageError, located } from './errors.js'
+import { UsageError, located, preview } from './errors.js'
+import { BoundError, readBoundedFile } from './bounded-read.js'
+import { MAX_YAML_BYTES, parseYamlInput, toJsBounded } from './yaml-input.js'
 
 export interface CheckSettings {
   required?: boolean
@@ -54,8 +55,9 @@ export async function loadConfig(cwd: string, explicit?: string): Promise<Config
   const file = resolve(cwd, explicit ?? CONFIG_FILE)
   let text: string
   try {
-    text = await readFile(file, 'utf8')
+    text = await readBoundedFile(file, MAX_YAML_BYTES)
   } catch (error) {
+    if (error instanceof BoundError) throw new UsageError(error.message)
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'ENOENT' && !explicit) return emptyConfig()
     throw new UsageError(`${file}: cannot read the config file (${code ?? (error as Error).message})`)
@@ -64,17 +66,10 @@ export async function loadConfig(cwd: string, explicit?: string): Promise<Config
 }
 
 export async function parseConfig(text: string, file: string): Promise<Config> {
-  const [{ parseDocument, LineCounter, isMap, isPair, isScalar, isSeq }, { z }, { closest }] = await Promise.all([import('yaml'), import('zod'), import('./stacks/catalog.js')])
-  const lineCounter = new LineCounter()
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
-  const at = (offset: number | undefined, message: string) => {
-    const pos = offset === undefined ? undefined : lineCounter.linePos(offset)
-    return located(file, pos?.line, pos?.col, message)
-  }
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]
-    throw new UsageError(at(e.pos[0], `invalid YAML: ${e.message.split('\n')[0]}`))
-  }
+  const [{ isMap, isPair, isScalar, isSeq }, { z }, { closest }] = await Promise.all([import('yaml'), import('zod'), import('./suggest.js')])
+  // Bounded first: size, duplicate keys, then (below) alias expansion; every refusal names file:line:col.
+  const parsed0 = await parseYamlInput(text, file)
+  const { doc, lineCounter } = parsed0
 
   // Find the node a path points at; for a key that should not be there, point at the key itself.
   const where = (path: readonly (string | number)[], at: 'key' | 'value' = 'value'): string => {
@@ -118,7 +113,7 @@ export async function parseConfig(text: string, file: string): Promise<Config> {
   // The fields each strict mapping allows, for "Did you mean" under an unknown one.
   const fieldsAt = (path: readonly PropertyKey[]): string[] =>
     path.length === 0 ? Object.keys(schema.shape) : path[0] === 'checks' ? Object.keys(checkSettings.shape) : path[0] === 'network' ? Object.keys(network.shape) : []
-  const raw = doc.toJS() ?? {}
+  const raw = (await toJsBounded(parsed0)) ?? {}
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`${where([])}: a config is a mapping of fields (timeoutMs, checks, versions, stacks, sources, network)`)
   const parsed = schema.safeParse(raw)
   if (!parsed.success) {
@@ -142,7 +137,7 @@ export async function parseConfig(text: string, file: string): Promise<Config> {
   for (const name of Object.keys(data.sources)) if (!Object.hasOwn(DEFAULT_SOURCES, name)) throw unknown(['sources', name], 'source', name, Object.keys(DEFAULT_SOURCES))
   const { validRange } = await import('semver')
   for (const [tool, range] of Object.entries(data.versions)) {
-    if (!validRange(range)) throw new UsageError(`${where(['versions', tool])}: versions.${tool}: '${range}' is not a semver range (try ">=1.30")`)
+    if (!validRange(range)) throw new UsageError(`${where(['versions', tool])}: versions.${tool}: '${preview(range)}' is not a semver range (try ">=1.30")`)
   }
   const stacks = await checkStacks(data.stacks, where, unknown)
   return {

@@ -1,9 +1,11 @@
 // The record of scheduled runs in ~/.shipshape/history.jsonl, one compact JSON line per run, so
 // `shipshape history` can show drift: a check that went from ok to fail, a version that moved.
 // Bounded: past maxBytes the file is rotated to history.jsonl.1 (the previous .1 is dropped), so the
-// two together never hold much more than twice the bound.
+// two together never hold much more than twice the bound. Rotation happens under a lock file, after
+// a second look at the size, so two runs rotating at once cannot rotate twice (which would drop the
+// rotated history) nor trip over each other's rename.
 
-import { appendFile, mkdir, readFile, rename, stat } from 'node:fs/promises'
+import { appendFile, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Report, Status } from './types.js'
 
@@ -41,29 +43,105 @@ export function toEntry(report: Report): HistoryEntry {
   }
 }
 
+/** How long a rotation waits for another run's lock, and when a lock is taken as left by a crash. */
+const LOCK_WAIT_MS = 2_000
+const LOCK_STALE_MS = 30_000
+
 /** Appends one run; rotates first when the file has reached its bound. One write per line, so concurrent runs do not interleave. */
 export async function appendHistory(file: string, entry: HistoryEntry, maxBytes = HISTORY_MAX_BYTES): Promise<void> {
   await mkdir(join(file, '..'), { recursive: true, mode: 0o700 })
-  const size = await stat(file).then((s) => s.size, () => 0)
   const line = JSON.stringify(entry) + '\n'
-  if (size > 0 && size + line.length > maxBytes) await rename(file, `${file}.1`)
-  await appendFile(file, line, { mode: 0o600 })
+  const size = await stat(file).then((s) => s.size, () => 0)
+  if (size > 0 && size + line.length > maxBytes) await rotate(file, line.length, maxBytes)
+  // A line cut short (a full disk, a killed run) must not swallow this one: start on a line of our own.
+  const cut = await lastByteIsNot(file, 0x0a)
+  await appendFile(file, (cut ? '\n' : '') + line, { mode: 0o600 })
+}
+
+async function rotate(file: string, adding: number, maxBytes: number): Promise<void> {
+  const lock = `${file}.lock`
+  if (!(await takeLock(lock))) return // another run holds it for long: grow a little now, rotate next time
+  try {
+    // Another run may have rotated while we waited: look again before rotating.
+    const size = await stat(file).then((s) => s.size, () => 0)
+    if (size > 0 && size + adding > maxBytes) await rename(file, `${file}.1`)
+  } finally {
+    await rm(lock, { force: true })
+  }
+}
+
+async function takeLock(lock: string): Promise<boolean> {
+  const until = Date.now() + LOCK_WAIT_MS
+  for (;;) {
+    try {
+      await (await open(lock, 'wx', 0o600)).close()
+      return true
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    }
+    const age = await stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0)
+    if (age > LOCK_STALE_MS) await rm(lock, { force: true })
+    else if (Date.now() > until) return false
+    else await new Promise((r) => setTimeout(r, 10 + Math.random() * 20))
+  }
+}
+
+async function lastByteIsNot(file: string, byte: number): Promise<boolean> {
+  const fh = await open(file, 'r').catch(() => null)
+  if (!fh) return false
+  try {
+    const { size } = await fh.stat()
+    if (size === 0) return false
+    const buf = Buffer.alloc(1)
+    await fh.read(buf, 0, 1, size - 1)
+    return buf[0] !== byte
+  } finally {
+    await fh.close()
+  }
+}
+
+export interface HistoryRead {
+  /** The recorded runs, oldest first. */
+  entries: HistoryEntry[]
+  /** Lines that are not a run (cut short, damaged, or another shape): passed over and counted. */
+  skipped: number
 }
 
 /** The recorded runs, oldest first; a damaged line (a disk that filled up mid-write) is passed over. */
 export async function readHistory(file: string): Promise<HistoryEntry[]> {
+  return (await loadHistory(file)).entries
+}
+
+/** The recorded runs and how many lines could not be read. Never throws for what is in the file. */
+export async function loadHistory(file: string): Promise<HistoryRead> {
   const texts = await Promise.all([`${file}.1`, file].map((f) => readFile(f, 'utf8').catch(() => '')))
   const entries: HistoryEntry[] = []
+  let skipped = 0
   for (const line of texts.join('\n').split('\n')) {
     if (!line.trim()) continue
-    try {
-      const e = JSON.parse(line) as HistoryEntry
-      if (typeof e.startedAt === 'string' && Array.isArray(e.checks)) entries.push(e)
-    } catch {
-      // skip
-    }
+    // A run appended after a line cut short (by an older shipshape) shares its line: find where it starts.
+    const at = line.lastIndexOf('{"startedAt":')
+    const whole = asEntry(line)
+    const e = whole ?? (at > 0 ? asEntry(line.slice(at)) : null)
+    if (e) entries.push(e)
+    if (!whole) skipped++
   }
-  return entries.sort((a, b) => a.startedAt.localeCompare(b.startedAt))
+  return { entries: entries.sort((a, b) => a.startedAt.localeCompare(b.startedAt)), skipped }
+}
+
+function asEntry(text: string): HistoryEntry | null {
+  let e: unknown
+  try {
+    e = JSON.parse(text)
+  } catch {
+    return null
+  }
+  if (!e || typeof e !== 'object') return null
+  const r = e as Partial<HistoryEntry>
+  if (typeof r.startedAt !== 'string' || !Array.isArray(r.checks) || typeof r.exitCode !== 'number') return null
+  const checkOk = (c: unknown) => !!c && typeof c === 'object' && typeof (c as HistoryCheck).id === 'string' && typeof (c as HistoryCheck).status === 'string'
+  if (!r.checks.every(checkOk)) return null
+  return r as HistoryEntry
 }
 
 export interface Change {

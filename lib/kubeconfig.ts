@@ -4,7 +4,7 @@
 // matching kubectl wrappers (Cloud SDK's dispatcher) contact the server first even for that, so a
 // hanging cluster would hide its own name.
 
-import { readFile } from 'node:fs/promises'
+import { BoundError, readBoundedOrNull } from './bounded-read.js'
 import { delimiter, join } from 'node:path'
 import type { Context } from './types.js'
 
@@ -13,7 +13,15 @@ export interface KubeTarget {
   context: string | null
   cluster: string | null
   server: string | null
+  /** Files not read, with why (a FIFO, more than KUBECONFIG_MAX_BYTES). */
+  unread?: string[]
 }
+
+/**
+ * The most of one kubeconfig file read: parsing is synchronous, so a file of 20 MB would hold the
+ * whole run for half a minute, past every check's bound. Real ones, certificates included, are KiB.
+ */
+export const KUBECONFIG_MAX_BYTES = 2 * 1024 * 1024
 
 interface KubeConfigDoc {
   'current-context'?: string
@@ -23,7 +31,13 @@ interface KubeConfigDoc {
 
 export async function currentKubeTarget(ctx: Pick<Context, 'env' | 'home'>): Promise<KubeTarget> {
   const files = ctx.env.KUBECONFIG ? ctx.env.KUBECONFIG.split(delimiter).filter(Boolean) : [join(ctx.home, '.kube', 'config')]
-  const texts = (await Promise.all(files.map((f) => readFile(f, 'utf8').catch(() => null)))).filter((t): t is string => t !== null)
+  const unread: string[] = []
+  const read = (f: string) =>
+    readBoundedOrNull(f, KUBECONFIG_MAX_BYTES).catch((error: unknown) => {
+      if (error instanceof BoundError) unread.push(error.message)
+      return null
+    })
+  const texts = (await Promise.all(files.map(read))).filter((t): t is string => t !== null)
   // Most machines without a cluster have no kubeconfig at all: skip loading the YAML parser then.
   const { parse } = texts.length ? await import('yaml') : { parse: () => null }
   const docs: KubeConfigDoc[] = []
@@ -38,5 +52,5 @@ export async function currentKubeTarget(ctx: Pick<Context, 'env' | 'home'>): Pro
   const context = docs.map((d) => d['current-context']).find((c) => typeof c === 'string' && c !== '') ?? null
   const cluster = context === null ? null : (docs.flatMap((d) => d.contexts ?? []).find((c) => c?.name === context)?.context?.cluster ?? null)
   const server = cluster === null ? null : (docs.flatMap((d) => d.clusters ?? []).find((c) => c?.name === cluster)?.cluster?.server ?? null)
-  return { files, context, cluster, server }
+  return { files, context, cluster, server, unread }
 }

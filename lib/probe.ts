@@ -4,11 +4,19 @@
 // tool, a crash and a hang all come back as a ProbeResult the check can judge.
 
 import { trackGroup } from './live-probes.js'
+import type { ChildProcess } from 'node:child_process'
 import type { Env, Probe, ProbeResult } from './types.js'
 
 export const DEFAULT_PROBE_TIMEOUT_MS = 10_000
 /** After the kill, how long we wait for the child to be reaped before giving up on it. */
 const REAP_GRACE_MS = 1_000
+/** The most a probe keeps of stdout and of stderr; a child that writes more is killed with its group. */
+export const MAX_PROBE_OUTPUT_BYTES = 4 * 1024 * 1024
+/**
+ * After the child exits, how long its pipes may stay open: a grandchild that left the process group
+ * (setsid) keeps them open and would keep shipshape alive; after this they are closed on our side.
+ */
+const PIPE_GRACE_MS = 500
 
 export interface ProbeDefaults {
   env: Env
@@ -44,6 +52,7 @@ export function createProbe(defaults: ProbeDefaults): Probe {
     if (opts.input === '') p.stdin?.end()
     // Ctrl-C does not reach a detached group: remember it, so the interrupt handler can end it.
     const forget = trackGroup(p.pid)
+    const bounds = boundOutput(p.child)
 
     let timedOut = false
     const kill = () => {
@@ -60,6 +69,10 @@ export function createProbe(defaults: ProbeDefaults): Probe {
     try {
       const out = await Promise.race([p, abandoned])
       if (!out) return { ok: false, code: null, stdout: '', stderr: `no answer within ${timeoutMs} ms`, timedOut: true, ms: ms() }
+      if (bounds.overflow) {
+        const stderr = `${bounds.overflow} passed ${MAX_PROBE_OUTPUT_BYTES} bytes: the command was stopped`
+        return { ok: false, code: out.exitCode, stdout: out.stdout.slice(0, MAX_PROBE_OUTPUT_BYTES), stderr, timedOut: false, ms: ms() }
+      }
       const killed = timedOut || out.signal === 'SIGKILL'
       const result: ProbeResult = {
         ok: out.exitCode === 0 && !killed,
@@ -77,9 +90,43 @@ export function createProbe(defaults: ProbeDefaults): Probe {
       forget()
       clearTimeout(timer)
       clearTimeout(giveUp)
+      bounds.done()
       opts.signal?.removeEventListener('abort', kill)
     }
   }
+}
+
+/** Counts a child's output (killing its group past the cap) and closes its pipes soon after it exits. */
+function boundOutput(child: ChildProcess | undefined): { overflow: 'stdout' | 'stderr' | null; done(): void } {
+  const state = { overflow: null as 'stdout' | 'stderr' | null, done: () => {} }
+  if (!child) return state
+  const killGroup = () => {
+    try {
+      if (child.pid) process.kill(-child.pid, 'SIGKILL')
+    } catch {
+      child.kill('SIGKILL')
+    }
+  }
+  for (const name of ['stdout', 'stderr'] as const) {
+    let bytes = 0
+    child[name]?.on('data', (chunk: Buffer) => {
+      bytes += chunk.length
+      if (bytes > MAX_PROBE_OUTPUT_BYTES && !state.overflow) {
+        state.overflow = name
+        killGroup()
+      }
+    })
+  }
+  let grace: NodeJS.Timeout | undefined
+  child.once('exit', () => {
+    grace = setTimeout(() => {
+      child.stdout?.destroy()
+      child.stderr?.destroy()
+    }, PIPE_GRACE_MS)
+    grace.unref()
+  })
+  state.done = () => clearTimeout(grace)
+  return state
 }
 
 // Child processes get a predictable locale (we parse their output) and no undefined values.

@@ -14,6 +14,8 @@ export interface RunOptions {
   skip?: string[]
   /** --timeout: one bound for every check, above any configured one. */
   timeoutMs?: number
+  /** Aborting stops the run: checks not yet started are skipped, running ones end and their probes are killed. */
+  signal?: AbortSignal
   onStart?(check: Check): void
   onFinish?(finding: Finding): void
 }
@@ -84,6 +86,9 @@ async function runOne(check: Check, ctx: Context, opts: RunOptions, waitForNeeds
     return finish({ ...base, status: 'skip', summary: `skipped: ${why}`, version: null, details: [], durationMs: 0, fix: null })
   }
 
+  if (opts.signal?.aborted) {
+    return finish({ ...base, status: 'skip', summary: 'skipped: the run was stopped', version: null, details: [], durationMs: 0, fix: null })
+  }
   opts.onStart?.(check)
   const bound = boundFor(check, ctx, opts)
   const abort = new AbortController()
@@ -97,16 +102,25 @@ async function runOne(check: Check, ctx: Context, opts: RunOptions, waitForNeeds
       resolve({ status: 'timeout', summary: `no answer within ${bound} ms`, details: [`raise the bound with --timeout or checks.${check.id}.timeoutMs in shipshape.yaml`] })
     }, bound)
   })
+  let onStop: (() => void) | undefined
+  const stopped = new Promise<Outcome>((resolve) => {
+    onStop = () => {
+      abort.abort()
+      resolve({ status: 'error', summary: 'stopped before it finished: the run was stopped' })
+    }
+    opts.signal?.addEventListener('abort', onStop, { once: true })
+  })
   let outcome: Outcome
   let cutOff = false
   try {
-    outcome = await Promise.race([Promise.resolve().then(() => check.run(scoped, deps)), timedOut])
+    outcome = await Promise.race([Promise.resolve().then(() => check.run(scoped, deps)), timedOut, stopped])
   } catch (error) {
     const err = error as Error
     outcome = { status: 'error', summary: `the check itself failed: ${err?.message ?? String(error)}`, details: err?.stack ? err.stack.split('\n').slice(1, 4).map((l) => l.trim()) : [] }
   } finally {
     clearTimeout(timer)
     cutOff = abort.signal.aborted
+    if (onStop) opts.signal?.removeEventListener('abort', onStop)
   }
   const finding: Finding = {
     ...base,
@@ -122,7 +136,7 @@ async function runOne(check: Check, ctx: Context, opts: RunOptions, waitForNeeds
   if (finding.status !== 'ok' && finding.status !== 'skip') {
     // Only a known cause gets steps; a timeout or error says how to look instead (provision/advice.ts).
     // A check cut off at its bound may still be waiting on what its fix would read: do not ask it.
-    const fix = cutOff ? null : await fixFor(check, ctx, finding, outcome.fix)
+    const fix = cutOff || opts.signal?.aborted ? null : await fixFor(check, ctx, finding, outcome.fix)
     finding.fix = await settleFix(ctx, finding, fix, { probes, boundMs: bound })
   }
   return finish(finding)

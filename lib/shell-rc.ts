@@ -3,7 +3,8 @@
 // which one popular guide printed: the shell rejects it at every start and sets nothing).
 // Read-only: the doctor names the lines; provisioning reuses these positions to rewrite them.
 
-import { readdir, readFile, realpath } from 'node:fs/promises'
+import { readdir, realpath } from 'node:fs/promises'
+import { BoundError, RC_MAX_BYTES, readBoundedFile } from './bounded-read.js'
 import { join } from 'node:path'
 
 export type Shell = 'bash' | 'zsh' | 'fish' | 'sh'
@@ -29,16 +30,31 @@ export interface RcAssignment {
   broken: string | null
 }
 
-/** The start-up files each shell reads, in the order a person would look at them. */
+/**
+ * The start-up files each shell reads, relative to HOME, in the order a person would look at them.
+ * The one list: doctor reads these and setup edits these, so setup can fix whatever doctor names.
+ * Each shell's first file is where setup puts its block for a login shell of that kind.
+ */
+const FIXED_RC_FILES: ReadonlyArray<{ rel: string; shell: Shell }> = [
+  { rel: '.bashrc', shell: 'bash' },
+  { rel: '.bash_profile', shell: 'bash' },
+  { rel: '.profile', shell: 'sh' },
+  { rel: '.zshrc', shell: 'zsh' },
+  { rel: '.zprofile', shell: 'zsh' },
+  // Read by every zsh, interactive or not: a DOCKER_HOST here reaches scripts too.
+  { rel: '.zshenv', shell: 'zsh' },
+  { rel: join('.config', 'fish', 'config.fish'), shell: 'fish' },
+]
+
+/** The file that gets shipshape's block for the login shell `shellName` (bash's .bashrc unless zsh or fish). */
+export function mainRcFile(home: string, shellName: string): string {
+  const shell = (['zsh', 'fish'].includes(shellName) ? shellName : 'bash') as Shell
+  return join(home, FIXED_RC_FILES.find((f) => f.shell === shell)!.rel)
+}
+
+/** The start-up files each shell reads (fish's conf.d/*.fish included), in the order a person would look at them. */
 export async function rcFiles(home: string): Promise<RcFile[]> {
-  const fixed: RcFile[] = [
-    { path: join(home, '.bashrc'), shell: 'bash' },
-    { path: join(home, '.bash_profile'), shell: 'bash' },
-    { path: join(home, '.profile'), shell: 'sh' },
-    { path: join(home, '.zshrc'), shell: 'zsh' },
-    { path: join(home, '.zprofile'), shell: 'zsh' },
-    { path: join(home, '.config', 'fish', 'config.fish'), shell: 'fish' },
-  ]
+  const fixed: RcFile[] = FIXED_RC_FILES.map((f) => ({ path: join(home, f.rel), shell: f.shell }))
   const confd = join(home, '.config', 'fish', 'conf.d')
   const extra = await readdir(confd).then(
     (names) => names.filter((n) => n.endsWith('.fish')).sort().map((n) => ({ path: join(confd, n), shell: 'fish' as const })),
@@ -47,8 +63,11 @@ export async function rcFiles(home: string): Promise<RcFile[]> {
   return [...fixed, ...extra]
 }
 
-/** Every line in the user's start-up files that sets, unsets or botches `name`. */
-export async function findAssignments(home: string, name: string): Promise<RcAssignment[]> {
+/**
+ * Every line in the user's start-up files that sets, unsets or botches `name`. A file that is not a
+ * plain file (a FIFO) or is too large is not read; why goes into `unread` when given.
+ */
+export async function findAssignments(home: string, name: string, unread?: string[]): Promise<RcAssignment[]> {
   const seen = new Set<string>()
   const out: RcAssignment[] = []
   for (const rc of await rcFiles(home)) {
@@ -56,8 +75,9 @@ export async function findAssignments(home: string, name: string): Promise<RcAss
     let text: string
     try {
       real = await realpath(rc.path)
-      text = await readFile(real, 'utf8')
-    } catch {
+      text = await readBoundedFile(real, RC_MAX_BYTES)
+    } catch (error) {
+      if (error instanceof BoundError) unread?.push(error.message)
       continue
     }
     // .profile symlinked to .bashrc is one file: report its lines once.

@@ -55,7 +55,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   const file = resolve(io.cwd, opts.output)
   const existing = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return null
-    throw error
+    // Reading a folder fails at read(2), whose error carries no path: name the file for the message.
+    throw Object.assign(error, { path: error.path ?? file })
   })
   const { backup } = await writeFileAtomic(file, mergeChecklist(existing, block), { backup: existing !== null })
   const open = openItems(report).length

@@ -5,7 +5,7 @@ import { homedir } from 'node:os'
 import { pathToFileURL } from 'node:url'
 import { InvalidArgumentError } from 'commander'
 import { newCommand, Option, parseArgs, processIo, type Io } from '../lib/command.js'
-import { diffRuns, historyFile, isRegression, readHistory, type Change, type HistoryEntry } from '../lib/history.js'
+import { diffRuns, historyFile, isRegression, loadHistory, type Change, type HistoryEntry } from '../lib/history.js'
 import { painter, wantsColor } from '../lib/report/style.js'
 import { runMain } from './run-main.js'
 
@@ -37,7 +37,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   parseArgs(cmd, argv)
   const opts = cmd.opts<HistoryOptions>()
   const file = historyFile(io.env.HOME || homedir())
-  const all = await readHistory(file)
+  const { entries: all, skipped } = await loadHistory(file)
+  const unreadable = skipped ? `${skipped} unreadable line${skipped > 1 ? 's' : ''} in ${file} skipped (cut short or damaged)` : ''
   const shown = all.slice(-opts.limit)
   // Each run with the changes since the run before it (which may be older than the ones shown).
   const runs = shown.map((run, i) => {
@@ -45,9 +46,10 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     return { run, changes: before ? diffRuns(before, run) : [] }
   })
   if (opts.format === 'json') {
-    io.stdout.write(JSON.stringify({ file, runs: runs.reverse().map(({ run, changes }) => ({ ...run, changes })) }, null, 2) + '\n')
+    io.stdout.write(JSON.stringify({ file, skipped, runs: runs.reverse().map(({ run, changes }) => ({ ...run, changes })) }, null, 2) + '\n')
     return 0
   }
+  if (unreadable) io.stderr.write(`shipshape: note: ${unreadable}\n`)
   if (!all.length) {
     io.stdout.write(`No runs recorded yet in ${file}. Record them with: shipshape schedule install\n`)
     return 0

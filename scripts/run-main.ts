@@ -1,7 +1,8 @@
 // The one top-level handler: a command's exit code, or a typed error turned into a message and a code.
-// Usage errors (exit 2) say what was wrong; anything else is a bug and says so (exit 1).
+// Usage errors (exit 2) say what was wrong; a file system error is one line (exit 2 for a path that
+// cannot be used, 1 for a full or read-only disk); anything else is a bug and says so (exit 1).
 
-import { ExitError, UsageError } from '../lib/errors.js'
+import { ExitError, UsageError, ioFailure } from '../lib/errors.js'
 import { processIo, type Io } from '../lib/command.js'
 import { killLiveGroups } from '../lib/live-probes.js'
 
@@ -18,6 +19,11 @@ export async function exitCodeOf(main: Main, argv: readonly string[], io: Io): P
     if (error instanceof ExitError) {
       if (error.message) io.stderr.write(`shipshape: ${error.message}\n`)
       return error.exitCode
+    }
+    const failed = ioFailure(error)
+    if (failed) {
+      io.stderr.write(`shipshape: ${failed.message}\n`)
+      return failed.code
     }
     io.stderr.write(`shipshape: unexpected error (a bug; please report it):\n${(error as Error)?.stack ?? String(error)}\n`)
     return 1

@@ -59,7 +59,7 @@ export async function main(argv: readonly string[], io: Io = processIo(), hooks:
   parseArgs(cmd, argv)
   const opts = cmd.opts<ServeOptions>()
   const { run } = await prepareRun(registry, { env: io.env, cwd: io.cwd, config: opts.config, only: opts.only, skip: opts.skip, timeout: opts.timeout, offline: opts.offline })
-  const health = createHealthServer({ run, cacheMs: opts.cache })
+  const health = createHealthServer({ run: (signal) => run({ signal }), cacheMs: opts.cache })
   await new Promise<void>((resolve, reject) => {
     health.server.once('error', (error: NodeJS.ErrnoException) => reject(new ExitError(1, `cannot listen on ${opts.host}:${opts.port}: ${error.code ?? error.message}`)))
     health.server.listen(opts.port, opts.host, () => resolve())
@@ -72,6 +72,8 @@ export async function main(argv: readonly string[], io: Io = processIo(), hooks:
   const signal = await (hooks.stopped ?? untilSignal())
   io.stderr.write(`shipshape serve: ${signal}, stopping\n`)
   await health.close()
+  // Every probe has been killed; a grandchild that escaped its process group must not keep us alive.
+  if (!hooks.stopped) setTimeout(() => process.exit(0), 2_000).unref()
   return 0
 }
 

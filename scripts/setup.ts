@@ -22,6 +22,7 @@ import { painter, wantsColor } from '../lib/report/style.js'
 import { runChecks, selectChecks, summarise, unknownCheck } from '../lib/runner.js'
 import type { Check, Context, Finding } from '../lib/types.js'
 import { runMain, takeFirstInterrupt } from './run-main.js'
+import { maskUrlCredentials } from '../lib/redact.js'
 
 /** Checks whose fix depends on setup's options. */
 const SETUP_DEPENDENT = new Set(['docker-cli', 'docker-compose', 'docker-daemon'])
@@ -119,7 +120,7 @@ export async function setup(opts: SetupOptions, io: Io, checks: readonly Check[]
   const json = opts.format === 'json'
   const color = wantsColor(io.env, Boolean(io.stdout.isTTY)) && !json
   const paint = painter(color)
-  const showPlan = () => io.stdout.write(json ? renderSetupJson({ platform: ctx.platform, ...plan, notes }, privilege) : renderPlanHuman(ctx.platform, plan, notes, paint, privilege, toolVersion()))
+  const showPlan = () => io.stdout.write(maskUrlCredentials(json ? renderSetupJson({ platform: ctx.platform, ...plan, notes }, privilege) : renderPlanHuman(ctx.platform, plan, notes, paint, privilege, toolVersion())))
   const stillFailing = summarise(findings).exitCode
 
   if (opts.dryRun || plan.steps.length === 0) {
@@ -174,11 +175,11 @@ async function apply(checks: readonly Check[], ctx: Context, plan: Plan, notes: 
   const summary = summarise(after)
   const failedStep = results.some((r) => r.status !== 'ok')
   if (json) {
-    io.stdout.write(renderSetupJson({ platform: ctx.platform, ...plan, notes, results, logFile, after: summary }, await privilegeOf(ctx)))
+    io.stdout.write(maskUrlCredentials(renderSetupJson({ platform: ctx.platform, ...plan, notes, results, logFile, after: summary }, await privilegeOf(ctx))))
   } else {
-    io.stdout.write(`\n${renderResultsHuman(results, logFile, paint)}`)
+    io.stdout.write(maskUrlCredentials(`\n${renderResultsHuman(results, logFile, paint)}`))
     const bad = after.filter((f) => f.status !== 'ok' && f.status !== 'skip')
-    for (const f of bad) io.stdout.write(`${paint(f.required ? 'red' : 'yellow', `still ${f.status}: ${f.title}: ${f.summary}`)}\n`)
+    for (const f of bad) io.stdout.write(`${maskUrlCredentials(paint(f.required ? 'red' : 'yellow', `still ${f.status}: ${f.title}: ${f.summary}`))}\n`)
     if (plan.manual.length) io.stdout.write(`To finish by hand:\n${plan.manual.map((m) => `  • ${m.replaceAll('\n', '\n    ')}`).join('\n')}\n`)
     io.stdout.write(summary.exitCode === 0 && !failedStep ? `${paint('green', 'Ready.')}\n` : `${paint('red', 'Not ready yet.')} Run 'shipshape doctor' for details.\n`)
   }

@@ -3,28 +3,22 @@
 // Desktop's WSL integration or a local daemon) comments the old lines out in every rc file that has
 // them. Each file is one atomic edit with a backup (rcfile.ts).
 
-import { join } from 'node:path'
+import { mainRcFile, rcFiles } from '../shell-rc.js'
 import type { Context, Step } from '../types.js'
-import { readOrNull } from './files.js'
+import { RC_MAX_BYTES, readBoundedOrNull } from '../bounded-read.js'
 import { applyRcChange, rcSatisfied, shellOfFile } from './rcfile.js'
 
-/** The rc files shells read, relative to HOME; the first for the login shell gets the block. */
-const RC_FILES: Record<string, string[]> = {
-  bash: ['.bashrc', '.bash_profile', '.profile'],
-  zsh: ['.zshrc', '.zprofile', '.zshenv'],
-  fish: ['.config/fish/config.fish'],
-}
-
+/** The login shell's rc file, which gets the block (the list of files is lib/shell-rc.ts's, shared with doctor). */
 export function shellRcFile(ctx: Pick<Context, 'env' | 'home'>): string {
-  const shell = (ctx.env.SHELL ?? '').split('/').pop() ?? ''
-  return join(ctx.home, (RC_FILES[shell] ?? RC_FILES.bash)[0])
+  return mainRcFile(ctx.home, (ctx.env.SHELL ?? '').split('/').pop() ?? '')
 }
 
-/** Every rc file that exists and mentions DOCKER_HOST, plus the login shell's when we set it. */
+/** Every rc file doctor reads that exists and mentions DOCKER_HOST, plus the login shell's when we set it. */
 async function filesToEdit(ctx: Context, value: string | null): Promise<string[]> {
-  const all = Object.values(RC_FILES).flat().map((f) => join(ctx.home, f))
+  const all = (await rcFiles(ctx.home)).map((f) => f.path)
   const mention: string[] = []
-  for (const f of all) if ((await readOrNull(f))?.includes('DOCKER_HOST')) mention.push(f)
+  // A FIFO or an oversized file is named (by the edit that refuses it), never opened blocking.
+  for (const f of all) if ((await readBoundedOrNull(f, RC_MAX_BYTES).catch(() => 'DOCKER_HOST'))?.includes('DOCKER_HOST')) mention.push(f)
   const main = shellRcFile(ctx)
   return value === null ? mention : [...new Set([main, ...mention])]
 }

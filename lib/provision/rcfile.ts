@@ -7,7 +7,8 @@
 import { copyFile, realpath } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { writeFileAtomic, type WriteOptions } from '../atomic-write.js'
-import { exists, readOrNull } from './files.js'
+import { RC_MAX_BYTES, readBoundedOrNull } from '../bounded-read.js'
+import { exists } from './files.js'
 
 export const BLOCK_START = '# >>> shipshape >>>'
 export const BLOCK_END = '# <<< shipshape <<<'
@@ -48,10 +49,43 @@ export function blockLines(held: readonly string[], change: RcChange): string[] 
   return entries.length ? [BLOCK_START, BLOCK_NOTE, ...entries, BLOCK_END] : []
 }
 
-/** The new text of an rc file: pure, so every rule is tested without a disk. */
-export function editRcText(text: string, change: RcChange): string {
+/** A start marker without its end, an end without its start, or a start inside a block: never guessed at. */
+export class RcMarkerError extends Error {
+  constructor(readonly file: string, readonly line: number, problem: string) {
+    super(`${file}:${line}: ${problem}; nothing was changed. Fix the markers by hand (shipshape's block is '${BLOCK_START}', its own lines, then '${BLOCK_END}'), or delete the stray marker line, then run setup again.`)
+    this.name = 'RcMarkerError'
+  }
+}
+
+/** Throws RcMarkerError unless every start marker has its end marker below it, with no other marker between. */
+export function checkMarkers(lines: readonly string[], file: string): void {
+  let open = 0
+  lines.forEach((line, i) => {
+    const bare = line.replace(/\r$/, '').trim()
+    if (bare === BLOCK_START) {
+      if (open) throw new RcMarkerError(file, i + 1, `a second '${BLOCK_START}' before the end of the block opened at line ${open}`)
+      open = i + 1
+    } else if (bare === BLOCK_END) {
+      if (!open) throw new RcMarkerError(file, i + 1, `'${BLOCK_END}' with no '${BLOCK_START}' above it`)
+      open = 0
+    }
+  })
+  if (open) throw new RcMarkerError(file, open, `'${BLOCK_START}' with no '${BLOCK_END}' below it (removing the block would take every line after it)`)
+}
+
+/** The line ending most of the file's lines use, so the lines shipshape adds match a CRLF file. */
+function lineEnding(text: string): '\n' | '\r\n' {
+  const crlf = text.split('\r\n').length - 1
+  const lf = text.split('\n').length - 1 - crlf
+  return crlf > lf ? '\r\n' : '\n'
+}
+
+/** The new text of an rc file: pure, so every rule is tested without a disk. Throws RcMarkerError for damaged markers. */
+export function editRcText(text: string, change: RcChange, file = 'the rc file'): string {
   const endsWithNewline = text === '' || text.endsWith('\n')
   const lines = text === '' ? [] : (endsWithNewline ? text.slice(0, -1) : text).split('\n')
+  checkMarkers(lines, file)
+  const cr = lineEnding(text) === '\r\n' ? '\r' : ''
   const out: string[] = []
   const held: string[] = []
   let blockAt = -1
@@ -75,12 +109,13 @@ export function editRcText(text: string, change: RcChange): string {
         : change.dockerHost === null
           ? 'DOCKER_HOST must not be set here (it overrides the working Docker context)'
           : 'DOCKER_HOST is now set in the shipshape block'
-      out.push(`# shipshape: commented out the next line: ${why}.`, `# ${bare}`)
+      const own = line.endsWith('\r') ? '\r' : ''
+      out.push(`# shipshape: commented out the next line: ${why}.${own}`, `# ${bare}${own}`)
       continue
     }
     out.push(line)
   }
-  const block = blockLines(held, change)
+  const block = blockLines(held, change).map((l) => l + cr)
   if (block.length) {
     if (blockAt === -1) out.push(...block)
     else out.splice(blockAt, 0, ...block)
@@ -99,8 +134,8 @@ export interface RcResult {
 /** Applies the change to `path`; writes nothing when the text would not change. */
 export async function applyRcChange(path: string, change: RcChange, now: Date, opts: Pick<WriteOptions, 'beforeRename'> = {}): Promise<RcResult> {
   const target = await realpath(path).catch(() => path)
-  const before = (await readOrNull(target)) ?? ''
-  const after = editRcText(before, change)
+  const before = (await readBoundedOrNull(target, RC_MAX_BYTES)) ?? ''
+  const after = editRcText(before, change, path)
   if (after === before) return { file: target, changed: false, backup: null }
   let backup: string | null = null
   if (await exists(target)) {
@@ -113,8 +148,9 @@ export async function applyRcChange(path: string, change: RcChange, now: Date, o
 
 /** true when the file already reads as the change would leave it. */
 export async function rcSatisfied(path: string, change: RcChange): Promise<boolean> {
-  const text = (await readOrNull(path)) ?? ''
-  return editRcText(text, change) === text
+  const text = (await readBoundedOrNull(path, RC_MAX_BYTES)) ?? ''
+  return editRcText(text, change, path) === text
 }
 
-export const shellOfFile = (file: string): ShellKind => (basename(file) === 'config.fish' ? 'fish' : 'posix')
+/** fish's config.fish and conf.d/*.fish take fish syntax; everything else POSIX. */
+export const shellOfFile = (file: string): ShellKind => (basename(file).endsWith('.fish') ? 'fish' : 'posix')

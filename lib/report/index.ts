@@ -1,6 +1,7 @@
 // The output formats of `doctor --format`, each loaded only when asked for, so `--format json`
 // never pays for ora or an XML writer.
 
+import { maskUrlCredentials } from '../redact.js'
 import type { Report } from '../types.js'
 
 export const FORMATS = ['human', 'json', 'junit', 'tap', 'prometheus', 'markdown'] as const
@@ -17,7 +18,12 @@ export interface RenderOptions {
   stacks?: string[]
 }
 
+/** Every format, with credentials in URLs masked (a report is printed, filed and served). */
 export async function render(format: Format, report: Report, opts: RenderOptions): Promise<string> {
+  return maskUrlCredentials(await renderFormat(format, report, opts))
+}
+
+async function renderFormat(format: Format, report: Report, opts: RenderOptions): Promise<string> {
   switch (format) {
     case 'json':
       return (await import('./json.js')).renderJson(report)

@@ -3,6 +3,7 @@
 
 import type { Check, Finding } from '../types.js'
 import { renderFinding, type HumanOptions } from './human.js'
+import { maskUrlCredentials } from '../redact.js'
 
 export interface Progress {
   onStart(check: Check): void
@@ -30,7 +31,7 @@ export async function createProgress(stream: NodeJS.WriteStream, opts: HumanOpti
     onFinish(finding) {
       running.delete(finding.id)
       spinner.clear()
-      stream.write(renderFinding(finding, opts) + '\n')
+      stream.write(maskUrlCredentials(renderFinding(finding, opts)) + '\n')
       if (running.size === 0) spinner.stop()
       else {
         spinner.text = label()

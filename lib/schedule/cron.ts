@@ -1,17 +1,24 @@
 // The crontab backend, for Linux and WSL without a user systemd. shipshape's line carries a marker
 // comment, so installing twice leaves one line, removing leaves none, and every other line of the
-// user's crontab stays as it was. The real `crontab` does the writing (it validates and signals cron).
+// user's crontab stays as it was. The marker is recognised only whole, at the end of a line, so a
+// user's own line that mentions shipshape-doctor is theirs. The real `crontab` does the writing (it validates and signals cron).
 
+import { UsageError } from '../errors.js'
 import { shellLine } from '../probe.js'
 import type { Probe } from '../types.js'
 import { JOB_NAME, type JobSpec } from './spec.js'
 
 export const CRON_MARKER = `# ${JOB_NAME} (managed by shipshape schedule; remove with: shipshape schedule remove)`
 
-const isOurs = (line: string) => line.includes(`# ${JOB_NAME} `) || line.endsWith(`# ${JOB_NAME}`)
+const isOurs = (line: string) => line.trimEnd().endsWith(` ${CRON_MARKER}`)
 
-/** One crontab line; `%` means newline to cron, so it is escaped. */
+/** One crontab line; `%` means newline to cron, so it is escaped; a newline or control character is refused (it would start a second entry). */
 export function cronLine(spec: JobSpec): string {
+  const control = /[\x00-\x1f\x7f]/
+  for (const [k, v] of Object.entries(spec.env)) {
+    if (control.test(k) || control.test(v)) throw new UsageError(`${k} holds a newline or control character, which a crontab line cannot carry; nothing was changed. Set ${k} without it and run again.`)
+  }
+  for (const a of spec.argv) if (control.test(a)) throw new UsageError(`the scheduled command has an argument with a newline or control character (${JSON.stringify(a.slice(0, 60))}); nothing was changed`)
   const env = Object.entries(spec.env).map(([k, v]) => shellLine([`${k}=${v}`]))
   const command = `${env.join(' ')} ${shellLine(spec.argv)} >/dev/null 2>&1`.replace(/%/g, '\\%')
   return `${spec.every.cron} * * ${command} ${CRON_MARKER}`

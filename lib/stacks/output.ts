@@ -2,9 +2,9 @@
 // passwords a data volume was initialised with), and files written atomically. A file that exists
 // and differs is replaced only with --force, after a backup; without it nothing at all is written.
 
-import { chmod, readFile } from 'node:fs/promises'
+import { chmod, mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { writeFileAtomic } from '../atomic-write.js'
+import { stageFile, type Staged } from '../atomic-write.js'
 import { UsageError } from '../errors.js'
 import type { Stack, Target } from './catalog.js'
 import { manifestName, type KnownSecrets, type OutputFile } from './render.js'
@@ -12,10 +12,16 @@ import { manifestName, type KnownSecrets, type OutputFile } from './render.js'
 export async function readKnownSecrets(stack: Stack, target: Target, outDir: string): Promise<KnownSecrets> {
   const known: KnownSecrets = { env: {}, k8s: {} }
   if (target === 'compose') {
-    const text = await readIfThere(join(outDir, '.env'))
-    for (const line of text?.split('\n') ?? []) {
-      const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line.trim())
-      if (m) known.env[m[1]] = m[2]
+    const file = join(outDir, '.env')
+    const text = await readIfThere(file)
+    for (const [i, line] of (text?.split('\n') ?? []).entries()) {
+      const entry = parseEnvLine(line)
+      if (entry === null) continue
+      const where = `${file}:${i + 1}`
+      // A password we cannot read would be replaced by a new one, locking out the data volume it set up.
+      if (entry === 'unreadable') throw new UsageError(`${where}: cannot read this line as NAME=value (a .env line such as KEY=value, export KEY=value or KEY="value"); nothing was written. Fix the line and run again.`)
+      if (entry.value === '' && stack.secrets.includes(entry.key)) throw new UsageError(`${where}: ${entry.key} is empty, and an empty password is refused; nothing was written. Put the password the data was set up with there, or delete the line to have a new one generated for fresh data.`)
+      known.env[entry.key] = entry.value
     }
     return known
   }
@@ -40,6 +46,26 @@ export interface WriteResult {
   written: string[]
   unchanged: string[]
   backups: string[]
+}
+
+/**
+ * One line of a .env file as compose and a POSIX shell both read it: `KEY=value`, `export KEY=value`,
+ * `KEY = value`, a value in single or double quotes, a ` # comment` after an unquoted value. null for
+ * blank and comment lines; 'unreadable' for anything else (never guessed at).
+ */
+export function parseEnvLine(line: string): { key: string; value: string } | null | 'unreadable' {
+  const text = line.replace(/\r$/, '').trim()
+  if (text === '' || text.startsWith('#')) return null
+  const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(text)
+  if (!m) return 'unreadable'
+  const [, key, raw] = m
+  const quoted = /^"((?:[^"\\]|\\.)*)"\s*(?:#.*)?$/.exec(raw)
+  if (quoted) return { key, value: quoted[1].replace(/\\(["\\$`])/g, '$1') }
+  const single = /^'([^']*)'\s*(?:#.*)?$/.exec(raw)
+  if (single) return { key, value: single[1] }
+  if (/^["']/.test(raw)) return 'unreadable'
+  const value = raw.replace(/\s+#.*$/, '').trim()
+  return /[\s"'\\]/.test(value) ? 'unreadable' : { key, value }
 }
 
 export interface PlannedFile {
@@ -76,15 +102,29 @@ export function describePlan(plan: readonly PlannedFile[]): string[] {
 export async function writeOutputs(outDir: string, files: OutputFile[], force: boolean, planned?: PlannedFile[]): Promise<WriteResult> {
   const result: WriteResult = { written: [], unchanged: [], backups: [] }
   const plan = planned ?? (await planOutputs(outDir, files, force))
-  for (const { file, path, existing } of plan) {
-    if (existing === file.text) {
-      result.unchanged.push(path)
-      await chmod(path, file.mode) // a secret file keeps 0600 even if someone loosened it
-      continue
+  if (files.some((f) => f.secret)) {
+    const created = await mkdir(outDir, { recursive: true, mode: 0o700 })
+    if (created !== undefined) await chmod(outDir, 0o700)
+  }
+  const staged: Array<{ s: Staged; path: string }> = []
+  try {
+    for (const { file, path, existing } of plan) {
+      if (existing !== file.text) staged.push({ path, s: await stageFile(path, file.text, { mode: file.mode, forceMode: true, backup: existing !== undefined }) })
     }
-    const { backup } = await writeFileAtomic(path, file.text, { mode: file.mode, forceMode: true, backup: existing !== undefined })
+    for (const { s } of staged) await s.backup()
+  } catch (error) {
+    await Promise.all(staged.map(({ s }) => s.discard()))
+    throw error
+  }
+  for (const { s, path } of staged) {
+    const { backup } = await s.commit()
     if (backup) result.backups.push(backup)
     result.written.push(path)
+  }
+  for (const { file, path, existing } of plan) {
+    if (existing !== file.text) continue
+    result.unchanged.push(path)
+    await chmod(path, file.mode) // a secret file keeps 0600 even if someone loosened it
   }
   return result
 }

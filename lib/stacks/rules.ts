@@ -16,6 +16,8 @@ type Rule = (v: Values, platform: Platform) => Derived
 const RULES: Record<string, Rule> = {
   elasticsearch(v, platform) {
     const version = String(v.version)
+    // The pattern lets through numbers too large to compare (semver caps each part at 2^53-1).
+    if (!semver.valid(version)) throw new UsageError(`parameter 'version': '${version.slice(0, 40)}' is not a version shipshape can compare (each part a whole number below 9007199254740992), e.g. 8.19.10`)
     // Elastic published arm64 images from 7.8.0 on (docker-library/elasticsearch#194).
     if (platform.arch === 'arm64' && semver.lt(version, '7.8.0') && v.image === undefined) {
       throw new UsageError(`parameter 'version': Elasticsearch ${version} has no arm64 image (arm64 images start at 7.8.0); choose 7.8.0 or later`)

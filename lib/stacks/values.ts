@@ -3,9 +3,10 @@
 // Every value is checked against its parameter's type where it comes in, so an error names the file,
 // line and column (or the --set flag) and the parameter; nothing is rendered from a bad value.
 
-import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { UsageError, located } from '../errors.js'
+import { UsageError, preview } from '../errors.js'
+import { BoundError, readBoundedFile } from '../bounded-read.js'
+import { MAX_YAML_BYTES, parseYamlInput } from '../yaml-input.js'
 import type { Config } from '../config.js'
 import type { Param, Stack } from './catalog.js'
 import { closest } from '../suggest.js'
@@ -44,18 +45,13 @@ export async function resolveValues(stack: Stack, sources: ValueSources): Promis
 async function readValuesFile(stack: Stack, file: string): Promise<Values> {
   let text: string
   try {
-    text = await readFile(file, 'utf8')
+    text = await readBoundedFile(file, MAX_YAML_BYTES)
   } catch (error) {
+    if (error instanceof BoundError) throw new UsageError(error.message)
     throw new UsageError(`${file}: cannot read the values file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`)
   }
-  const { parseDocument, LineCounter, isMap, isPair, isScalar } = await import('yaml')
-  const lineCounter = new LineCounter()
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
-  const at = (offset: number | undefined, message: string) => {
-    const pos = offset === undefined ? undefined : lineCounter.linePos(offset)
-    return located(file, pos?.line, pos?.col, message)
-  }
-  if (doc.errors.length > 0) throw new UsageError(at(doc.errors[0].pos[0], `invalid YAML: ${doc.errors[0].message.split('\n')[0]}`))
+  const { isMap, isPair, isScalar } = await import('yaml')
+  const { doc, at } = await parseYamlInput(text, file)
   if (doc.contents === null) return {}
   if (!isMap(doc.contents)) throw new UsageError(at(doc.contents.range?.[0], 'a values file is a mapping of parameter: value'))
   const values: Values = {}
@@ -82,7 +78,7 @@ export function coerce(stack: Pick<Stack, 'name' | 'params'>, name: string, raw:
     throw new UsageError(`${where}: unknown parameter '${name}' for stack ${stack.name}.${near ? ` Did you mean '${near}'?` : ''} Parameters: ${Object.keys(stack.params).join(', ')}`)
   }
   const fail = (expected: string): never => {
-    throw new UsageError(`${where}: parameter '${name}': expected ${expected}, got ${JSON.stringify(raw)}`)
+    throw new UsageError(`${where}: parameter '${name}': expected ${expected}, got ${typeof raw === 'string' ? JSON.stringify(preview(raw)) : JSON.stringify(raw)}`)
   }
   if (raw === '' || raw === null || raw === undefined) fail('a value (an empty one is not allowed)')
   const text = typeof raw === 'string' ? raw : typeof raw === 'number' ? String(raw) : undefined

@@ -5,7 +5,9 @@ import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { createConnection } from 'node:net'
 import { test } from 'node:test'
-import { cleanEnv, cliPath, runCli, tempDir } from '../helpers.js'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { cleanEnv, cliPath, fakeExecutable, runCli, tempDir } from '../helpers.js'
 
 test('serve answers on loopback and stops cleanly on SIGTERM', async (t) => {
   const dir = await tempDir(t)
@@ -45,4 +47,34 @@ test('serve: a bad --cache or --port is exit 2 naming the flag', async () => {
   const b = await runCli(['serve', '--port', '70000'], { env: cleanEnv(), timeoutMs: 15_000 })
   assert.equal(b.code, 2)
   assert.match(b.stderr, /70000/)
+})
+
+test('serve: SIGTERM while a check hangs answers the request in flight and exits, killing the probe', async (t) => {
+  const dir = await tempDir(t)
+  const bin = join(dir, 'bin')
+  await fakeExecutable(bin, 'docker', `echo $$ > ${join(dir, 'docker.pid')}\nexec sleep 1000`)
+  const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0', '--only', 'docker-cli', '--timeout', '120000'], {
+    cwd: dir, env: cleanEnv({ HOME: dir, PATH: `${bin}:${process.env.PATH}` }), stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  t.after(() => child.kill('SIGKILL'))
+  let stderr = ''
+  child.stderr.on('data', (d) => (stderr += d))
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start within 15 s: ${stderr}`)), 15_000)
+    child.stderr.on('data', () => {
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)
+      if (m) { clearTimeout(timer); resolve(m[1]) }
+    })
+  })
+  const answer = fetch(`${url}/healthz`).then(async (r) => ({ status: r.status, text: await r.text() }), (e: Error) => ({ status: 0, text: String(e.cause ?? e) }))
+  // Wait until the fake docker runs, so the request is truly in flight.
+  for (let i = 0; i < 300 && !(await readFile(join(dir, 'docker.pid'), 'utf8').catch(() => '')); i++) await new Promise((r) => setTimeout(r, 50))
+  const pid = Number(await readFile(join(dir, 'docker.pid'), 'utf8'))
+  child.kill('SIGTERM')
+  const code = await Promise.race([exited, new Promise((_, reject) => setTimeout(() => reject(new Error(`no exit within 30 s of SIGTERM: ${stderr}`)), 30_000))])
+  assert.equal(code, 0, stderr)
+  const got = await answer
+  assert.equal(got.status, 503, got.text)
+  assert.throws(() => process.kill(pid, 0), 'the hanging probe was killed')
 })

@@ -72,3 +72,36 @@ test('stacks: values are typed as render types them, and out-of-range ports are 
   assert.deepEqual(c.data.stacks, { mongodb: { port: 27018 }, echo: {} })
   for (const port of ['0', '99999', '"abc"', '-1']) assert.match(await usageError(`stacks:\n  mongodb:\n    port: ${port}\n`), /^team\/shipshape\.yaml:3:11: stacks\.mongodb\.port: parameter 'port': expected /)
 })
+
+test('a duplicate key is named at its line, also among 100k keys (found in linear time)', { timeout: 30_000 }, async () => {
+  assert.equal(await usageError('checks:\n  kubectl: {}\n  minikube: {}\n  kubectl: {}\n'), "team/shipshape.yaml:4:3: duplicate key 'kubectl' (each key may appear once in a mapping)")
+  // Under 1 MB: short keys in flow style (yaml's quadratic check took over a minute for 80k).
+  const keys = Array.from({ length: 100_000 }, (_, i) => `k${i.toString(36)}: 1`)
+  const msg = await usageError(`stacks:\n  mongodb: {${keys.join(',')},zz: 2,kab: 3}\n`)
+  assert.match(msg, /^team\/shipshape\.yaml:2:\d+: duplicate key 'kab'/)
+})
+
+test('an alias bomb is exit 2 at file:line:column, not an exhausted heap', { timeout: 30_000 }, async () => {
+  const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...'bcdefghi'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`), 'stacks:', '  mongodb: {version: *i}'].join('\n')
+  const msg = await usageError(bomb)
+  assert.match(msg, /^team\/shipshape\.yaml:2:\d+: aliases expand to too much data/)
+})
+
+test('a config over 1 MB is refused before parsing; a 50 MB value is never echoed whole', { timeout: 30_000 }, async (t) => {
+  const dir = await tempDir(t)
+  const { writeFile } = await import('node:fs/promises')
+  const big = join(dir, 'big.yaml')
+  await writeFile(big, `versions:\n  docker: "${'9'.repeat(50 * 1024 * 1024)}"\n`)
+  await assert.rejects(loadConfig(dir, big), (e: Error) => e instanceof UsageError && e.message.length < 300 && /more than the 1048576 bytes/.test(e.message))
+  const msg = await usageError(`versions:\n  docker: "${'x'.repeat(500_000)}"\n`)
+  assert.ok(msg.length < 300, `${msg.length} characters`)
+  assert.match(msg, /^team\/shipshape\.yaml:2:11: versions\.docker: 'xxx.*… \(500000 characters\)' is not a semver range/)
+})
+
+test('a config that is a FIFO is refused by name without waiting for a writer', { timeout: 30_000 }, async (t) => {
+  const dir = await tempDir(t)
+  const fifo = join(dir, 'shipshape.yaml')
+  const { execFileSync } = await import('node:child_process')
+  execFileSync('mkfifo', [fifo])
+  await assert.rejects(loadConfig(dir), (e: Error) => e instanceof UsageError && e.message === `${fifo}: not a regular file (a named pipe); shipshape reads only plain files`)
+})

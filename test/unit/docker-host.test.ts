@@ -105,3 +105,22 @@ test('line parsing: comments, quotes, declare -x and a space after = (which runs
   assert.deepEqual(parseLine('unset DOCKER_HOST', 'DOCKER_HOST', 'zsh'), { action: 'unset', value: null, broken: null })
   assert.match(parseLine('set -gx DOCKER_HOST = tcp://x', 'DOCKER_HOST', 'fish')!.broken!, /takes no '='/)
 })
+
+test('setup fixes what doctor names in fish conf.d and .zshenv: one list of start-up files for both', async (t) => {
+  const home = await tempDir(t)
+  const confd = await put(join(home, '.config/fish/conf.d/docker.fish'), 'set -gx PATH $PATH ~/bin\nset -gx DOCKER_HOST tcp://localhost:2375\n')
+  const zshenv = await put(join(home, '.zshenv'), 'export DOCKER_HOST=tcp://localhost:2375\n')
+  const before = await run(home, wsl2)
+  assert.equal(before.status, 'fail')
+  assert.ok(before.details?.some((d) => d.includes('conf.d/docker.fish:2')), String(before.details))
+  assert.ok(before.details?.some((d) => d.includes('.zshenv:1')), String(before.details))
+  const ctx = makeContext({ home, platform: wsl2, env: { HOME: home, PATH: process.env.PATH, SHELL: '/usr/bin/fish' } })
+  const step = before.fix!.steps.find((s) => s.id === 'docker-host-rc')!
+  assert.equal(await step.done!(ctx), false, 'not "Already done"')
+  await step.perform!(ctx)
+  assert.equal(await step.done!(ctx), true)
+  const { readFile } = await import('node:fs/promises')
+  assert.match(await readFile(confd, 'utf8'), /^set -gx PATH \$PATH ~\/bin\n# shipshape: commented out the next line: .*\n# set -gx DOCKER_HOST tcp:\/\/localhost:2375\n$/)
+  assert.match(await readFile(zshenv, 'utf8'), /^# export DOCKER_HOST=tcp:\/\/localhost:2375$/m)
+  assert.equal((await run(home, wsl2)).status, 'ok')
+})

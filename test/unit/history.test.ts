@@ -4,10 +4,10 @@ import assert from 'node:assert/strict'
 import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { appendHistory, diffRuns, isRegression, readHistory, toEntry, type HistoryEntry } from '../../lib/history.js'
+import { appendHistory, diffRuns, isRegression, loadHistory, readHistory, toEntry, type HistoryEntry } from '../../lib/history.js'
 import { main as historyMain } from '../../scripts/history.js'
 import { reportOf, statusCheck } from '../sample-report.js'
-import { tempDir } from '../helpers.js'
+import { runProcess, tempDir } from '../helpers.js'
 import { capture } from '../capture.js'
 
 const entry = (at: string, checks: HistoryEntry['checks']): HistoryEntry => ({ startedAt: at, durationMs: 5, exitCode: checks.some((c) => c.status === 'fail') ? 1 : 0, version: '0.1.0', platform: 'linux', checks })
@@ -86,4 +86,52 @@ test('shipshape history with no runs says how to record them', async (t) => {
   const r = await capture(historyMain, [], { HOME: home })
   assert.equal(r.code, 0)
   assert.match(r.stdout, /No runs recorded yet.*shipshape schedule install/)
+})
+
+test('a line cut short does not swallow the next run; lines of another shape are skipped and counted, never a crash', async (t) => {
+  const home = await tempDir(t)
+  const file = join(home, '.shipshape', 'history.jsonl')
+  const { appendFile } = await import('node:fs/promises')
+  await appendHistory(file, entry('2026-01-01T00:00:00.000Z', []))
+  await appendFile(file, '{"startedAt": "2026-01-01T00:01')
+  await appendHistory(file, entry('2026-01-01T00:02:00.000Z', [{ id: 'docker-daemon', status: 'ok', version: null, required: true }]))
+  // What an older shipshape left: a cut line with the next run glued to it.
+  await appendFile(file, '{"startedAt":"2026-01-01T00:03' + JSON.stringify(entry('2026-01-01T00:04:00.000Z', [])) + '\n')
+  await appendFile(file, '{"checks":[null]}\n{"startedAt":"2026-01-01T00:05:00.000Z","exitCode":0,"checks":[null]}\n[1]\nnull\n')
+  const { entries, skipped } = await loadHistory(file)
+  assert.deepEqual(entries.map((e) => e.startedAt), ['2026-01-01T00:00:00.000Z', '2026-01-01T00:02:00.000Z', '2026-01-01T00:04:00.000Z'])
+  assert.equal(skipped, 6)
+  const human = await capture(historyMain, [], { HOME: home })
+  assert.equal(human.code, 0, human.stderr)
+  assert.match(human.stderr, /6 unreadable lines .* skipped/)
+  assert.match(human.stdout, /Last 3 of 3 recorded runs/)
+  const json = JSON.parse((await capture(historyMain, ['--format', 'json'], { HOME: home })).stdout)
+  assert.equal(json.skipped, 6)
+  const { main: scheduleMain } = await import('../../scripts/schedule.js')
+  const status = await capture(scheduleMain, ['status', '--format', 'json'], { HOME: home, PATH: '/nonexistent' })
+  assert.doesNotMatch(status.stderr, /unexpected error/, status.stderr)
+})
+
+test('two runs rotating at 512 KiB at once lose no line and neither crashes', async (t) => {
+  const dir = await tempDir(t)
+  const file = join(dir, 'history.jsonl')
+  const { writeFile } = await import('node:fs/promises')
+  const historyModule = new URL('../../lib/history.js', import.meta.url).href
+  const child = `
+    const { appendHistory } = await import(${JSON.stringify(historyModule)})
+    const [who, at] = process.argv.slice(1)
+    while (Date.now() < Number(at)) {} // both start in the same millisecond
+    await appendHistory(${JSON.stringify(file)}, { startedAt: '2027-01-01T00:00:00.000Z', durationMs: 1, exitCode: 0, version: who, platform: 'linux', checks: [] })
+  `
+  for (let round = 0; round < 8; round++) {
+    const filler = JSON.stringify(entry('2026-01-01T00:00:00.000Z', [])) + '\n'
+    const lines = Math.floor((512 * 1024 - 1) / filler.length)
+    await writeFile(file, filler.repeat(lines))
+    const at = String(Date.now() + 700)
+    const results = await Promise.all(['a', 'b'].map((who) => runProcess(process.execPath, ['--input-type=module', '-e', child, who, at], { timeoutMs: 30_000 })))
+    for (const r of results) assert.equal(r.code, 0, r.stderr)
+    const runs = await readHistory(file)
+    assert.equal(runs.length, lines + 2, `round ${round}: ${lines + 2 - runs.length} lines lost`)
+    assert.deepEqual(runs.filter((r) => r.startedAt.startsWith('2027')).map((r) => r.version).sort(), ['a', 'b'])
+  }
 })

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process'
 import { chmod, lstat, readdir, readFile, readlink, stat, symlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { applyRcChange, BLOCK_END, BLOCK_START, editRcText } from '../../lib/provision/rcfile.js'
+import { applyRcChange, BLOCK_END, BLOCK_START, editRcText, RcMarkerError } from '../../lib/provision/rcfile.js'
 import { projectRoot, put, tempDir } from '../helpers.js'
 
 const USER_LINES = '# my aliases\r\nalias ll="ls -l"\n\texport PATH="$HOME/bin:$PATH"  \n\n# end\n'
@@ -125,4 +125,37 @@ await applyRcChange(process.argv[1], { dockerHost: 'tcp://localhost:2375', shell
   })
   await new Promise((resolve) => child.once('close', resolve))
   assert.equal(await readFile(rc, 'utf8'), USER_LINES)
+})
+
+test('a start marker with no end refuses with file:line and keeps every user line', async (t) => {
+  const dir = await tempDir(t)
+  const before = `# mine\n${BLOCK_START}\nexport DOCKER_HOST=tcp://old:2375\nalias ll="ls -l"\nexport PATH="$HOME/bin:$PATH"\n`
+  const rc = await put(join(dir, '.bashrc'), before)
+  await assert.rejects(applyRcChange(rc, { dockerHost: 'tcp://localhost:2375', shell: 'posix' }, now), (e: Error) => {
+    assert.ok(e instanceof RcMarkerError)
+    assert.ok(e.message.startsWith(`${rc}:2: `), e.message)
+    assert.match(e.message, /no '# <<< shipshape <<<' below it/)
+    assert.match(e.message, /nothing was changed/)
+    return true
+  })
+  assert.equal(await readFile(rc, 'utf8'), before, 'the file is untouched')
+  assert.deepEqual((await readdir(dir)).sort(), ['.bashrc'], 'no backup, no temporary file')
+})
+
+test('an end marker with no start, or a start inside a block, is refused naming its line', () => {
+  const change = { dockerHost: null, shell: 'posix' as const }
+  assert.throws(() => editRcText(`a\nb\n${BLOCK_END}\nc\n`, change, '/h/.zshrc'), /^RcMarkerError: \/h\/\.zshrc:3: '# <<< shipshape <<<' with no/)
+  assert.throws(() => editRcText(`${BLOCK_START}\nx\n${BLOCK_START}\nmine\n${BLOCK_END}\n`, change, '/h/.zshrc'), /\/h\/\.zshrc:3: a second '# >>> shipshape >>>' before the end of the block opened at line 1/)
+  // Two whole blocks are well formed: both are shipshape's, one is left.
+  const two = editRcText(`${BLOCK_START}\nx\n${BLOCK_END}\nmine\n${BLOCK_START}\ny\n${BLOCK_END}\n`, { dockerHost: 'unix:///s', shell: 'posix' })
+  assert.equal(count(two, BLOCK_START), 1)
+  assert.match(two, /^mine$/m)
+})
+
+test('a CRLF rc file gets CRLF block lines and CRLF comment lines', () => {
+  const text = 'alias ll="ls -l"\r\nexport DOCKER_HOST = localhost : 2375\r\n# end\r\n'
+  const after = editRcText(text, { dockerHost: 'tcp://localhost:2375', shell: 'posix' })
+  assert.equal(after.split('\n').slice(0, -1).filter((l) => !l.endsWith('\r')).length, 0, JSON.stringify(after))
+  assert.ok(after.includes(`${BLOCK_START}\r\n`))
+  assert.ok(after.startsWith('alias ll="ls -l"\r\n'))
 })

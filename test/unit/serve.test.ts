@@ -5,6 +5,7 @@ import assert from 'node:assert/strict'
 import type { AddressInfo } from 'node:net'
 import { test, type TestContext } from 'node:test'
 import { createHealthServer, parseDuration } from '../../lib/serve.js'
+import { maskUrlCredentials } from '../../lib/redact.js'
 import type { Status } from '../../lib/types.js'
 import { parsePrometheusText } from '../prometheus-text.js'
 import { reportOf, statusCheck } from '../sample-report.js'
@@ -112,4 +113,71 @@ test('--cache durations', () => {
   assert.equal(parseDuration('250ms'), 250)
   assert.equal(parseDuration('1500'), 1500)
   assert.equal(parseDuration('soon'), null)
+})
+
+/** Sends raw bytes and returns what comes back before the server closes or 5 s pass. */
+async function raw(port: number, text: string): Promise<string> {
+  const { createConnection } = await import('node:net')
+  return new Promise((resolve, reject) => {
+    const sock = createConnection(port, '127.0.0.1')
+    let got = ''
+    const timer = setTimeout(() => { sock.destroy(); resolve(got) }, 5_000)
+    sock.on('data', (d) => (got += d))
+    sock.on('error', reject)
+    sock.on('close', () => { clearTimeout(timer); resolve(got) })
+    sock.write(text)
+  })
+}
+
+test('a request target that is not a URL (//[, //a:99999/) is 400 and the server keeps answering', async (t) => {
+  const { base, health } = await start(t, () => 'ok')
+  const port = (health.server.address() as AddressInfo).port
+  for (const target of ['//[', '//a:99999/']) {
+    const answer = await raw(port, `GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`)
+    assert.match(answer, /^HTTP\/1\.1 400 /, `${target}: ${answer}`)
+  }
+  assert.equal((await fetch(`${base}/healthz`)).status, 200)
+})
+
+test('close() stops a run in progress: the request in flight is answered 503 and the run is aborted', async (t) => {
+  let aborted = false
+  let started!: () => void
+  const running = new Promise<void>((r) => (started = r))
+  const health = createHealthServer({
+    cacheMs: 0,
+    run: (signal) => new Promise((_, reject) => {
+      started()
+      signal.addEventListener('abort', () => { aborted = true; reject(new Error('stopped')) })
+    }),
+  })
+  await new Promise<void>((resolve) => health.server.listen(0, '127.0.0.1', resolve))
+  t.after(() => health.server.closeAllConnections())
+  const base = `http://127.0.0.1:${(health.server.address() as AddressInfo).port}`
+  const answer = fetch(`${base}/healthz`).then(async (r) => ({ status: r.status, text: await r.text() }))
+  await running
+  await health.close(5_000)
+  assert.equal(aborted, true, 'the run got the abort')
+  const got = await answer
+  assert.equal(got.status, 503)
+  assert.match(got.text, /shutting down/)
+})
+
+test('credentials in a URL are masked in /healthz and /metrics', async (t) => {
+  const health = createHealthServer({
+    cacheMs: 0,
+    run: () => reportOf([{ id: 'docker-host', title: 'DOCKER_HOST', required: true, run: async () => ({ status: 'warn', summary: 'DOCKER_HOST=tcp://admin:pw-s3cret@10.0.0.5:2375', details: ['mirror https://deploy:tok%40en@mirror.example.test/docker'] }) }]),
+  })
+  await new Promise<void>((resolve) => health.server.listen(0, '127.0.0.1', resolve))
+  t.after(() => health.close())
+  const base = `http://127.0.0.1:${(health.server.address() as AddressInfo).port}`
+  const body = await (await fetch(`${base}/healthz`)).text()
+  assert.ok(!body.includes('pw-s3cret') && !body.includes('tok%40en'), body)
+  assert.match(body, /tcp:\/\/admin:\*\*\*@10\.0\.0\.5:2375/)
+  assert.match(body, /https:\/\/deploy:\*\*\*@mirror\.example\.test\/docker/)
+})
+
+test('maskUrlCredentials: the password goes, the user, host and text around stay', () => {
+  assert.equal(maskUrlCredentials('see https://deploy:s3cret@mirror.example.test/x and ssh://git@example.test'), 'see https://deploy:***@mirror.example.test/x and ssh://git@example.test')
+  assert.equal(maskUrlCredentials('"tcp://:pw@h:1"'), '"tcp://:***@h:1"')
+  assert.equal(maskUrlCredentials('no url here: a:b@c'), 'no url here: a:b@c')
 })

@@ -1,0 +1,61 @@
+// Reading a file we do not control, within bounds: only a regular file (a FIFO named instead of
+// opened blocking: it would wait for a writer forever), at most a given size, checked before reading.
+
+import { open } from 'node:fs/promises'
+
+/**
+ * Reads a regular file of at most `maxBytes`, refusing others by name before opening them blocking
+ * (a FIFO would wait for a writer forever). Throws the ErrnoException of the failing call, or a
+ * BoundError (not a plain file, too large) whose message names the file and the reason.
+ */
+export async function readBoundedFile(file: string, maxBytes: number): Promise<string> {
+  // O_NONBLOCK: opening a FIFO returns at once, and fstat on the handle tells what it is without a race.
+  const { constants } = await import('node:fs')
+  const fh = await open(file, constants.O_RDONLY | constants.O_NONBLOCK)
+  try {
+    const st = await fh.stat()
+    if (!st.isFile()) throw new BoundError(`${file}: not a regular file (${kindOf(st)}); shipshape reads only plain files`)
+    if (st.size > maxBytes) throw new BoundError(`${file}: ${st.size} bytes is more than the ${maxBytes} bytes shipshape reads`)
+    const buf = Buffer.alloc(Math.min(st.size, maxBytes) + 1)
+    let got = 0
+    // Read one byte past the limit, so a file that grew since fstat is caught too.
+    while (got < buf.length) {
+      const { bytesRead } = await fh.read(buf, got, buf.length - got, null)
+      if (bytesRead === 0) break
+      got += bytesRead
+    }
+    if (got > maxBytes) throw new BoundError(`${file}: more than the ${maxBytes} bytes shipshape reads`)
+    return buf.subarray(0, got).toString('utf8')
+  } finally {
+    await fh.close()
+  }
+}
+
+/** A file that is not a plain file or is too large: the message names it and says why. */
+export class BoundError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'BoundError'
+  }
+}
+
+function kindOf(st: import('node:fs').Stats): string {
+  if (st.isFIFO()) return 'a named pipe'
+  if (st.isDirectory()) return 'a directory'
+  if (st.isSocket()) return 'a socket'
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device'
+  return 'not a file'
+}
+
+/** readBoundedFile, or null when the file does not exist; BoundError and other errors are thrown. */
+/** The most of a shell start-up file shipshape reads; real ones are a few KiB. */
+export const RC_MAX_BYTES = 1024 * 1024
+
+export async function readBoundedOrNull(file: string, maxBytes: number): Promise<string | null> {
+  try {
+    return await readBoundedFile(file, maxBytes)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+    throw error
+  }
+}
