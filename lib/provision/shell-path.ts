@@ -7,7 +7,7 @@
 import { join } from 'node:path'
 import type { Context, Fix, Step } from '../types.js'
 import { shellRcFile } from './docker-host.js'
-import { readOrNull } from './files.js'
+import { RC_MAX_BYTES, readBoundedOrNull } from '../bounded-read.js'
 import { brewPrefix } from './homebrew.js'
 import { applyRcChange, BLOCK_END, BLOCK_START, rcSatisfied, shellOfFile, type ShellKind } from './rcfile.js'
 import { locateTool } from '../tool-path.js'
@@ -39,7 +39,7 @@ export function pathLine(ctx: Ctx, dir: string, shell: ShellKind): string {
 /** true when shipshape's block in the start-up file already puts `dir` on PATH. */
 export async function rcAddsDir(ctx: Ctx, dir: string): Promise<boolean> {
   const file = pathRcFile(ctx)
-  const text = await readOrNull(file)
+  const text = await readBoundedOrNull(file, RC_MAX_BYTES)
   if (text === null) return false
   const line = pathLine(ctx, dir, shellOfFile(file))
   const start = text.indexOf(BLOCK_START)
