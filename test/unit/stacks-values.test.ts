@@ -118,7 +118,7 @@ test('values that the engine or the cluster would refuse later are refused now, 
   await refused(['serviceType=ExternalName', 'externalName=not_a_host'], /parameter 'externalName': expected a DNS name/)
   await refused([`name=${'e'.repeat(53)}`], /parameter 'name': expected at most 52 characters \(53 given\)/, 'elasticsearch')
   await refused([`name=${'m'.repeat(53)}`], /parameter 'name': expected at most 52 characters \(53 given\)/, 'mongodb')
-  await refused([`name=${'s'.repeat(64)}`], /parameter 'name': expected a DNS-1123 name: at most 63/)
+  await refused([`name=${'s'.repeat(64)}`], /parameter 'name': expected at most 63 characters \(64 given\)/)
   for (const bad of ['a\tb', 'a\u001b[31mred', 'a\u007fb', 'a\u0085b']) await refused([`rootUser=${bad}`], /parameter 'rootUser': control characters are not allowed \(found U\+00(09|1B|7F|85)\)/, 'mongodb')
 })
 
