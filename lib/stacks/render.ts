@@ -44,7 +44,16 @@ export interface Rendered {
 export type K8sObject = Record<string, any>
 
 const TAGS = ['!param', '!fmt', '!include', '!file', '!secret']
-const PARSE = { version: '1.1' as const, customTags: TAGS.map((tag) => ({ tag, resolve: (s: string) => s })), uniqueKeys: true }
+// No merge keys: our templates use none, and with the merge tag in the schema the yaml package writes
+// a '<<' value plain whatever quoting it is asked for, which a YAML 1.1 reader then takes for a merge.
+const MERGE = 'tag:yaml.org,2002:merge'
+const PARSE = {
+  version: '1.1' as const,
+  merge: false,
+  customTags: (tags: Tags) => [...tags.filter((t) => typeof t !== 'object' || t.tag !== MERGE), ...TAGS.map((tag) => ({ tag, resolve: (s: string) => s }))],
+  uniqueKeys: true,
+}
+type Tags = Exclude<import('yaml').SchemaOptions['customTags'], ((tags: never) => unknown) | null | undefined>
 const WRITE = { lineWidth: 0 }
 
 export const manifestName = (stack: Stack) => `${stack.name}.yaml`

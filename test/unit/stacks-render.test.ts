@@ -33,7 +33,7 @@ test('every stack renders to Kubernetes objects that pass the schema and the ext
 })
 
 test('YAML 1.1 traps come out quoted, so kubectl and docker-compose v1 read strings', async () => {
-  for (const trap of ['no', 'on', 'y', 'off', 'yes', '0755', '22:22', '1e3', 'null', '~']) {
+  for (const trap of ['no', 'on', 'y', 'off', 'yes', '0755', '22:22', '1e3', 'null', '~', '=', '<<', '.inf', '2001-12-14']) {
     const r = await renderWith('mongodb', 'k8s', [`rootUser=${trap}`])
     const secret = (await readYaml11(r.files[0].text))[0] as { stringData: { username: unknown } }
     assert.equal(secret.stringData.username, trap, `rootUser=${trap} must stay the string '${trap}'`)
