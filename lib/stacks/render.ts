@@ -12,6 +12,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Document, Node, Scalar } from 'yaml'
 import type { Stack, Target } from './catalog.js'
+import { OPTIONAL_DERIVED } from './rules.js'
 import { isIPv6 } from 'node:net'
 import { quantityBytes, type Param, type Value, type Values } from './values.js'
 
@@ -209,7 +210,7 @@ class Filler {
   }
 
   private param(name: string, file: string): unknown {
-    if (!Object.hasOwn(this.values, name) && !Object.hasOwn(this.stack.params, name)) {
+    if (!Object.hasOwn(this.values, name) && !Object.hasOwn(this.stack.params, name) && !OPTIONAL_DERIVED[this.stack.name]?.includes(name)) {
       throw new Error(`templates/${this.stack.name}/${file}: !param ${name} is not a parameter of the stack`)
     }
     const value = this.values[name]

@@ -59,6 +59,8 @@ const RULES: Record<string, Rule> = {
         passwordPath: `${band.securityApi}/user/${band.kibanaUser}/_password`,
         // A status-code test holds in every band; the 401's wording changed in 7.0.
         healthyStatus: security ? 401 : 200,
+        // As Elastic's compose example has them; a single number sets soft and hard alike.
+        ...(v.raiseLimits === true ? { memlock: -1, nofile: 65536 } : {}),
         ...(amd64Only && ours(v.image) && ours(v.platform) ? { platform: 'linux/amd64' } : {}),
         ...(amd64Only && ours(v.kibanaImage) && ours(v.kibanaPlatform) ? { kibanaPlatform: 'linux/amd64' } : {}),
       },
@@ -90,6 +92,9 @@ const RULES: Record<string, Rule> = {
     return { values: v, warnings: [] }
   },
 }
+
+/** Values a stack's rules derive only sometimes: a template slot they fill is dropped when unset. */
+export const OPTIONAL_DERIVED: Record<string, readonly string[]> = { elasticsearch: ['memlock', 'nofile'] }
 
 export function applyRules(stack: string, values: Values, platform: Platform): Derived {
   return (RULES[stack] ?? ((v) => ({ values: v, warnings: [] })))(values, platform)
