@@ -110,3 +110,14 @@ test('an Elasticsearch before 7.8 rendered on Apple Silicon runs Elasticsearch, 
   const own = await render(['version=6.8.23', 'image=registry.example/team/es:6.8.23-arm64'])
   assert.deepEqual([own.elasticsearch.platform, own.kibana.platform], [undefined, 'linux/amd64'])
 })
+
+test('raiseLimits=false leaves out the ulimits and the memory lock, for engines that may not raise them', async () => {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const services = async (sets: string[]) => ((await readYaml11((await renderWith('elasticsearch', 'compose', sets)).files[0].text))[0] as any).services
+  const raised = await services([])
+  assert.deepEqual(raised.elasticsearch.ulimits, { memlock: -1, nofile: 65536 })
+  assert.ok(raised.elasticsearch.environment.includes('bootstrap.memory_lock=true'))
+  const plain = await services(['raiseLimits=false'])
+  assert.deepEqual(plain.elasticsearch.ulimits, {})
+  assert.ok(plain.elasticsearch.environment.includes('bootstrap.memory_lock=false'))
+})
