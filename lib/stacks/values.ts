@@ -36,7 +36,8 @@ export async function resolveValues(stack: Stack, sources: ValueSources): Promis
     const eq = set.indexOf('=')
     if (eq <= 0) throw new UsageError(`--set '${set}': expected key=value`)
     const name = set.slice(0, eq)
-    values[name] = coerce(stack, name, set.slice(eq + 1), `--set ${set}`)
+    // A control character (refused below) is shown escaped, not printed raw into the message.
+    values[name] = coerce(stack, name, set.slice(eq + 1), `--set ${CONTROL.test(set) ? JSON.stringify(set) : set}`)
   }
   return values
 }
