@@ -11,7 +11,7 @@ import type { Io } from '../command.js'
 import type { Context } from '../types.js'
 import { loadStack, TARGETS, type Stack, type Target } from './catalog.js'
 import { readKnownSecrets } from './output.js'
-import { renderStack, type KnownSecrets, type Rendered } from './render.js'
+import { hostForm, renderStack, type KnownSecrets, type Rendered } from './render.js'
 import { applyRules } from './rules.js'
 import { assertValid } from './validate.js'
 import { resolveValues, type Values } from './values.js'
@@ -75,6 +75,6 @@ export async function prepare(name: string, opts: StackOptions, io: Io): Promise
 export function urlsOf(p: Pick<Prepared, 'stack' | 'values'>): Array<{ service: string; url: string }> {
   return p.stack.ports.map((port) => ({
     service: port.service,
-    url: port.url.replace(/\{(\w+)\}/g, (_, k: string) => encodeURIComponent(String(p.values[k] ?? ''))),
+    url: port.url.replace(/\{(\w+)\}/g, (_, k: string) => (p.stack.params[k]?.type === 'ip' ? hostForm(p.stack.params[k], p.values[k] ?? '') : encodeURIComponent(String(p.values[k] ?? '')))),
   }))
 }

@@ -12,7 +12,9 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Document, Node, Scalar } from 'yaml'
 import type { Stack, Target } from './catalog.js'
-import { quantityBytes, type Values } from './values.js'
+import { OPTIONAL_DERIVED } from './rules.js'
+import { isIPv6 } from 'node:net'
+import { quantityBytes, type Param, type Value, type Values } from './values.js'
 
 /** Secrets already on disk, so a re-render keeps them (a MongoDB volume keeps its first password). */
 export interface KnownSecrets {
@@ -43,7 +45,16 @@ export interface Rendered {
 export type K8sObject = Record<string, any>
 
 const TAGS = ['!param', '!fmt', '!include', '!file', '!secret']
-const PARSE = { version: '1.1' as const, customTags: TAGS.map((tag) => ({ tag, resolve: (s: string) => s })), uniqueKeys: true }
+// No merge keys: our templates use none, and with the merge tag in the schema the yaml package writes
+// a '<<' value plain whatever quoting it is asked for, which a YAML 1.1 reader then takes for a merge.
+const MERGE = 'tag:yaml.org,2002:merge'
+const PARSE = {
+  version: '1.1' as const,
+  merge: false,
+  customTags: (tags: Tags) => [...tags.filter((t) => typeof t !== 'object' || t.tag !== MERGE), ...TAGS.map((tag) => ({ tag, resolve: (s: string) => s }))],
+  uniqueKeys: true,
+}
+type Tags = Exclude<import('yaml').SchemaOptions['customTags'], ((tags: never) => unknown) | null | undefined>
 const WRITE = { lineWidth: 0 }
 
 export const manifestName = (stack: Stack) => `${stack.name}.yaml`
@@ -63,7 +74,7 @@ export async function renderStack(stack: Stack, target: Target, values: Values, 
         continue
       }
       const docs = await filler.fillFile(file)
-      files.push({ path: file, text: header + joinDocs(docs), mode: 0o644, secret: false })
+      files.push({ path: file, text: header + joinDocs(docs, (await import('yaml')).visit), mode: 0o644, secret: false })
     }
     if (stack.secrets.length > 0) {
       for (const name of stack.secrets) secretFor(name, known.env[name])
@@ -91,14 +102,39 @@ export async function renderStack(stack: Stack, target: Target, values: Values, 
       },
     })
   }
-  const text = header + joinDocs(docs)
+  const text = header + joinDocs(docs, (await import('yaml')).visit)
   const { parseAllDocuments } = await import('yaml')
   const objects = parseAllDocuments(text, { version: '1.1' }).map((d) => d.toJS({ maxAliasCount: -1 }) as K8sObject)
   return { files: [{ path: manifestName(stack), text, mode: holdsSecret ? 0o600 : 0o644, secret: holdsSecret }], secrets, objects }
 }
 
-function joinDocs(docs: Document[]): string {
+function joinDocs(docs: Document[], visit: typeof import('yaml').visit): string {
+  for (const doc of docs) quoteYaml11(doc, visit)
   return docs.map((d) => d.toString(WRITE).replace(/^---\n/, '')).join('---\n')
+}
+
+// YAML 1.1's implicit types, as PyYAML resolves them (docker-compose v1), plus the y/n booleans and
+// exponent floats without a dot that go-yaml (kubectl) also reads. `=` (the "value" type) and `<<`
+// (the merge key) are among them: the yaml package writes those two plain even in 1.1 mode.
+const YAML11_IMPLICIT = [
+  /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/, // bool
+  /^[-+]?(?:0b[0-1_]+|0[0-7_]+|(?:0|[1-9][0-9_]*)|0x[0-9a-fA-F_]+|[1-9][0-9_]*(?::[0-5]?[0-9])+)$/, // int, sexagesimal too
+  /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|[-+]?[0-9]+[eE][-+]?[0-9]+)$/, // float
+  /^(?:~|null|Null|NULL|)$/, // null
+  /^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)$/, // timestamp
+  /^(?:<<|=)$/, // merge, value
+]
+
+export const isYaml11Implicit = (text: string) => YAML11_IMPLICIT.some((re) => re.test(text))
+
+/** Every string that a YAML 1.1 reader would take for another type is written double-quoted. */
+function quoteYaml11(doc: Document, visit: typeof import('yaml').visit): void {
+  visit(doc, {
+    Scalar(_, node) {
+      if (typeof node.value !== 'string' || (node.type && node.type !== 'PLAIN')) return
+      if (isYaml11Implicit(node.value)) node.type = 'QUOTE_DOUBLE'
+    },
+  })
 }
 
 class Filler {
@@ -174,7 +210,7 @@ class Filler {
   }
 
   private param(name: string, file: string): unknown {
-    if (!Object.hasOwn(this.values, name) && !Object.hasOwn(this.stack.params, name)) {
+    if (!Object.hasOwn(this.values, name) && !Object.hasOwn(this.stack.params, name) && !OPTIONAL_DERIVED[this.stack.name]?.includes(name)) {
       throw new Error(`templates/${this.stack.name}/${file}: !param ${name} is not a parameter of the stack`)
     }
     const value = this.values[name]
@@ -188,8 +224,14 @@ class Filler {
     return pattern.replace(/\{(\w+)\}/g, (_, name: string) => {
       const value = this.values[name]
       if (value === undefined) throw new Error(`templates/${this.stack.name}/${file}: !fmt needs '${name}', which has no value`)
-      const text = String(value)
+      const text = hostForm(this.stack.params[name], value)
       return this.target === 'compose' ? text.replaceAll('$', '$$$$') : text
     })
   }
+}
+
+/** A value as it goes into a string: an IPv6 address in brackets, as ports ("[::1]:80:80") and URLs need it. */
+export function hostForm(param: Param | undefined, value: Value): string {
+  const text = String(value)
+  return param?.type === 'ip' && isIPv6(text) ? `[${text}]` : text
 }

@@ -4,6 +4,7 @@
 import semver from 'semver'
 import { UsageError } from '../errors.js'
 import type { Platform } from '../types.js'
+import { bandOf, NEWEST_MAJOR, OLDEST } from './elastic-bands.js'
 import { quantityBytes, type Values } from './values.js'
 
 export interface Derived {
@@ -13,30 +14,58 @@ export interface Derived {
 
 type Rule = (v: Values, platform: Platform) => Derived
 
+// The legacy `mongo` shell is all an image up to 4.4 has, `mongosh` all one from 6.0 has
+// (docker-library/docs#2183); asking the image which it has also covers an `image=` of any version.
+const MONGO_PING = `if command -v mongosh >/dev/null 2>&1; then exec mongosh --quiet --eval "db.adminCommand('ping').ok"; else exec mongo --quiet --eval "db.adminCommand('ping').ok"; fi`
+
 const RULES: Record<string, Rule> = {
   elasticsearch(v, platform) {
     const version = String(v.version)
+    const warnings: string[] = []
     // The pattern lets through numbers too large to compare (semver caps each part at 2^53-1).
     if (!semver.valid(version)) throw new UsageError(`parameter 'version': '${version.slice(0, 40)}' is not a version shipshape can compare (each part a whole number below 9007199254740992), e.g. 8.19.10`)
-    // Elastic published arm64 images from 7.8.0 on (docker-library/elasticsearch#194).
-    if (platform.arch === 'arm64' && semver.lt(version, '7.8.0') && v.image === undefined) {
+    const band = bandOf(version)
+    if (!band) throw new UsageError(`parameter 'version': Elasticsearch ${version} is older than shipshape knows; choose ${OLDEST} or later`)
+    if (semver.major(version) > NEWEST_MAJOR) {
+      warnings.push(`Elasticsearch ${version} is newer than the versions shipshape knows (up to ${NEWEST_MAJOR}.x); rendered as ${NEWEST_MAJOR}.x, check its release notes`)
+    }
+    const security = v.security === true
+    const licence = security ? band.securityLicence : 'basic'
+    if (licence === 'trial') {
+      warnings.push(`Elasticsearch ${version} has no security on the free basic licence, so it runs on a trial licence: it expires 30 days after first start; then set security=false or buy a licence`)
+    }
+    // Elastic published arm64 images from 7.8.0 on (docker-library/elasticsearch#194); Docker Desktop
+    // runs amd64 images under Rosetta on Apple Silicon. Another arm64 machine has no such emulator.
+    const ours = (given: unknown) => given === undefined
+    const amd64Only = platform.arch === 'arm64' && !band.arm64 && (ours(v.image) || ours(v.kibanaImage))
+    if (amd64Only && platform.kind !== 'macos') {
       throw new UsageError(`parameter 'version': Elasticsearch ${version} has no arm64 image (arm64 images start at 7.8.0); choose 7.8.0 or later`)
     }
-    // kibana_system, which Kibana logs in as, replaced the `kibana` user in 7.8.
-    if (v.security === true && semver.lt(version, '7.8.0')) {
-      throw new UsageError(`parameter 'version': with security on, Elasticsearch ${version} has no kibana_system user (added in 7.8.0); choose 7.8.0 or later, or set security=false`)
+    if (amd64Only) {
+      warnings.push(`Elasticsearch and Kibana ${version} have no arm64 image (those start at 7.8.0): they run as linux/amd64 under Rosetta, slower; Docker Desktop's "Use Rosetta for x86_64/amd64 emulation on Apple Silicon" setting must be on`)
     }
     const heap = Number(v.heapMb) * 2 ** 20
     if (heap >= quantityBytes(String(v.memLimit))) {
       throw new UsageError(`parameter 'heapMb': a heap of ${v.heapMb} MiB does not fit in memLimit ${v.memLimit}; Elastic advises at most half the container's memory`)
     }
+    const flavour = security ? band.secureImage : 'elasticsearch'
     return {
       values: {
         ...v,
-        image: v.image ?? `docker.elastic.co/elasticsearch/elasticsearch:${version}`,
+        image: v.image ?? `docker.elastic.co/elasticsearch/${flavour}:${version}`,
         kibanaImage: v.kibanaImage ?? `docker.elastic.co/kibana/kibana:${version}`,
+        licence,
+        kibanaUser: band.kibanaUser,
+        kibanaEsVariable: band.kibanaEsVariable,
+        passwordPath: `${band.securityApi}/user/${band.kibanaUser}/_password`,
+        // A status-code test holds in every band; the 401's wording changed in 7.0.
+        healthyStatus: security ? 401 : 200,
+        // As Elastic's compose example has them; a single number sets soft and hard alike.
+        ...(v.raiseLimits === true ? { memlock: -1, nofile: 65536 } : {}),
+        ...(amd64Only && ours(v.image) && ours(v.platform) ? { platform: 'linux/amd64' } : {}),
+        ...(amd64Only && ours(v.kibanaImage) && ours(v.kibanaPlatform) ? { kibanaPlatform: 'linux/amd64' } : {}),
       },
-      warnings: [],
+      warnings,
     }
   },
 
@@ -45,9 +74,7 @@ const RULES: Record<string, Rule> = {
     if (v.dataDir !== undefined && (platform.kind === 'macos' || platform.kind === 'wsl')) {
       warnings.push(`dataDir ${v.dataDir}: a bind-mounted data directory is unreliable for MongoDB on ${platform.kind === 'macos' ? 'macOS' : 'Windows'} (file locking and fsync through the VM); the default named volume is safer`)
     }
-    // The image ships mongosh from 5.0 on and only mongosh from 6.0 (docker-library/mongo#558).
-    const shell = parseInt(String(v.version), 10) < 5 ? 'mongo' : 'mongosh'
-    return { values: { ...v, image: v.image ?? `mongo:${v.version}`, dataSource: v.dataDir ?? 'mongo-data', shell }, warnings }
+    return { values: { ...v, image: v.image ?? `mongo:${v.version}`, dataSource: v.dataDir ?? 'mongo-data', ping: MONGO_PING }, warnings }
   },
 
   echo(v) {
@@ -66,6 +93,9 @@ const RULES: Record<string, Rule> = {
     return { values: v, warnings: [] }
   },
 }
+
+/** Values a stack's rules derive only sometimes: a template slot they fill is dropped when unset. */
+export const OPTIONAL_DERIVED: Record<string, readonly string[]> = { elasticsearch: ['memlock', 'nofile'] }
 
 export function applyRules(stack: string, values: Values, platform: Platform): Derived {
   return (RULES[stack] ?? ((v) => ({ values: v, warnings: [] })))(values, platform)

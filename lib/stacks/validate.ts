@@ -9,7 +9,7 @@ import { UsageError } from '../errors.js'
 import type { Context } from '../types.js'
 import type { Target } from './catalog.js'
 import type { K8sObject, Rendered } from './render.js'
-import { DNS_LABEL } from './values.js'
+import { DNS_LABEL, DNS_SUBDOMAIN } from './values.js'
 
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -63,8 +63,6 @@ export async function validateObjects(objects: K8sObject[]): Promise<string[]> {
   return problems
 }
 
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/
-
 // The rules the OpenAPI schema does not carry: the API server enforces them, and we have none here.
 function rulesFor(obj: K8sObject): string[] {
   const problems: string[] = []
@@ -73,6 +71,9 @@ function rulesFor(obj: K8sObject): string[] {
   if (obj.kind === 'Service' ? !(name.length <= 63 && DNS_LABEL.test(name)) : !(name.length <= 253 && DNS_SUBDOMAIN.test(name))) {
     problems.push(`metadata.name '${name}' is not a valid DNS-1123 name`)
   }
+  const most = NAME_LIMITS[String(obj.kind)]
+  if (most && name.length > most.max) problems.push(`metadata.name '${name}' is ${name.length} characters; a ${obj.kind}'s name is at most ${most.max} (${most.why})`)
+  for (const [path, labels] of labelSets(obj)) problems.push(...labelProblems(path, labels))
   for (const [path, port] of ports(obj)) {
     if (typeof port === 'number' && (port < 1 || port > 65535)) problems.push(`${path} ${port} is not a port (1-65535)`)
   }
@@ -84,7 +85,7 @@ function rulesFor(obj: K8sObject): string[] {
     }
     if (spec.type === 'ExternalName') {
       if (!spec.externalName) problems.push('an ExternalName Service needs spec.externalName')
-      else if (!DNS_SUBDOMAIN.test(spec.externalName)) problems.push(`spec.externalName '${spec.externalName}' is not a DNS name`)
+      else if (!DNS_SUBDOMAIN.test(spec.externalName) || spec.externalName.length > 253) problems.push(`spec.externalName '${spec.externalName}' is not a DNS name of at most 253 characters`)
       if (spec.selector) problems.push('an ExternalName Service has no selector')
     }
   }
@@ -94,6 +95,40 @@ function rulesFor(obj: K8sObject): string[] {
     for (const [k, v] of Object.entries(selector)) {
       if (labels?.[k] !== v) problems.push(`spec.selector.matchLabels ${k}=${v} does not match the Pod template's labels`)
     }
+  }
+  return problems
+}
+
+// Names the API server accepts but whose Pods it then cannot create (the controllers put the name
+// in a label, and a label value is at most 63 characters).
+const NAME_LIMITS: Record<string, { max: number; why: string }> = {
+  StatefulSet: { max: 52, why: 'its Pods get the label controller-revision-hash=<name>-<10-character hash>, at most 63' },
+  Job: { max: 63, why: 'its Pods get the label job-name=<name>, at most 63' },
+  Service: { max: 63, why: 'a DNS-1035 label' },
+}
+
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/
+const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/
+
+function labelSets(obj: K8sObject): Array<[string, Record<string, unknown>]> {
+  const sets: Array<[string, unknown]> = [
+    ['metadata.labels', obj.metadata?.labels],
+    ['spec.template.metadata.labels', obj.spec?.template?.metadata?.labels],
+    ['spec.selector.matchLabels', obj.spec?.selector?.matchLabels],
+    ['spec.selector', obj.kind === 'Service' ? obj.spec?.selector : undefined],
+  ]
+  return sets.filter((s): s is [string, Record<string, unknown>] => typeof s[1] === 'object' && s[1] !== null)
+}
+
+function labelProblems(path: string, labels: Record<string, unknown>): string[] {
+  const problems: string[] = []
+  for (const [key, value] of Object.entries(labels)) {
+    const slash = key.lastIndexOf('/')
+    const [prefix, name] = slash >= 0 ? [key.slice(0, slash), key.slice(slash + 1)] : ['', key]
+    if (name.length > 63 || !LABEL_NAME.test(name) || (slash >= 0 && (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix)))) problems.push(`${path} key '${key}' is not a label key`)
+    const text = String(value)
+    if (text.length > 63) problems.push(`${path} ${key}='${text}' is ${text.length} characters; a label value is at most 63`)
+    else if (!LABEL_VALUE.test(text)) problems.push(`${path} ${key}='${text}' is not a label value (letters, digits, '-', '_', '.', starting and ending with a letter or digit)`)
   }
   return problems
 }

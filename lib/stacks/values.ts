@@ -3,6 +3,7 @@
 // Every value is checked against its parameter's type where it comes in, so an error names the file,
 // line and column (or the --set flag) and the parameter; nothing is rendered from a bad value.
 
+import { isIPv4, isIPv6 } from 'node:net'
 import { resolve } from 'node:path'
 import { UsageError, preview } from '../errors.js'
 import { BoundError, readBoundedFile } from '../bounded-read.js'
@@ -37,7 +38,8 @@ export async function resolveValues(stack: Stack, sources: ValueSources): Promis
     const eq = set.indexOf('=')
     if (eq <= 0) throw new UsageError(`--set '${set}': expected key=value`)
     const name = set.slice(0, eq)
-    values[name] = coerce(stack, name, set.slice(eq + 1), `--set ${set}`)
+    // A control character (refused below) is shown escaped, not printed raw into the message.
+    values[name] = coerce(stack, name, set.slice(eq + 1), `--set ${CONTROL.test(set) ? JSON.stringify(set) : set}`)
   }
   return values
 }
@@ -82,6 +84,12 @@ export function coerce(stack: Pick<Stack, 'name' | 'params'>, name: string, raw:
   }
   if (raw === '' || raw === null || raw === undefined) fail('a value (an empty one is not allowed)')
   const text = typeof raw === 'string' ? raw : typeof raw === 'number' ? String(raw) : undefined
+  // A newline, tab or escape in a value ends up in an environment variable, a label or a file name,
+  // where it breaks the engine's or the cluster's parsing, or hides what the terminal shows.
+  const control = text === undefined ? null : CONTROL.exec(text)
+  if (control) {
+    throw new UsageError(`${where}: parameter '${name}': control characters are not allowed (found U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')})`)
+  }
   switch (param.type) {
     case 'bool':
       if (typeof raw === 'boolean') return raw
@@ -101,8 +109,25 @@ export function coerce(stack: Pick<Stack, 'name' | 'params'>, name: string, raw:
     case 'image':
       if (typeof raw !== 'string' || !IMAGE.test(raw)) fail('an image reference such as nginx:1.27-alpine or registry.example/team/app:1.0')
       return raw as string
-    case 'dns-name':
-      if (typeof raw !== 'string' || raw.length > 63 || !DNS_LABEL.test(raw)) fail("a DNS-1123 name: at most 63 lowercase letters, digits and '-', starting with a letter and ending with a letter or digit")
+    case 'dns-name': {
+      const max = Math.min(param.max ?? 63, 63)
+      if (typeof raw !== 'string' || !DNS_LABEL.test(raw)) fail(`a DNS-1123 name: at most ${max} lowercase letters, digits and '-', starting with a letter and ending with a letter or digit`)
+      if ((raw as string).length > max) fail(`at most ${max} characters (${(raw as string).length} given), so that the Kubernetes objects and labels made from it stay within their limits`)
+      return raw as string
+    }
+    case 'dns-subdomain':
+      if (typeof raw !== 'string' || !DNS_SUBDOMAIN.test(raw)) fail("a DNS name: lowercase letters, digits, '-' and '.', each label at most 63 characters, starting and ending with a letter or digit")
+      if ((raw as string).length > 253) fail(`a DNS name of at most 253 characters (${(raw as string).length} given)`)
+      if ((raw as string).split('.').some((label) => label.length > 63)) fail('a DNS name whose labels (between dots) are at most 63 characters each')
+      return raw as string
+    case 'ip':
+      // The engine refuses 999.999.999.999 only when it publishes the port, long after the render.
+      if (typeof raw !== 'string' || !(isIPv4(raw) || isIPv6(raw))) fail('an IPv4 address (four numbers 0-255, such as 127.0.0.1) or an IPv6 literal (such as ::1)')
+      return raw as string
+    case 'host-path':
+      // compose splits a volume on ':' (source:target:mode), so a path with one means another mount.
+      if (typeof raw !== 'string') fail('a host path (quote it in YAML)')
+      if ((raw as string).includes(':')) fail("a host path without ':' (compose reads ':' as the separator of source, target and mode)")
       return raw as string
     case 'enum':
       if (typeof raw !== 'string' || !param.values?.includes(raw)) fail(`one of ${param.values?.join(', ')}`)
@@ -116,6 +141,9 @@ export function coerce(stack: Pick<Stack, 'name' | 'params'>, name: string, raw:
 
 export const QUANTITY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/
 export const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/
+export const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/
+/** C0 controls (newline and tab too), DEL and C1 controls. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/
 const IMAGE = /^(?:[a-zA-Z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._-]+[a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-]+[a-z0-9]+)*)*(?::\w[\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/
 
 const SUFFIX: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 }

@@ -33,7 +33,7 @@ test('every stack renders to Kubernetes objects that pass the schema and the ext
 })
 
 test('YAML 1.1 traps come out quoted, so kubectl and docker-compose v1 read strings', async () => {
-  for (const trap of ['no', 'on', 'y', 'off', 'yes', '0755', '22:22', '1e3', 'null', '~']) {
+  for (const trap of ['no', 'on', 'y', 'off', 'yes', '0755', '22:22', '1e3', 'null', '~', '=', '<<', '.inf', '2001-12-14']) {
     const r = await renderWith('mongodb', 'k8s', [`rootUser=${trap}`])
     const secret = (await readYaml11(r.files[0].text))[0] as { stringData: { username: unknown } }
     assert.equal(secret.stringData.username, trap, `rootUser=${trap} must stay the string '${trap}'`)
@@ -43,8 +43,8 @@ test('YAML 1.1 traps come out quoted, so kubectl and docker-compose v1 read stri
   }
 })
 
-test('a value with a newline, ": ", "#" or "---" stays one scalar and adds no key or document', async () => {
-  const evil = 'a: b\n# not a comment\n---\nkind: Secret\nc: d #e'
+test('a value with ": ", "#" or "---" stays one scalar and adds no key or document; a newline is refused', async () => {
+  const evil = 'a: b # not a comment --- kind: Secret c: d #e'
   const r = await renderWith('elasticsearch', 'k8s', [`clusterName=${evil}`])
   const docs = (await readYaml11(r.files[0].text)) as Array<{ kind: string; spec?: any }> // eslint-disable-line @typescript-eslint/no-explicit-any
   assert.deepEqual(docs.map((d) => d.kind), ['Secret', 'Service', 'StatefulSet', 'Job', 'Deployment', 'Service'])
@@ -54,6 +54,7 @@ test('a value with a newline, ": ", "#" or "---" stays one scalar and adds no ke
   const doc = (await readYaml11(compose.files[0].text))[0] as { services: Record<string, { environment: string[] }> }
   assert.ok(doc.services.elasticsearch.environment.includes(`cluster.name=${evil}`))
   assert.deepEqual(Object.keys(doc.services), ['elasticsearch', 'setup', 'kibana'])
+  await assert.rejects(renderWith('elasticsearch', 'k8s', ['clusterName=a: b\n---\nkind: Secret']), /parameter 'clusterName': control characters are not allowed \(found U\+000A\)/)
 })
 
 test("a '$' in a value is escaped for compose, which would otherwise interpolate it", async () => {
@@ -129,10 +130,14 @@ test('secrets are generated fresh, long and different, unless known ones are han
   assert.match(env.text, new RegExp(`^ELASTIC_PASSWORD=${a.secrets.ELASTIC_PASSWORD}$`, 'm'))
 })
 
-test('mongodb before 5.0 is checked with the legacy mongo shell, which is all its image has', async () => {
-  const old = await renderWith('mongodb', 'compose', ['version=4.4'])
-  assert.match(old.files[0].text, /test: \[ "CMD", mongo, "--quiet"/)
-  assert.match(old.files[0].text, /image: mongo:4\.4\n/)
-  const current = await renderWith('mongodb', 'k8s')
-  assert.equal(current.objects[2].spec.template.spec.containers[0].readinessProbe.exec.command[0], 'mongosh')
+test('the mongodb health check asks the image for mongosh and falls back to the legacy mongo shell (4.4 and older)', async () => {
+  for (const version of ['4.4', '8.0']) {
+    const compose = await renderWith('mongodb', 'compose', [`version=${version}`])
+    const test = ((await readYaml11(compose.files[0].text))[0] as any).services.mongodb.healthcheck.test // eslint-disable-line @typescript-eslint/no-explicit-any
+    assert.equal(test[0], 'CMD-SHELL')
+    assert.match(test[1], /command -v mongosh .* then exec mongosh --quiet .* else exec mongo --quiet /)
+    const k8s = await renderWith('mongodb', 'k8s', [`version=${version}`])
+    const probe = k8s.objects[2].spec.template.spec.containers[0].readinessProbe.exec.command
+    assert.deepEqual(probe, ['sh', '-c', test[1]], 'compose and Kubernetes run the same check')
+  }
 })

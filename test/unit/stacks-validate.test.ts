@@ -51,3 +51,16 @@ test('an ExternalName Service needs externalName and has no selector', async () 
 test('a kind without a schema here is reported, not waved through', async () => {
   assert.match((await validateObjects([{ apiVersion: 'v1', kind: 'Nonsense', metadata: { name: 'x' } }])).join(), /no schema for v1 Nonsense/)
 })
+
+test('names and labels the API server takes but its controllers cannot use are caught', async () => {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const objs: any[] = structuredClone((await renderWith('mongodb', 'k8s')).objects)
+  const set = objs.find((o) => o.kind === 'StatefulSet')
+  set.metadata.name = 'm'.repeat(53)
+  set.spec.template.metadata.labels['app.kubernetes.io/instance'] = 'i'.repeat(64)
+  set.metadata.labels['app.kubernetes.io/part-of'] = 'not ok'
+  const problems = (await validateObjects(objs)).join('\n')
+  assert.match(problems, /StatefulSet\/m{53}: metadata\.name 'm{53}' is 53 characters; a StatefulSet's name is at most 52 \(its Pods get the label controller-revision-hash=<name>-<10-character hash>, at most 63\)/)
+  assert.match(problems, /spec\.template\.metadata\.labels app\.kubernetes\.io\/instance='i{64}' is 64 characters; a label value is at most 63/)
+  assert.match(problems, /metadata\.labels app\.kubernetes\.io\/part-of='not ok' is not a label value/)
+})

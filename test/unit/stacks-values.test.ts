@@ -46,17 +46,26 @@ test('a bad quantity is refused', () => refused(['memLimit=lots'], /parameter 'm
 test('a bad image reference is refused', () => refused(['nginxImage=nginx:latest; rm -rf /'], /parameter 'nginxImage': expected an image reference/))
 test('--set without = is refused', () => refused(['replicas'], /--set 'replicas': expected key=value/))
 test('a heap larger than the memory limit is refused', () => refused(['heapMb=4096', 'memLimit=2Gi'], /heapMb.*does not fit in memLimit 2Gi/, 'elasticsearch'))
-test('7.x as in the guides still renders, with security off before 7.8', async () => {
+test('7.x as in the guides renders with security on too, as the band before 7.8 has it', async () => {
   const stack = await loadStack('elasticsearch')
-  const v = applyRules('elasticsearch', await resolveValues(stack, { sets: ['version=7.5.2', 'security=false'], cwd: '.' }), debian12).values
+  const v = applyRules('elasticsearch', await resolveValues(stack, { sets: ['version=7.5.2'], cwd: '.' }), debian12).values
   assert.equal(v.image, 'docker.elastic.co/elasticsearch/elasticsearch:7.5.2')
-  await refused(['version=7.5.2'], /no kibana_system user/, 'elasticsearch')
+  assert.equal(v.kibanaUser, 'kibana')
+  await refused(['version=5.6.16'], /parameter 'version': Elasticsearch 5\.6\.16 is older than shipshape knows; choose 6\.0\.0 or later/, 'elasticsearch')
 })
-test('an arm64 machine with an Elasticsearch that has no arm64 image is refused', async () => {
+test('Elasticsearch before 7.8 on Apple Silicon runs as linux/amd64 under Rosetta; another arm64 machine is refused', async () => {
   const stack = await loadStack('elasticsearch')
-  const values = await resolveValues(stack, { sets: ['version=7.5.2', 'security=false'], cwd: '.' })
+  const values = await resolveValues(stack, { sets: ['version=7.5.2'], cwd: '.' })
+  const mac = { ...debian12, kind: 'macos' as const, arch: 'arm64', distro: null, macos: { version: '15.1' } }
+  const old = applyRules('elasticsearch', values, mac)
+  assert.equal(old.values.platform, 'linux/amd64')
+  assert.equal(old.values.kibanaPlatform, 'linux/amd64')
+  assert.match(old.warnings.join('\n'), /run as linux\/amd64 under Rosetta.*Docker Desktop's "Use Rosetta for x86_64\/amd64 emulation on Apple Silicon" setting must be on/)
+  const current = applyRules('elasticsearch', { ...values, version: '7.17.0' }, mac)
+  assert.equal(current.values.platform, undefined, 'an image with an arm64 build is not forced')
+  assert.deepEqual(current.warnings, [])
+  assert.equal(applyRules('elasticsearch', values, { ...mac, arch: 'x64' }).values.platform, undefined, 'an Intel Mac runs amd64 natively')
   assert.throws(() => applyRules('elasticsearch', values, { ...debian12, arch: 'arm64' }), /no arm64 image \(arm64 images start at 7\.8\.0\)/)
-  assert.doesNotThrow(() => applyRules('elasticsearch', { ...values, version: '7.17.0' }, { ...debian12, arch: 'arm64' }))
 })
 test('a host dataDir warns on macOS and WSL', async () => {
   const stack = await loadStack('mongodb')
@@ -98,3 +107,35 @@ test('an unknown stack is refused with the closest name', async () => {
   assert.equal(closest('elastic', ['echo', 'elasticsearch', 'mongodb']), 'elasticsearch', 'a beginning beats a shorter name at a smaller edit distance')
 })
 test('an empty value is refused rather than rendered as an empty slot', () => refused(['dataDir='], /parameter 'dataDir': expected a value \(an empty one is not allowed\)/, 'mongodb'))
+
+test('values that the engine or the cluster would refuse later are refused now, naming the parameter and the limit', async () => {
+  await refused(['bind=999.999.999.999'], /parameter 'bind': expected an IPv4 address \(four numbers 0-255, such as 127\.0\.0\.1\) or an IPv6 literal/)
+  await refused(['bind=127.0.0.256'], /parameter 'bind': expected an IPv4 address/, 'mongodb')
+  await refused(['bind=localhost'], /parameter 'bind': expected an IPv4 address/, 'elasticsearch')
+  await refused(['dataDir=/var/lib:/data'], /parameter 'dataDir': expected a host path without ':'/, 'mongodb')
+  await refused(['serviceType=ExternalName', `externalName=${'a'.repeat(60)}.${'b'.repeat(60)}.${'c'.repeat(60)}.${'d'.repeat(60)}.example.org`], /parameter 'externalName': expected a DNS name of at most 253 characters \(255 given\)/)
+  await refused(['serviceType=ExternalName', `externalName=${'a'.repeat(64)}.example.org`], /parameter 'externalName': expected a DNS name whose labels .* at most 63/)
+  await refused(['serviceType=ExternalName', 'externalName=not_a_host'], /parameter 'externalName': expected a DNS name/)
+  await refused([`name=${'e'.repeat(53)}`], /parameter 'name': expected at most 52 characters \(53 given\)/, 'elasticsearch')
+  await refused([`name=${'m'.repeat(53)}`], /parameter 'name': expected at most 52 characters \(53 given\)/, 'mongodb')
+  await refused([`name=${'s'.repeat(64)}`], /parameter 'name': expected at most 63 characters \(64 given\)/)
+  for (const bad of ['a\tb', 'a\u001b[31mred', 'a\u007fb', 'a\u0085b']) await refused([`rootUser=${bad}`], /parameter 'rootUser': control characters are not allowed \(found U\+00(09|1B|7F|85)\)/, 'mongodb')
+})
+
+test('what is within the limits renders: 52-character names, IPv6 binds, DNS names of 253', async () => {
+  const stack = await loadStack('mongodb')
+  const ok = await resolveValues(stack, { sets: [`name=${'m'.repeat(52)}`, 'bind=::1', 'dataDir=./data'], cwd: '.' })
+  assert.equal(ok.name, 'm'.repeat(52))
+  assert.equal(ok.bind, '::1')
+  const echo = await loadStack('echo')
+  const long = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}`
+  assert.equal(long.length, 253)
+  assert.equal((await resolveValues(echo, { sets: ['serviceType=ExternalName', `externalName=${long}`], cwd: '.' })).externalName, long)
+})
+
+test('a control character in a values file is refused with its line', async (t) => {
+  const dir = await tempDir(t)
+  const file = await put(join(dir, 'v.yaml'), 'port: 27018\nrootUser: "ad\\tmin"\n')
+  const stack = await loadStack('mongodb')
+  await assert.rejects(resolveValues(stack, { valuesFiles: [file], cwd: dir }), (e: Error) => e instanceof UsageError && e.message.startsWith(`${file}:2:1: parameter 'rootUser': control characters`))
+})
