@@ -49,10 +49,12 @@ const DESKTOP_SETTING = 'With Docker Desktop: Settings → General → "Use Rose
 export async function amd64OnlyImages(ctx: Pick<Context, 'config'>): Promise<string[]> {
   const stacks = ctx.config.data.stacks
   if (!('elasticsearch' in stacks)) return []
-  const version = String((await stackValue('elasticsearch', 'version', stacks)) ?? '')
-  const [major, minor] = version.split('.').map(Number)
-  // Elastic publishes arm64 images from 7.8.0 on.
-  return major < 7 || (major === 7 && minor < 8) ? [`elasticsearch ${version}`, `kibana ${version}`] : []
+  const [version, { bandOf }] = await Promise.all([stackValue('elasticsearch', 'version', stacks), import('../lib/stacks/elastic-bands.js')])
+  const band = typeof version === 'string' ? bandOf(version) : undefined
+  // The band table says which versions Elastic built for arm64; an image a team set itself is theirs to know.
+  const ours = (param: string) => stacks.elasticsearch[param] === undefined
+  if (!band || band.arm64) return []
+  return [...(ours('image') ? [`elasticsearch ${version}`] : []), ...(ours('kibanaImage') ? [`kibana ${version}`] : [])]
 }
 
 async function isFile(path: string): Promise<boolean> {
