@@ -1,6 +1,5 @@
 // Shared test seams: a context built by hand, a probe that replays recorded output, the real CLI
-// spawned as a user runs it, temporary folders and fake executables, and the rule for Docker tests
-// (skip on a developer machine without a daemon, saying so; fail under CI).
+// spawned as a user runs it, temporary folders and fake executables. Prerequisites: test/gate.ts.
 
 import { spawn } from 'node:child_process'
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
@@ -11,6 +10,7 @@ import { createFacts, whichOn } from '../lib/context.js'
 import { emptyConfig } from '../lib/config.js'
 import { projectRoot } from '../lib/paths.js'
 import { createProbe } from '../lib/probe.js'
+import { need } from './gate.js'
 import type { Context, Platform, Probe, ProbeResult } from '../lib/types.js'
 
 export { projectRoot }
@@ -116,15 +116,9 @@ export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C', ...extra }
 }
 
-/** true when a Docker daemon answers. Under CI (or SHIPSHAPE_REQUIRE_DOCKER=1) a missing one fails the test. */
-export async function needDocker(t: TestContext): Promise<boolean> {
-  const probe = createProbe({ env: process.env })
-  const r = await probe(['docker', 'version', '--format', '{{.Server.Version}}'], { timeoutMs: 10_000 })
-  if (r.ok) return true
-  const why = `no Docker daemon answers (${r.stderr.trim().split('\n')[0] || `exit ${r.code}`})`
-  if (process.env.CI || process.env.SHIPSHAPE_REQUIRE_DOCKER === '1') throw new Error(`${why}; CI must start dockerd before the tests`)
-  t.skip(`${why}: start dockerd to run this test`)
-  return false
+/** true when a Docker daemon answers; the gate (test/gate.ts) skips by name or, under CI, fails. */
+export function needDocker(t: TestContext): Promise<boolean> {
+  return need(t, 'docker')
 }
 
 /** A fake executable for test PATHs. */

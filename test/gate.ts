@@ -1,0 +1,102 @@
+// One gate for every prerequisite a test needs from the machine (a Docker daemon, busybox, kubectl,
+// root…). On a developer machine a missing one skips the test, saying by name what is missing and
+// how to get it; under CI=true or SHIPSHAPE_REQUIRE_ALL=1 it fails the test instead, so CI can never
+// go green by skipping. SHIPSHAPE_REQUIRE_DOCKER=1 does the same for Docker alone.
+// `.ci/run` installs everything named here; the README's testing section lists it.
+
+import { access, constants } from 'node:fs/promises'
+import type { TestContext } from 'node:test'
+import { whichOn } from '../lib/context.js'
+import { createProbe } from '../lib/probe.js'
+
+export type Prerequisite =
+  | 'docker'
+  | 'busybox'
+  | 'kubectl'
+  | 'systemd-analyze'
+  | 'shellcheck'
+  | 'root'
+  | 'prove'
+  | 'xmllint'
+  | 'promtool'
+  | 'docker-compose'
+  | 'debootstrap'
+  | 'crontab'
+  | 'tar'
+
+interface Gate {
+  /** null when present; otherwise what is missing, said in a few words. */
+  missing: () => Promise<string | null>
+  /** How a developer gets it (Debian 12 package names, as `.ci/run` installs them). */
+  fix: string
+}
+
+const which = whichOn(process.env)
+const onPath = (cmd: string) => async () => ((await which(cmd)) ? null : `${cmd} is not on PATH`)
+
+const GATES: Record<Prerequisite, Gate> = {
+  docker: {
+    missing: async () => {
+      if (!(await which('docker'))) return 'the docker client is not on PATH'
+      const r = await createProbe({ env: process.env })(['docker', 'version', '--format', '{{.Server.Version}}'], { timeoutMs: 10_000 })
+      return r.ok ? null : `no Docker daemon answers (${r.stderr.trim().split('\n')[0] || `exit ${r.code}`})`
+    },
+    fix: 'apt-get install docker.io and start dockerd',
+  },
+  // Test images are made from it: it must be the static build, at the path images.ts copies.
+  busybox: {
+    missing: () => access('/bin/busybox', constants.X_OK).then(() => null, () => '/bin/busybox (static) is missing'),
+    fix: 'apt-get install busybox-static',
+  },
+  kubectl: { missing: onPath('kubectl'), fix: 'apt-get install kubernetes-client (or the upstream kubectl)' },
+  'systemd-analyze': { missing: onPath('systemd-analyze'), fix: 'apt-get install systemd' },
+  shellcheck: { missing: onPath('shellcheck'), fix: 'apt-get install shellcheck' },
+  root: {
+    missing: async () => (process.getuid?.() === 0 ? null : 'the test must run as root (it creates users or reads root-only state)'),
+    fix: 'run the suite as root, as CI does',
+  },
+  prove: { missing: onPath('prove'), fix: "apt-get install perl (Debian's perl ships prove)" },
+  xmllint: { missing: onPath('xmllint'), fix: 'apt-get install libxml2-utils' },
+  promtool: { missing: onPath('promtool'), fix: 'apt-get install prometheus' },
+  'docker-compose': { missing: onPath('docker-compose'), fix: 'apt-get install docker-compose' },
+  debootstrap: { missing: onPath('debootstrap'), fix: 'apt-get install debootstrap' },
+  crontab: { missing: onPath('crontab'), fix: 'apt-get install cron' },
+  tar: { missing: onPath('tar'), fix: 'apt-get install tar' },
+}
+
+const memo = new Map<Prerequisite, Promise<string | null>>()
+const missingOf = (name: Prerequisite) => {
+  if (!memo.has(name)) memo.set(name, GATES[name].missing())
+  return memo.get(name)!
+}
+
+/** true when CI (or the developer) asked that no prerequisite may be missing. */
+export function required(name: Prerequisite, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.CI && env.CI !== 'false' && env.CI !== '0') return true
+  if (env.SHIPSHAPE_REQUIRE_ALL === '1') return true
+  return name === 'docker' && env.SHIPSHAPE_REQUIRE_DOCKER === '1'
+}
+
+/** What is missing among `names`, each with its fix; empty when all are there. */
+export async function missingPrerequisites(names: Prerequisite[]): Promise<{ name: Prerequisite; why: string; fix: string }[]> {
+  const out: { name: Prerequisite; why: string; fix: string }[] = []
+  for (const name of names) {
+    const why = await missingOf(name)
+    if (why) out.push({ name, why, fix: GATES[name].fix })
+  }
+  return out
+}
+
+/**
+ * Gates a test on prerequisites: true when all are present. When one is missing the test is
+ * skipped by name (developer machine) or fails (CI=true, SHIPSHAPE_REQUIRE_ALL=1; for Docker also
+ * SHIPSHAPE_REQUIRE_DOCKER=1). Use as `if (!(await need(t, 'docker', 'busybox'))) return`.
+ */
+export async function need(t: TestContext, ...names: Prerequisite[]): Promise<boolean> {
+  const missing = await missingPrerequisites(names)
+  if (missing.length === 0) return true
+  const said = missing.map((m) => `needs ${m.name}: ${m.why} (${m.fix})`).join('; ')
+  if (missing.some((m) => required(m.name))) throw new Error(`${said}; CI must provide it (CI=true or SHIPSHAPE_REQUIRE_ALL=1 turns skips into failures)`)
+  t.skip(said)
+  return false
+}
