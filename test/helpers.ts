@@ -2,6 +2,7 @@
 // spawned as a user runs it, temporary folders and fake executables. Prerequisites: test/gate.ts.
 
 import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -31,12 +32,12 @@ export const debian12: Platform = {
 
 /** A context for unit tests: fixture platform, empty config, a real probe unless one is given. */
 export function makeContext(over: Partial<Context> = {}): Context {
-  const env = over.env ?? { PATH: process.env.PATH, HOME: tmpdir() }
+  const env = over.env ?? { PATH: process.env.PATH, HOME: isolatedHome() }
   return {
     platform: debian12,
     env,
     hostRoot: '/',
-    home: env.HOME ?? tmpdir(),
+    home: env.HOME ?? isolatedHome(),
     cwd: process.cwd(),
     probe: createProbe({ env }),
     which: whichOn(env),
@@ -88,7 +89,7 @@ export interface CliResult {
 
 /** Runs the built `shipshape` as a user would, bounded so a hang fails the test instead of CI. */
 export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; input?: string } = {}): Promise<CliResult> {
-  return runProcess(process.execPath, [cliPath, ...args], opts)
+  return runProcess(process.execPath, [cliPath, ...args], { ...opts, env: opts.env ?? cleanEnv() })
 }
 
 export function runProcess(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; input?: string } = {}): Promise<CliResult> {
@@ -111,9 +112,36 @@ export function runProcess(cmd: string, args: string[], opts: { env?: NodeJS.Pro
   })
 }
 
-/** Environment for a spawned CLI: only what we pass, so the developer's own settings do not leak in. */
+const homes: string[] = []
+process.on('exit', () => {
+  for (const home of homes) rmSync(home, { recursive: true, force: true })
+})
+
+/** A fresh, empty HOME of its own, removed when the test process ends. */
+export function isolatedHome(): string {
+  const home = mkdtempSync(join(tmpdir(), 'shipshape-home-'))
+  homes.push(home)
+  return home
+}
+
+/**
+ * Environment for a spawned CLI: only what we pass, so the developer's own settings do not leak in.
+ * HOME is a fresh folder unless the test gives one, and every per-user location (XDG cache and
+ * config, kubeconfig, Docker's config) lies under it: a run never reads or writes the user's own
+ * files, nor contacts the cluster their kubeconfig names.
+ */
 export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C', ...extra }
+  const home = extra.HOME ?? isolatedHome()
+  return {
+    PATH: process.env.PATH,
+    HOME: home,
+    LANG: 'C',
+    XDG_CACHE_HOME: join(home, '.cache'),
+    XDG_CONFIG_HOME: join(home, '.config'),
+    KUBECONFIG: join(home, '.kube/config'),
+    DOCKER_CONFIG: join(home, '.docker'),
+    ...extra,
+  }
 }
 
 /** true when a Docker daemon answers; the gate (test/gate.ts) skips by name or, under CI, fails. */
