@@ -68,6 +68,8 @@ async function otherEndpoint(ctx: Context): Promise<boolean> {
 }
 
 async function localImage(ctx: Context): Promise<string | null> {
+  // A named image (a test's own, or one a user trusts) wins over picking among what is present.
+  if (ctx.env.SHIPSHAPE_MEASURE_IMAGE) return ctx.env.SHIPSHAPE_MEASURE_IMAGE
   const r = await ctx.probe(['docker', 'image', 'ls', '--format', '{{.Repository}}:{{.Tag}}'])
   const images = r.stdout.split('\n').map((l) => l.trim()).filter((l) => l && !l.includes('<none>'))
   // Prefer small images that surely have `cat`.
