@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { versionOutput } from '../lib/version-cache.js'
 import { judgeVersion } from '../lib/versions.js'
 import { minikubeStartStep, minikubeSteps } from '../lib/provision/minikube.js'
+import { isRoot } from '../lib/provision/privilege.js'
 import type { Check, Context, Fix, Outcome } from '../lib/types.js'
 
 export interface NodeStatus {
@@ -40,7 +41,7 @@ export const minikube = {
     if (!j.meets) return { status: 'fail', summary: `minikube ${raw ?? '(unknown version)'} is older than ${j.floor}`, version: j.version, details, fix: await minikubeFix(ctx, { install: true }) }
     const driver = await profileDriver(ctx, profile)
     if (driver) details.push(`profile ${profile}: driver ${driver}`)
-    const { need, ...outcome } = judgeMinikube({ version: raw ?? j.version!, profile, driver, statusOut: status.stdout, statusErr: status.stderr, code: status.code, timedOut: status.timedOut, root: isRoot() }, details)
+    const { need, ...outcome } = judgeMinikube({ version: raw ?? j.version!, profile, driver, statusOut: status.stdout, statusErr: status.stderr, code: status.code, timedOut: status.timedOut, root: isRoot(ctx) }, details)
     return { ...outcome, fix: await minikubeFix(ctx, need) }
   },
 } satisfies Check
@@ -138,10 +139,6 @@ async function activeProfile(ctx: Context): Promise<string> {
 async function profileDriver(ctx: Context, profile: string): Promise<string | null> {
   const cfg = await readJson(join(minikubeHome(ctx), 'profiles', profile, 'config.json'))
   return typeof cfg?.Driver === 'string' ? cfg.Driver : null
-}
-
-function isRoot(): boolean {
-  return process.getuid?.() === 0
 }
 
 export async function minikubeFix(ctx: Context, need: Need): Promise<Fix | null> {

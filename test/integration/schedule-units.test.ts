@@ -6,12 +6,12 @@ import assert from 'node:assert/strict'
 import { readFile, readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { whichOn } from '../../lib/context.js'
 import { createProbe } from '../../lib/probe.js'
 import { main as scheduleMain } from '../../scripts/schedule.js'
 import type { Main } from '../../scripts/run-main.js'
 import { capture } from '../capture.js'
 import { parsePlist } from '../plist.js'
+import { need } from '../gate.js'
 import { fakeBinDir, fakeExecutable, put, tempDir } from '../helpers.js'
 
 const lines = async (file: string) => (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean)
@@ -41,9 +41,9 @@ test('systemd: a user service and timer that systemd-analyze accepts, enabled on
     'systemctl --user daemon-reload', 'systemctl --user enable --now shipshape-doctor.timer',
   ])
 
-  const analyze = await whichOn(process.env)('systemd-analyze')
-  if (!analyze) t.diagnostic('systemd-analyze is not installed: the units were checked as files only')
-  else {
+  // systemd itself must accept the files: without systemd-analyze the gate marks the test skipped by
+  // name (the rest still runs) off CI, and fails it under CI.
+  if (await need(t, 'systemd-analyze')) {
     const probe = createProbe({ env: process.env })
     const verify = await probe(['systemd-analyze', 'verify', join(dir, 'shipshape-doctor.timer'), join(dir, 'shipshape-doctor.service')], { timeoutMs: 20_000 })
     assert.equal(verify.code, 0, `systemd-analyze verify: ${verify.stderr}${verify.stdout}`)
