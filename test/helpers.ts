@@ -3,9 +3,9 @@
 
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { delimiter, join } from 'node:path'
 import type { TestContext } from 'node:test'
 import { createFacts, whichOn } from '../lib/context.js'
 import { emptyConfig } from '../lib/config.js'
@@ -152,4 +152,24 @@ export function needDocker(t: TestContext): Promise<boolean> {
 /** A fake executable for test PATHs. */
 export async function fakeExecutable(dir: string, name: string, script: string): Promise<string> {
   return put(join(dir, name), `#!/bin/sh\n${script}\n`, 0o755)
+}
+
+/**
+ * PATH with `names` absent: each folder of PATH that holds one of them is replaced by a temporary
+ * folder of links to everything else it holds, so a test of "not installed" holds on a machine
+ * that has the tool.
+ */
+export async function pathWithout(t: TestContext, names: string[], path = process.env.PATH ?? ''): Promise<string> {
+  const out: string[] = []
+  for (const dir of path.split(delimiter).filter(Boolean)) {
+    const entries = await readdir(dir).catch(() => [] as string[])
+    if (!entries.some((e) => names.includes(e))) {
+      out.push(dir)
+      continue
+    }
+    const copy = await tempDir(t, 'shipshape-path-')
+    for (const e of entries.filter((e) => !names.includes(e))) await symlink(join(dir, e), join(copy, e))
+    out.push(copy)
+  }
+  return out.join(delimiter)
 }
