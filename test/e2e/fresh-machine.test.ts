@@ -12,7 +12,8 @@ import { cp, mkdir, readdir, readFile, rename, rm, stat, writeFile, chmod, symli
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { test, type TestContext } from 'node:test'
-import { needDocker, projectRoot, runProcess, tempDir, type CliResult } from '../helpers.js'
+import { need } from '../gate.js'
+import { projectRoot, runProcess, tempDir, type CliResult } from '../helpers.js'
 import { refusingPort } from '../loopback.js'
 
 const DAY = new Date().toISOString().slice(0, 10)
@@ -85,7 +86,7 @@ async function projectCopy(t: TestContext): Promise<string> {
 }
 
 test('a fresh Debian 12 gets Docker from setup.sh; unreachable downloads fail by name; a second run plans nothing for what worked', { timeout: 40 * 60_000 }, async (t) => {
-  if (!(await needDocker(t))) return
+  if (!(await need(t, 'docker', 'debootstrap', 'root'))) return
   const image = await freshImage()
   const project = await projectCopy(t)
   const name = `shipshape-e2e-${randomBytes(4).toString('hex')}`
