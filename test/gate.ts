@@ -5,6 +5,7 @@
 // `.ci/run` installs everything named here; the README's testing section lists it.
 
 import { access, constants } from 'node:fs/promises'
+import { join } from 'node:path'
 import type { TestContext } from 'node:test'
 import { whichOn } from '../lib/context.js'
 import { createProbe } from '../lib/probe.js'
@@ -23,6 +24,8 @@ export type Prerequisite =
   | 'debootstrap'
   | 'crontab'
   | 'tar'
+  | 'git'
+  | 'npm-cache'
 
 interface Gate {
   /** null when present; otherwise what is missing, said in a few words. */
@@ -62,6 +65,22 @@ const GATES: Record<Prerequisite, Gate> = {
   debootstrap: { missing: onPath('debootstrap'), fix: 'apt-get install debootstrap' },
   crontab: { missing: onPath('crontab'), fix: 'apt-get install cron' },
   tar: { missing: onPath('tar'), fix: 'apt-get install tar' },
+  git: { missing: onPath('git'), fix: 'apt-get install git' },
+  // The quick-start test runs `npm ci --offline` from a copy of npm's cache: no registry is contacted.
+  'npm-cache': {
+    missing: async () => {
+      if (!(await which('npm'))) return 'npm is not on PATH'
+      const dir = await npmCacheDir()
+      return access(join(dir, '_cacache')).then(() => null, () => `npm's cache ${dir} holds no packages`)
+    },
+    fix: 'run `npm ci` in the project once: it fills npm\'s cache',
+  },
+}
+
+/** npm's cache folder, as `npm config get cache` says. */
+export async function npmCacheDir(): Promise<string> {
+  const r = await createProbe({ env: process.env })(['npm', 'config', 'get', 'cache'], { timeoutMs: 30_000 })
+  return r.stdout.trim()
 }
 
 const memo = new Map<Prerequisite, Promise<string | null>>()
