@@ -52,9 +52,10 @@ export async function freshImage(): Promise<string> {
       // No service may start inside: the Docker daemon here is the host's, shared through its socket.
       await writeFile(join(root, 'usr/sbin/policy-rc.d'), '#!/bin/sh\nexit 101\n')
       await chmod(join(root, 'usr/sbin/policy-rc.d'), 0o755)
-      // The host's npm is mounted at /usr/local/lib/node_modules/npm; this puts it on PATH.
+      // The host's npm is mounted at /usr/local/lib/node_modules/npm; this puts npm and npx on PATH.
       await mkdir(join(root, 'usr/local/bin'), { recursive: true })
       await symlink('../lib/node_modules/npm/bin/npm-cli.js', join(root, 'usr/local/bin/npm'))
+      await symlink('../lib/node_modules/npm/bin/npx-cli.js', join(root, 'usr/local/bin/npx'))
       await must('tar', ['-C', root, '-cf', `${tarball}.tmp`, '.'], 5 * 60_000)
       await rename(`${tarball}.tmp`, tarball)
     } finally {
