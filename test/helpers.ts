@@ -173,3 +173,14 @@ export async function pathWithout(t: TestContext, names: string[], path = proces
   }
   return out.join(delimiter)
 }
+
+/**
+ * PATH led by a crontab that logs its argv to `log` and holds no table (`-l` answers as Debian's
+ * cron 3.0 does for a user without one), so `schedule` finds a scheduler on any machine.
+ */
+export async function pathWithEmptyCrontab(t: TestContext): Promise<{ path: string; log: string }> {
+  const bin = await tempDir(t)
+  const log = join(bin, 'crontab.log')
+  await fakeExecutable(bin, 'crontab', `echo "crontab $*" >> '${log}'\ncase " $* " in *" -l "*) echo "no crontab for $(id -un)" >&2; exit 1 ;; esac\ncat > /dev/null`)
+  return { path: [bin, process.env.PATH].join(delimiter), log }
+}

@@ -83,9 +83,16 @@ test('ports: a stack port in use held by a program outside Docker fails by port,
 })
 
 test('resources: skipped, saying why, when the daemon does not answer; the run fails on the daemon, exit 1', async (t) => {
-  const env = cleanEnv({ DOCKER_HOST: `tcp://127.0.0.1:${await refusingPort()}` })
+  // A docker client replaying its recorded answers for a daemon at a closed port, on any machine.
+  const PATH = await pathWithFake(t, 'docker', `case "$1" in
+  --version) exec cat '${join(fixturesDir, 'docker-version.client-28.txt')}' ;;
+  info) cat '${join(fixturesDir, 'docker-info.no-daemon.stderr.txt')}' >&2; exit 1 ;;
+esac
+exit 1`)
+  const env = cleanEnv({ PATH, DOCKER_HOST: 'tcp://127.0.0.1:1' })
   const r = await runCli(['doctor', '--only', 'resources'], { env })
   assert.equal(r.code, 1)
+  assert.match(r.stdout, /^\[✗\] Docker daemon: not running: nothing answers at tcp:\/\/127\.0\.0\.1:1$/m)
   assert.match(r.stdout, /^\[-\] CPU, memory and disk: skipped: docker-daemon is fail$/m)
 })
 

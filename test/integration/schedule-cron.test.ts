@@ -15,7 +15,7 @@ import type { Main } from '../../scripts/run-main.js'
 import { capture } from '../capture.js'
 import { parsePrometheusText } from '../prometheus-text.js'
 import { need } from '../gate.js'
-import { runProcess, tempDir } from '../helpers.js'
+import { pathWithEmptyCrontab, runProcess, tempDir } from '../helpers.js'
 
 const probe = createProbe({ env: process.env })
 
@@ -107,14 +107,19 @@ test('schedule install with neither a user systemd nor crontab says what to inst
 
 test('schedule: an --every that a scheduler cannot express, or an unknown action, is exit 2 and changes nothing', async (t) => {
   const home = await tempDir(t)
-  const bad = await capture(scheduleMain, ['install', '--every', '7m'], { HOME: home })
+  // A scheduler is there (a crontab with no table), so only the bad input can stop install.
+  const { path, log } = await pathWithEmptyCrontab(t)
+  const env = { HOME: home, PATH: path }
+  const bad = await capture(scheduleMain, ['install', '--every', '7m'], env)
   assert.equal(bad.code, 2)
   assert.match(bad.stderr, /--every '7m'/)
-  const badId = await capture(scheduleMain, ['install', '--only', 'dokcer-daemon'], { HOME: home })
+  const badId = await capture(scheduleMain, ['install', '--only', 'dokcer-daemon'], env)
   assert.equal(badId.code, 2)
   assert.match(badId.stderr, /unknown check id 'dokcer-daemon'/)
   assert.deepEqual(await readdir(home), [])
-  const unknown = await capture(scheduleMain, ['reinstall'], { HOME: home })
+  const unknown = await capture(scheduleMain, ['reinstall'], env)
   assert.equal(unknown.code, 2)
   assert.match(unknown.stderr, /unknown action 'reinstall'/)
+  const calls = (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean)
+  assert.deepEqual(calls.filter((c) => !/ -l\b/.test(c)), [], 'no crontab was written')
 })

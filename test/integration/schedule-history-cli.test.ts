@@ -2,10 +2,10 @@
 // HOME of the test's own (runs are recorded in ~/.shipshape/history.jsonl).
 
 import assert from 'node:assert/strict'
-import { readdir, symlink } from 'node:fs/promises'
+import { readdir, readFile, symlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { cleanEnv, put, runCli, tempDir } from '../helpers.js'
+import { cleanEnv, pathWithEmptyCrontab, put, runCli, tempDir } from '../helpers.js'
 
 test('history: none yet says how to record runs; two scheduled runs show newest first with what changed; exit 0', async (t) => {
   const home = await tempDir(t)
@@ -53,11 +53,15 @@ test('schedule: nothing to schedule with is exit 1 with the fix; a bad --every o
   const none = await runCli(['schedule', 'install'], { env: cleanEnv({ HOME: home, PATH: bin }) })
   assert.equal(none.code, 1)
   assert.match(none.stderr, /^shipshape: nothing to schedule with: no user systemd \(no systemctl on PATH\) and no crontab on PATH\.\nInstall cron \(sudo apt-get install cron\)/)
-  const every = await runCli(['schedule', 'install', '--every', '7m'], { env: cleanEnv({ HOME: home }) })
+  // With a scheduler there (a crontab with no table), only the bad input stops install.
+  const { path, log } = await pathWithEmptyCrontab(t)
+  const every = await runCli(['schedule', 'install', '--every', '7m'], { env: cleanEnv({ HOME: home, PATH: path }) })
   assert.equal(every.code, 2)
   assert.match(every.stderr, /--every '7m': use minutes that divide an hour/)
-  const action = await runCli(['schedule', 'frob'], { env: cleanEnv({ HOME: home }) })
+  const action = await runCli(['schedule', 'frob'], { env: cleanEnv({ HOME: home, PATH: path }) })
   assert.equal(action.code, 2)
   assert.match(action.stderr, /unknown action 'frob': use install, remove or status/)
   assert.deepEqual(await readdir(home), [])
+  const calls = (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean)
+  assert.deepEqual(calls.filter((c) => !/ -l\b/.test(c)), [], 'no crontab was written')
 })
