@@ -5,6 +5,7 @@
 // `.ci/run` installs everything named here; the README's testing section lists it.
 
 import { access, constants } from 'node:fs/promises'
+import { homedir } from 'node:os'
 import { join } from 'node:path'
 import type { TestContext } from 'node:test'
 import { whichOn } from '../lib/context.js'
@@ -77,10 +78,12 @@ const GATES: Record<Prerequisite, Gate> = {
   },
 }
 
-/** npm's cache folder, as `npm config get cache` says. */
+/**
+ * npm's cache folder: npm tells its scripts (`npm test`) in npm_config_cache; otherwise npm's
+ * default. Not `npm config get cache`: every npm run writes a log under HOME, and tests leave HOME alone.
+ */
 export async function npmCacheDir(): Promise<string> {
-  const r = await createProbe({ env: process.env })(['npm', 'config', 'get', 'cache'], { timeoutMs: 30_000 })
-  return r.stdout.trim()
+  return process.env.npm_config_cache || join(homedir(), '.npm')
 }
 
 const memo = new Map<Prerequisite, Promise<string | null>>()
