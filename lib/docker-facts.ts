@@ -279,6 +279,8 @@ export async function runInDaemon(ctx: Context, what: string, argv: [string, ...
 
 async function localImage(ctx: Context): Promise<string | null> {
   return ctx.facts.once('docker-local-image', async () => {
+    // A named image (a test's own, or one a user trusts) wins over picking among what is present.
+    if (ctx.env.SHIPSHAPE_MEASURE_IMAGE) return ctx.env.SHIPSHAPE_MEASURE_IMAGE
     const r = await ctx.probe(['docker', 'image', 'ls', '--format', '{{.Repository}}:{{.Tag}}'])
     const images = r.stdout.split('\n').map((l) => l.trim()).filter((l) => l && !l.includes('<none>'))
     // Prefer small images that surely have `cat` and `df`.

@@ -43,8 +43,6 @@ export function createProbe(defaults: ProbeDefaults): Probe {
       cwd: opts.cwd ?? defaults.cwd,
       input: opts.input,
       stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-      timeout: timeoutMs,
-      timeoutSignal: 'SIGKILL',
     })`${argv}`
     // A child that exits without reading its input (EPIPE) is judged by its exit code, not a crash.
     p.stdin?.on('error', () => {})
@@ -57,10 +55,19 @@ export function createProbe(defaults: ProbeDefaults): Probe {
     let timedOut = false
     const kill = () => {
       timedOut = true
-      void p.kill('SIGKILL').catch(() => {})
+      // The child leads its own process group, so one signal reaches what it started. Not zx's kill
+      // (nor its timeout option): it lists the tree with `ps` first, and where `ps` is missing
+      // (Debian's minbase, most container images) it throws from a callback, crashing the CLI,
+      // and kills nothing.
+      const pid = p.pid
+      if (pid) {
+        try {
+          process.kill(-pid, 'SIGKILL')
+        } catch {}
+      }
     }
     opts.signal?.addEventListener('abort', kill, { once: true })
-    const timer = setTimeout(() => (timedOut = true), timeoutMs)
+    const timer = setTimeout(kill, timeoutMs)
     // zx resolves once the child is reaped; a child stuck in the kernel may never be. Bound that too.
     let giveUp: NodeJS.Timeout | undefined
     const abandoned = new Promise<null>((resolve) => {

@@ -25,7 +25,8 @@ export type Tool = keyof typeof FLOORS | string
 /** "v1.32.4-gke.100" → "1.32.4"; null when there is no version in it. */
 export function parseVersion(text: string | null | undefined): string | null {
   if (!text) return null
-  return coerce(text)?.version ?? null
+  // Docker numbered 17.03–19.03 with a zero-padded minor, which semver refuses: "19.03.13" → "19.3.13".
+  return coerce(text.replace(/(\d+)\.0+(\d+)/g, '$1.$2'))?.version ?? null
 }
 
 export function floorFor(tool: Tool, config?: Config): string | null {

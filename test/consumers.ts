@@ -3,39 +3,18 @@
 // Prometheus' `promtool`. A test that needs one skips, naming it, on a developer machine without it,
 // and fails under CI, which installs them all.
 
-import { access, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import type { TestContext } from 'node:test'
-import { whichOn } from '../lib/context.js'
 import { createProbe } from '../lib/probe.js'
-import { projectRoot } from './helpers.js'
+import { findJunitXsd, need } from './gate.js'
 
 const probe = createProbe({ env: process.env })
 
-function missing(t: TestContext, why: string): false {
-  if (process.env.CI) throw new Error(`${why}; CI must install it`)
-  t.skip(`${why}: skipping this test`)
-  return false
-}
-
-/** true when `cmd` is on PATH; `pkg` is the Debian package that has it. */
-export async function needTool(t: TestContext, cmd: string, pkg: string): Promise<boolean> {
-  return (await whichOn(process.env)(cmd)) ? true : missing(t, `no ${cmd} (apt-get install ${pkg})`)
-}
-
-/**
- * Jenkins' junit-10.xsd is not ours to ship: it is read from `shared/peers/` beside the clone
- * (`../shared/peers/junit-10.xsd` from the repository root), or beside a folder further up.
- */
+/** Jenkins' junit-10.xsd, through the gate: skipped by name without it, a failure under CI. */
 export async function junitXsd(t: TestContext): Promise<string | null> {
-  for (let dir = dirname(projectRoot); ; dir = dirname(dir)) {
-    const candidate = join(dir, 'shared', 'peers', 'junit-10.xsd')
-    if (await access(candidate).then(() => true, () => false)) return candidate
-    if (dirname(dir) === dir) break
-  }
-  missing(t, 'no junit-10.xsd in ../shared/peers/ beside the clone (Jenkins xunit-plugin)')
-  return null
+  return (await need(t, 'junit-xsd', 'xmllint')) ? findJunitXsd() : null
 }
 
 async function withFile<T>(name: string, text: string, use: (file: string) => Promise<T>): Promise<T> {

@@ -1,16 +1,17 @@
 // Shared test seams: a context built by hand, a probe that replays recorded output, the real CLI
-// spawned as a user runs it, temporary folders and fake executables, and the rule for Docker tests
-// (skip on a developer machine without a daemon, saying so; fail under CI).
+// spawned as a user runs it, temporary folders and fake executables. Prerequisites: test/gate.ts.
 
 import { spawn } from 'node:child_process'
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { delimiter, join } from 'node:path'
 import type { TestContext } from 'node:test'
 import { createFacts, whichOn } from '../lib/context.js'
 import { emptyConfig } from '../lib/config.js'
 import { projectRoot } from '../lib/paths.js'
 import { createProbe } from '../lib/probe.js'
+import { need } from './gate.js'
 import type { Context, Platform, Probe, ProbeResult } from '../lib/types.js'
 
 export { projectRoot }
@@ -31,12 +32,12 @@ export const debian12: Platform = {
 
 /** A context for unit tests: fixture platform, empty config, a real probe unless one is given. */
 export function makeContext(over: Partial<Context> = {}): Context {
-  const env = over.env ?? { PATH: process.env.PATH, HOME: tmpdir() }
+  const env = over.env ?? { PATH: process.env.PATH, HOME: isolatedHome() }
   return {
     platform: debian12,
     env,
     hostRoot: '/',
-    home: env.HOME ?? tmpdir(),
+    home: env.HOME ?? isolatedHome(),
     cwd: process.cwd(),
     probe: createProbe({ env }),
     which: whichOn(env),
@@ -88,7 +89,7 @@ export interface CliResult {
 
 /** Runs the built `shipshape` as a user would, bounded so a hang fails the test instead of CI. */
 export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; input?: string } = {}): Promise<CliResult> {
-  return runProcess(process.execPath, [cliPath, ...args], opts)
+  return runProcess(process.execPath, [cliPath, ...args], { ...opts, env: opts.env ?? cleanEnv() })
 }
 
 export function runProcess(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; input?: string } = {}): Promise<CliResult> {
@@ -111,23 +112,75 @@ export function runProcess(cmd: string, args: string[], opts: { env?: NodeJS.Pro
   })
 }
 
-/** Environment for a spawned CLI: only what we pass, so the developer's own settings do not leak in. */
-export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C', ...extra }
+const homes: string[] = []
+process.on('exit', () => {
+  for (const home of homes) rmSync(home, { recursive: true, force: true })
+})
+
+/** A fresh, empty HOME of its own, removed when the test process ends. */
+export function isolatedHome(): string {
+  const home = mkdtempSync(join(tmpdir(), 'shipshape-home-'))
+  homes.push(home)
+  return home
 }
 
-/** true when a Docker daemon answers. Under CI (or SHIPSHAPE_REQUIRE_DOCKER=1) a missing one fails the test. */
-export async function needDocker(t: TestContext): Promise<boolean> {
-  const probe = createProbe({ env: process.env })
-  const r = await probe(['docker', 'version', '--format', '{{.Server.Version}}'], { timeoutMs: 10_000 })
-  if (r.ok) return true
-  const why = `no Docker daemon answers (${r.stderr.trim().split('\n')[0] || `exit ${r.code}`})`
-  if (process.env.CI || process.env.SHIPSHAPE_REQUIRE_DOCKER === '1') throw new Error(`${why}; CI must start dockerd before the tests`)
-  t.skip(`${why}: start dockerd to run this test`)
-  return false
+/**
+ * Environment for a spawned CLI: only what we pass, so the developer's own settings do not leak in.
+ * HOME is a fresh folder unless the test gives one, and every per-user location (XDG cache and
+ * config, kubeconfig, Docker's config) lies under it: a run never reads or writes the user's own
+ * files, nor contacts the cluster their kubeconfig names.
+ */
+export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const home = extra.HOME ?? isolatedHome()
+  return {
+    PATH: process.env.PATH,
+    HOME: home,
+    LANG: 'C',
+    XDG_CACHE_HOME: join(home, '.cache'),
+    XDG_CONFIG_HOME: join(home, '.config'),
+    KUBECONFIG: join(home, '.kube/config'),
+    DOCKER_CONFIG: join(home, '.docker'),
+    ...extra,
+  }
+}
+
+/** true when a Docker daemon answers; the gate (test/gate.ts) skips by name or, under CI, fails. */
+export function needDocker(t: TestContext): Promise<boolean> {
+  return need(t, 'docker')
 }
 
 /** A fake executable for test PATHs. */
 export async function fakeExecutable(dir: string, name: string, script: string): Promise<string> {
   return put(join(dir, name), `#!/bin/sh\n${script}\n`, 0o755)
+}
+
+/**
+ * PATH with `names` absent: each folder of PATH that holds one of them is replaced by a temporary
+ * folder of links to everything else it holds, so a test of "not installed" holds on a machine
+ * that has the tool.
+ */
+export async function pathWithout(t: TestContext, names: string[], path = process.env.PATH ?? ''): Promise<string> {
+  const out: string[] = []
+  for (const dir of path.split(delimiter).filter(Boolean)) {
+    const entries = await readdir(dir).catch(() => [] as string[])
+    if (!entries.some((e) => names.includes(e))) {
+      out.push(dir)
+      continue
+    }
+    const copy = await tempDir(t, 'shipshape-path-')
+    for (const e of entries.filter((e) => !names.includes(e))) await symlink(join(dir, e), join(copy, e))
+    out.push(copy)
+  }
+  return out.join(delimiter)
+}
+
+/**
+ * PATH led by a crontab that logs its argv to `log` and holds no table (`-l` answers as Debian's
+ * cron 3.0 does for a user without one), so `schedule` finds a scheduler on any machine.
+ */
+export async function pathWithEmptyCrontab(t: TestContext): Promise<{ path: string; log: string }> {
+  const bin = await tempDir(t)
+  const log = join(bin, 'crontab.log')
+  await fakeExecutable(bin, 'crontab', `echo "crontab $*" >> '${log}'\ncase " $* " in *" -l "*) echo "no crontab for $(id -un)" >&2; exit 1 ;; esac\ncat > /dev/null`)
+  return { path: [bin, process.env.PATH].join(delimiter), log }
 }

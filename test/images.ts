@@ -10,7 +10,7 @@ import type { TestContext } from 'node:test'
 import { createProbe } from '../lib/probe.js'
 import { tempDir } from './helpers.js'
 
-const APPLETS = ['sh', 'httpd', 'wget', 'sleep', 'echo', 'cat', 'ls', 'nc', 'true', 'false', 'env']
+const APPLETS = ['sh', 'httpd', 'wget', 'sleep', 'echo', 'cat', 'ls', 'nc', 'true', 'false', 'env', 'df']
 
 export const dockerProbe = createProbe({ env: process.env })
 export const suffix = () => randomBytes(4).toString('hex')

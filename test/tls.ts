@@ -8,6 +8,7 @@ import { createServer as createHttpsServer } from 'node:https'
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net'
 import { join } from 'node:path'
 import type { TestContext } from 'node:test'
+import { need } from './gate.js'
 import { put, runProcess, tempDir } from './helpers.js'
 
 export interface TestCa {
@@ -22,7 +23,8 @@ async function openssl(args: string[], cwd: string): Promise<void> {
 }
 
 /** A CA and a server certificate it signed, for 127.0.0.1 and registry.test. */
-export async function makeCa(t: TestContext): Promise<TestCa> {
+export async function makeCa(t: TestContext): Promise<TestCa | null> {
+  if (!(await need(t, 'openssl'))) return null
   const dir = await tempDir(t, 'shipshape-ca-')
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes']
   await openssl(['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/O=shipshape test/CN=shipshape test CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], dir)

@@ -4,88 +4,20 @@
 // runs there with https_proxy at a refusing loopback port: Docker's repository and the kubectl and
 // minikube downloads fail by name without hanging, Docker comes from Debian's docker.io and talks
 // to the mounted socket, and a second run plans nothing for what succeeded.
-// The debootstrap tarball is cached per day under the temp folder; it is rebuilt from nothing when absent.
+// The image is made by test/fresh-debian.ts (debootstrap, cached per day).
 
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { cp, mkdir, readdir, readFile, rename, rm, stat, writeFile, chmod, symlink } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { cp } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import { test, type TestContext } from 'node:test'
-import { needDocker, projectRoot, runProcess, tempDir, type CliResult } from '../helpers.js'
+import { test } from 'node:test'
+import { freshImage, must, projectCopy, sh } from '../fresh-debian.js'
+import { need } from '../gate.js'
+import { projectRoot } from '../helpers.js'
 import { refusingPort } from '../loopback.js'
 
-const DAY = new Date().toISOString().slice(0, 10)
-const CACHE = join(tmpdir(), 'shipshape-e2e-cache')
-const IMAGE = `shipshape-test/e2e-bookworm:${DAY}`
-
-async function sh(cmd: string, args: string[], timeoutMs = 120_000, input?: string): Promise<CliResult> {
-  return runProcess(cmd, args, { timeoutMs, input })
-}
-
-async function must(cmd: string, args: string[], timeoutMs?: number): Promise<string> {
-  const r = await sh(cmd, args, timeoutMs)
-  if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.code}):\n${r.stdout}\n${r.stderr}`)
-  return r.stdout
-}
-
-/** The Debian mirror this machine's apt already uses (one-line or deb822 sources), read at run time. */
-async function debianMirror(): Promise<string> {
-  const files = ['/etc/apt/sources.list', ...(await readdir('/etc/apt/sources.list.d').catch(() => [] as string[])).map((f) => join('/etc/apt/sources.list.d', f))]
-  for (const file of files.filter((f) => /\.(list|sources)$/.test(f))) {
-    const text = await readFile(file, 'utf8').catch(() => '')
-    for (const stanza of text.split(/\n\s*\n/)) {
-      const uri = stanza.match(/^URIs:\s*(\S+)/m)?.[1]
-      if (uri && /^Suites:.*\bbookworm\b/m.test(stanza) && !/security/.test(uri)) return uri
-    }
-    for (const line of text.split('\n')) {
-      const m = line.match(/^deb\s+(?:\[[^\]]*\]\s+)?(\S+)\s+bookworm\s/)
-      if (m && !/security/.test(m[1])) return m[1]
-    }
-  }
-  throw new Error('no Debian bookworm mirror in /etc/apt/sources.list*')
-}
-
-/** The fresh-machine image: cached for the day, built from debootstrap when missing. */
-async function freshImage(): Promise<string> {
-  if ((await sh('docker', ['image', 'inspect', IMAGE])).code === 0) return IMAGE
-  await mkdir(CACHE, { recursive: true })
-  const tarball = join(CACHE, `bookworm-minbase-${DAY}.tar`)
-  if (!(await stat(tarball).then(() => true, () => false))) {
-    const root = join(CACHE, `rootfs-${randomBytes(4).toString('hex')}`)
-    try {
-      await must('debootstrap', ['--variant=minbase', 'bookworm', root, await debianMirror()], 15 * 60_000)
-      // No service may start inside: the Docker daemon here is the host's, shared through its socket.
-      await writeFile(join(root, 'usr/sbin/policy-rc.d'), '#!/bin/sh\nexit 101\n')
-      await chmod(join(root, 'usr/sbin/policy-rc.d'), 0o755)
-      // The host's npm is mounted at /usr/local/lib/node_modules/npm; this puts it on PATH.
-      await mkdir(join(root, 'usr/local/bin'), { recursive: true })
-      await symlink('../lib/node_modules/npm/bin/npm-cli.js', join(root, 'usr/local/bin/npm'))
-      await must('tar', ['-C', root, '-cf', `${tarball}.tmp`, '.'], 5 * 60_000)
-      await rename(`${tarball}.tmp`, tarball)
-    } finally {
-      await rm(root, { recursive: true, force: true })
-    }
-  }
-  await must('docker', ['import', tarball, IMAGE], 5 * 60_000)
-  return IMAGE
-}
-
-/** The project as a fresh clone would have it: tracked and new files, no node_modules or dist. */
-async function projectCopy(t: TestContext): Promise<string> {
-  const dir = await tempDir(t, 'shipshape-e2e-project-')
-  const files = (await must('git', ['-C', projectRoot, 'ls-files', '-co', '--exclude-standard'])).split('\n').filter(Boolean)
-  for (const f of files) {
-    const from = join(projectRoot, f)
-    if (!(await stat(from).then((s) => s.isFile(), () => false))) continue
-    await mkdir(dirname(join(dir, f)), { recursive: true })
-    await cp(from, join(dir, f), { preserveTimestamps: true })
-  }
-  return dir
-}
-
 test('a fresh Debian 12 gets Docker from setup.sh; unreachable downloads fail by name; a second run plans nothing for what worked', { timeout: 40 * 60_000 }, async (t) => {
-  if (!(await needDocker(t))) return
+  if (!(await need(t, 'docker', 'debootstrap', 'root'))) return
   const image = await freshImage()
   const project = await projectCopy(t)
   const name = `shipshape-e2e-${randomBytes(4).toString('hex')}`

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { test } from 'node:test'
+import { registry } from '../../checks/index.js'
 import { cleanEnv, put, runCli, tempDir } from '../helpers.js'
 
 const STATUSES = ['ok', 'warn', 'fail', 'skip', 'timeout', 'error']
@@ -34,7 +35,9 @@ test('doctor --format json on this machine: the contract document only, exit cod
   assertContract(doc)
   assert.equal(r.code, doc.summary.exitCode)
   assert.equal(doc.checks[0].id, 'platform')
-  assert.equal(doc.platform.kind, process.platform === 'darwin' ? 'macos' : doc.platform.kind)
+  assert.equal(doc.platform.kind, ({ linux: 'linux', darwin: 'macos' } as Record<string, string>)[process.platform])
+  // Every check runs by default, each once, in the registry's order.
+  assert.deepEqual(doc.checks.map((c: any) => c.id), registry.map((c) => c.id))
 })
 
 test('doctor on a fixture Debian 12 root reports linux/debian/12', async (t) => {

@@ -9,6 +9,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
+import { need } from '../gate.js'
 import { cleanEnv, cliPath, put, runCli, runProcess, tempDir } from '../helpers.js'
 import { writeOutputs } from '../../lib/stacks/output.js'
 
@@ -58,7 +59,8 @@ test('a render whose second file cannot be written writes neither', async (t) =>
 })
 
 test('a full disk: render --force is exit 1 in one line and leaves the earlier render whole', async (t) => {
-  if (process.getuid?.() !== 0) return t.skip('needs root to mount a small tmpfs as a full disk')
+  // root mounts a small tmpfs as a full disk.
+  if (!(await need(t, 'root'))) return
   const cwd = await tempDir(t)
   const disk = await mkdtemp(join(tmpdir(), 'shipshape-disk-'))
   try {

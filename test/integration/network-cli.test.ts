@@ -13,6 +13,7 @@ import { cleanEnv, cliPath, put, runCli, tempDir } from '../helpers.js'
 
 test('doctor --only registries,clock: an untrusted registry fails with the CA fix; trusted through certs.d, its clock ten minutes off fails a stack in use', async (t) => {
   const ca = await makeCa(t)
+  if (!ca) return
   const reg = await startRegistry(t, ca, 10 * 60_000)
   const name = `127.0.0.1:${reg.port}`
   const [cwd, root] = [await tempDir(t), await tempDir(t)]

@@ -10,7 +10,8 @@ import { Parser as TapParser, type FinalResults } from 'tap-parser'
 import { render } from '../../lib/report/index.js'
 import { buildReport, runChecks } from '../../lib/runner.js'
 import type { Check, Outcome, Report, Status } from '../../lib/types.js'
-import { junitXsd, needTool, perlTapParser, promtoolCheck, prove, xmllintSchema } from '../consumers.js'
+import { need } from '../gate.js'
+import { junitXsd, perlTapParser, promtoolCheck, prove, xmllintSchema } from '../consumers.js'
 import { cleanEnv, makeContext, put, runCli, tempDir } from '../helpers.js'
 import { NASTY, sampleReport } from '../sample-report.js'
 
@@ -54,7 +55,7 @@ function junitVerdict(xml: string): { red: boolean; counted: number } {
 const tapParser = (tap: string) => new Promise<FinalResults>((resolve) => new TapParser(resolve).end(tap))
 
 test('prove, tap-parser and a JUnit reader conclude what the exit code says: ok, optional fail, required fail, timeout, --strict', async (t) => {
-  if (!(await needTool(t, 'prove', 'perl'))) return
+  if (!(await need(t, 'prove'))) return
   for (const s of SCENARIOS) {
     for (const strict of [false, true]) {
       const label = `${s.name}${strict ? ' --strict' : ''}`
@@ -74,7 +75,7 @@ test('prove, tap-parser and a JUnit reader conclude what the exit code says: ok,
 })
 
 test('TAP::Parser (under prove) reads TAP 13 and every diagnostic as written, quotes, colons and escapes included', async (t) => {
-  if (!(await needTool(t, 'prove', 'perl'))) return
+  if (!(await need(t, 'prove'))) return
   const report = await sampleReport()
   report.checks[0].details.push('docker-daemon: a first word ending in a colon', '"quoted": item', 'a: : b', 'tab\tbell\u0007 é ✗ \\"', 'yes', '1.29')
   const read = await perlTapParser(await render('tap', report, opts))
@@ -97,7 +98,7 @@ test('TAP::Parser (under prove) reads TAP 13 and every diagnostic as written, qu
 })
 
 test('JUnit is valid against Jenkins\' junit-10.xsd, with and without --strict', async (t) => {
-  if (!(await needTool(t, 'xmllint', 'libxml2-utils'))) return
+  if (!(await need(t, 'xmllint'))) return
   const xsd = await junitXsd(t)
   if (!xsd) return
   const report = await sampleReport()
@@ -110,14 +111,14 @@ test('JUnit is valid against Jenkins\' junit-10.xsd, with and without --strict',
 })
 
 test('promtool accepts the Prometheus text, escaped labels included', async (t) => {
-  if (!(await needTool(t, 'promtool', 'prometheus'))) return
+  if (!(await need(t, 'promtool'))) return
   const report = await sampleReport()
   report.checks[0].version = NASTY
   assert.equal(await promtoolCheck(await render('prometheus', report, opts)), null)
 })
 
 test('the real CLI: doctor --format tap|junit and prove agree with its exit code, --strict and an optional check\'s failure included', async (t) => {
-  if (!(await needTool(t, 'prove', 'perl'))) return
+  if (!(await need(t, 'prove'))) return
   const home = await tempDir(t)
   const team = await tempDir(t)
   // docker-host judges DOCKER_HOST alone: loopback tcp is a warning, tcp to another host without TLS a failure.

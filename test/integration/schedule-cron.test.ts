@@ -3,10 +3,10 @@
 // check that records history and writes the textfile, and remove leaves none.
 
 import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
 import { chmod, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test, type TestContext } from 'node:test'
-import { whichOn } from '../../lib/context.js'
 import { createProbe } from '../../lib/probe.js'
 import { cronRunning } from '../../lib/schedule/cron.js'
 import { readHistory } from '../../lib/history.js'
@@ -14,51 +14,55 @@ import { main as scheduleMain } from '../../scripts/schedule.js'
 import type { Main } from '../../scripts/run-main.js'
 import { capture } from '../capture.js'
 import { parsePrometheusText } from '../prometheus-text.js'
-import { cliPath, runProcess, tempDir } from '../helpers.js'
+import { need } from '../gate.js'
+import { cliPath, pathWithEmptyCrontab, runProcess, tempDir } from '../helpers.js'
 
-const USER = 'shipshape-crontest'
 const probe = createProbe({ env: process.env })
 
-/** A real crontab for a throwaway user; skips off CI when that cannot be had, fails under CI. */
-async function needCrontabUser(t: TestContext): Promise<boolean> {
-  const why = process.getuid?.() !== 0 ? 'not root (crontab -u needs root)' : !(await whichOn(process.env)('crontab')) ? 'no crontab (apt-get install cron)' : null
-  if (!why && !(await probe(['id', USER])).ok) {
-    const r = await probe(['useradd', '--no-create-home', '--shell', '/usr/sbin/nologin', USER])
-    if (!r.ok) throw new Error(`useradd ${USER} failed: ${r.stderr}`)
-  }
-  if (!why) return true
-  if (process.env.CI) throw new Error(`${why}; CI must run as root with Debian's cron installed`)
-  t.skip(`${why}: skipping the crontab test`)
-  return false
+/**
+ * A real crontab for a throwaway user of this test's own (a unique name, removed with its table
+ * when the test ends); the gate skips by name off CI and fails under CI.
+ */
+async function crontabUser(t: TestContext): Promise<string | null> {
+  if (!(await need(t, 'root', 'crontab'))) return null
+  const user = `shipshape-cron-${randomBytes(4).toString('hex')}`
+  const r = await probe(['useradd', '--no-create-home', '--shell', '/usr/sbin/nologin', user])
+  if (!r.ok) throw new Error(`useradd ${user} failed: ${r.stderr}`)
+  t.after(async () => {
+    await probe(['crontab', '-u', user, '-r'])
+    await probe(['userdel', user])
+  })
+  return user
 }
 
-const crontabOf = async () => {
-  const r = await probe(['crontab', '-u', USER, '-l'])
+/** The user's crontab as `crontab -l` prints it; '' when there is none. */
+async function crontabOf(user: string): Promise<string> {
+  const r = await probe(['crontab', '-u', user, '-l'])
   return r.ok ? r.stdout : ''
 }
 
 test('schedule install/status/remove with the real crontab', async (t) => {
-  if (!(await needCrontabUser(t))) return
+  const USER = await crontabUser(t)
+  if (!USER) return
   const home = await tempDir(t)
   const textfiles = await tempDir(t)
   // The job runs as the crontab's owner, who must be able to write the textfile folder.
   await probe(['chown', USER, textfiles])
   const own = '# alice: backups\n30 2 * * * /usr/local/bin/backup --quiet\n'
   await probe(['crontab', '-u', USER, '-'], { input: own })
-  t.after(() => probe(['crontab', '-u', USER, '-r']))
   const schedule: Main = (argv, io) => scheduleMain(argv, io, { crontabUser: USER })
   const env = { HOME: home }
 
   const dry = await capture(schedule, ['install', '--via', 'cron', '--every', '15m', '--dry-run'], env)
   assert.equal(dry.code, 0, dry.stderr)
   assert.match(dry.stdout, /would set shipshape's line/)
-  assert.equal(await crontabOf(), own, '--dry-run changes nothing')
+  assert.equal(await crontabOf(USER), own, '--dry-run changes nothing')
 
   for (let i = 0; i < 2; i++) {
     const r = await capture(schedule, ['install', '--via', 'cron', '--every', '15m', '--textfile-dir', textfiles, '--only', 'platform'], env)
     assert.equal(r.code, 0, r.stderr)
   }
-  const table = await crontabOf()
+  const table = await crontabOf(USER)
   assert.equal(await readFile(join(home, '.shipshape', 'crontab.bak'), 'utf8'), table, 'the table before the second install (already holding the line) is kept')
   const ours = table.split('\n').filter((l) => l.includes('shipshape-doctor'))
   assert.equal(ours.length, 1, table)
@@ -91,7 +95,7 @@ test('schedule install/status/remove with the real crontab', async (t) => {
 
   const removed = await capture(schedule, ['remove'], env)
   assert.equal(removed.code, 0)
-  assert.equal(await crontabOf(), own, 'remove leaves only the user\'s own lines')
+  assert.equal(await crontabOf(USER), own, 'remove leaves only the user\'s own lines')
   const again = await capture(schedule, ['remove'], env)
   assert.match(again.stdout, /Nothing to remove/)
 })
@@ -107,39 +111,42 @@ test('schedule install with neither a user systemd nor crontab says what to inst
 
 test('schedule: an --every that a scheduler cannot express, or an unknown action, is exit 2 and changes nothing', async (t) => {
   const home = await tempDir(t)
-  const bad = await capture(scheduleMain, ['install', '--every', '7m'], { HOME: home })
+  // A scheduler is there (a crontab with no table), so only the bad input can stop install.
+  const { path, log } = await pathWithEmptyCrontab(t)
+  const env = { HOME: home, PATH: path }
+  const bad = await capture(scheduleMain, ['install', '--every', '7m'], env)
   assert.equal(bad.code, 2)
   assert.match(bad.stderr, /--every '7m'/)
-  const badId = await capture(scheduleMain, ['install', '--only', 'dokcer-daemon'], { HOME: home })
+  const badId = await capture(scheduleMain, ['install', '--only', 'dokcer-daemon'], env)
   assert.equal(badId.code, 2)
   assert.match(badId.stderr, /unknown check id 'dokcer-daemon'/)
   assert.deepEqual(await readdir(home), [])
-  const unknown = await capture(scheduleMain, ['reinstall'], { HOME: home })
+  const unknown = await capture(scheduleMain, ['reinstall'], env)
   assert.equal(unknown.code, 2)
   assert.match(unknown.stderr, /unknown action 'reinstall'/)
+  const calls = (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean)
+  assert.deepEqual(calls.filter((c) => !/ -l\b/.test(c)), [], 'no crontab was written')
 })
 
 test('schedule remove when shipshape\'s line is the only one in the crontab leaves an empty table', async (t) => {
-  if (!(await needCrontabUser(t))) return
+  const USER = await crontabUser(t)
+  if (!USER) return
   const home = await tempDir(t)
-  await probe(['crontab', '-u', USER, '-r'])
-  t.after(() => probe(['crontab', '-u', USER, '-r']))
   const schedule: Main = (argv, io) => scheduleMain(argv, io, { crontabUser: USER })
   const env = { HOME: home }
   const installed = await capture(schedule, ['install', '--via', 'cron', '--only', 'platform'], env)
   assert.equal(installed.code, 0, installed.stderr)
-  assert.equal((await crontabOf()).split('\n').filter(Boolean).length, 1, 'only shipshape\'s line')
+  assert.equal((await crontabOf(USER)).split('\n').filter(Boolean).length, 1, 'only shipshape\'s line')
   // The new table is empty: crontab must read an empty stdin to its end, not wait for more.
   const removed = await capture(schedule, ['remove'], env)
   assert.equal(removed.code, 0, removed.stderr)
-  assert.equal(await crontabOf(), '')
+  assert.equal(await crontabOf(USER), '')
   assert.match((await capture(schedule, ['status'], env)).stdout, /No shipshape job is scheduled/)
 })
 
 test('schedule install from a team\'s folder: the line names its shipshape.yaml, runs follow it, an unwritable textfile folder is refused up front and a run that cannot write it says so in one line', async (t) => {
-  if (!(await needCrontabUser(t))) return
-  await probe(['crontab', '-u', USER, '-r'])
-  t.after(() => probe(['crontab', '-u', USER, '-r']))
+  const USER = await crontabUser(t)
+  if (!USER) return
   const schedule: Main = (argv, io) => scheduleMain(argv, io, { crontabUser: USER })
   const home = await tempDir(t)
   await probe(['chown', USER, home])
@@ -158,7 +165,7 @@ test('schedule install from a team\'s folder: the line names its shipshape.yaml,
   const missing = await install(join(textfiles, 'nope'))
   assert.equal(missing.code, 2)
   assert.match(missing.stderr, new RegExp(`${textfiles}/nope does not exist\\. Create it for ${USER}: sudo install -d -o ${USER} ${textfiles}/nope`))
-  assert.equal(await crontabOf(), '', 'nothing was installed')
+  assert.equal(await crontabOf(USER), '', 'nothing was installed')
   assert.deepEqual(await readdir(home), [], 'nothing was written')
 
   await probe(['chown', USER, textfiles])
@@ -166,7 +173,7 @@ test('schedule install from a team\'s folder: the line names its shipshape.yaml,
   assert.equal(installed.code, 0, installed.stderr)
   // Installed by root for this user (the test's seam), ~/.shipshape/crontab.bak is root's: hand it over.
   await probe(['chown', '-R', USER, home])
-  const line = (await crontabOf()).split('\n')[0]
+  const line = (await crontabOf(USER)).split('\n')[0]
   assert.match(line, / --config '.+shipshape\.yaml' /)
   const status = JSON.parse((await capture(schedule, ['status', '--format', 'json'], env)).stdout)
   assert.equal(status.jobs[0].config, config)

@@ -4,6 +4,7 @@
 // names the step and the log; --dry-run never runs anything.
 
 import assert from 'node:assert/strict'
+import { stripVTControlCharacters } from 'node:util'
 import { readFile, writeFile } from 'node:fs/promises'
 import { PassThrough } from 'node:stream'
 import { join } from 'node:path'
@@ -24,6 +25,29 @@ function capture(env: Record<string, string>, cwd: string, tty = false): Io & { 
   stderr.on('data', (d) => (err += d))
   const stdin = Object.assign(new PassThrough(), { isTTY: tty }, tty ? { setRawMode: () => stdin } : {})
   return { stdout, stderr, stdin, env, cwd, out: () => out, err: () => err }
+}
+
+/**
+ * Resolves once the output, with terminal control codes stripped (readline writes `\x1b[26G` after
+ * a prompt), matches `re`; rejects when the run ends without it.
+ */
+function promptSeen(io: { stdout: NodeJS.ReadableStream | NodeJS.WritableStream; out: () => string }, run: Promise<unknown>, re: RegExp): Promise<void> {
+  const stream = io.stdout as PassThrough
+  const seen = () => re.test(stripVTControlCharacters(io.out()))
+  return new Promise((resolve, reject) => {
+    if (seen()) return resolve()
+    const onData = () => {
+      if (!seen()) return
+      stream.off('data', onData)
+      resolve()
+    }
+    stream.on('data', onData)
+    const ended = () => {
+      stream.off('data', onData)
+      if (!seen()) reject(new Error(`the run ended without printing ${re}:\n${io.out()}`))
+    }
+    run.then(ended, ended)
+  })
 }
 
 /** A check that fails until `marker` exists; its fix creates it (or fails, when told to). */
@@ -144,7 +168,7 @@ test('doctor --fix on a fixture Debian 12 with a low vm.max_map_count: the sysct
   assert.equal(await exists(join(home, '.shipshape')), false)
 })
 
-test('on a terminal, sudo that wants a password is asked once, without echo, and the plan runs with it', async (t) => {
+test('on a terminal, sudo that wants a password is asked once, without echo, and the plan runs with it', { timeout: 60_000 }, async (t) => {
   const home = await tempDir(t)
   const marker = join(home, 'marker')
   const fakeBin = join(projectRoot, 'test/bin/provision')
@@ -154,7 +178,9 @@ test('on a terminal, sudo that wants a password is asked once, without echo, and
   const asRoot: Check = { ...check, fix: async (c, f) => { const fix = await check.fix!(c, f); return fix && { ...fix, steps: fix.steps.map((s) => ({ ...s, sudo: true })) } } }
   const run = setup(base, io, [asRoot])
   const stdin = io.stdin as PassThrough
-  const waitFor = async (re: RegExp) => { for (let i = 0; i < 200 && !re.test(io.out()); i++) await new Promise((r) => setTimeout(r, 25)) }
+  // Each answer is typed only once its prompt is on screen; if it never comes the run ends (or the
+  // test's timeout fires) and the test fails.
+  const waitFor = (re: RegExp) => promptSeen(io, run, re)
   await waitFor(/\[y\/N\] $/)
   stdin.write('y\n')
   await waitFor(/password for alice/)

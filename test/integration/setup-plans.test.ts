@@ -4,7 +4,7 @@
 // planned where everything is already in place.
 
 import assert from 'node:assert/strict'
-import { mkdir, readFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, symlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test, type TestContext } from 'node:test'
 import { createContext } from '../../lib/context.js'
@@ -14,7 +14,7 @@ import { provisionFix } from '../../lib/provision/fixes.js'
 import { buildPlan, type Plan } from '../../lib/provision/plan.js'
 import { fixLines, stepText } from '../../lib/report/fix-text.js'
 import type { Finding, Status } from '../../lib/types.js'
-import { fakeBinDir, put, runCli, tempDir } from '../helpers.js'
+import { cleanEnv, fakeBinDir, put, runCli, tempDir } from '../helpers.js'
 import { writeDockerContext } from '../engine-socket.js'
 
 /** Fake brew, apt-get, dpkg, sudo, curl… that log their argv (test/bin/provision). */
@@ -255,13 +255,27 @@ test('an already provisioned machine plans nothing', async (t) => {
 test('shipshape setup --dry-run --format json prints the platform and the plan document, and rejects an unknown --docker', async (t) => {
   const root = await hostRoot(t, 'macos')
   const home = await tempDir(t)
-  const env = { PATH: process.env.PATH, HOME: home, SHIPSHAPE_HOST_ROOT: root, SHIPSHAPE_ARCH: 'arm64' }
+  // A Mac with nothing installed: PATH holds node and sh only, so this machine's own tools do not count.
+  const bin = await tempDir(t)
+  await symlink(process.execPath, join(bin, 'node'))
+  await symlink('/bin/sh', join(bin, 'sh'))
+  const env = cleanEnv({ PATH: bin, HOME: home, SHIPSHAPE_HOST_ROOT: root, SHIPSHAPE_ARCH: 'arm64' })
   const r = await runCli(['setup', '--dry-run', '--format', 'json'], { env, cwd: home })
   assert.equal(r.code, 0, r.stderr)
   const doc = JSON.parse(r.stdout)
   assert.equal(doc.platform.kind, 'macos')
   assert.equal(doc.platform.arch, 'arm64')
-  assert.ok(Array.isArray(doc.steps) && Array.isArray(doc.manual) && Array.isArray(doc.notes))
+  // Homebrew first, then everything through Apple silicon's brew, none of it as root.
+  assert.deepEqual(doc.steps.map((s: { id: string; argv: string[]; sudo: boolean }) => [s.id, s.argv.join(' '), s.sudo]), [
+    ['homebrew', '', false],
+    ['homebrew-shellenv', '', false],
+    ['docker-desktop', '/opt/homebrew/bin/brew install --cask docker-desktop', false],
+    ['kubectl', '/opt/homebrew/bin/brew install kubectl', false],
+    ['minikube', '/opt/homebrew/bin/brew install minikube', false],
+  ])
+  assert.ok(doc.manual.some((m: string) => /^docker-cli: Open Docker Desktop once \(open -a Docker\)/.test(m)), doc.manual.join('\n'))
+  assert.deepEqual(doc.notes, ['Docker: Docker Desktop is the default on macOS.'])
+  assert.deepEqual(await readdir(home), [], 'a dry run writes nothing')
   const bad = await runCli(['setup', '--docker', 'lima'], { env, cwd: home })
   assert.equal(bad.code, 2)
   assert.match(bad.stderr, /--docker.*lima.*(auto|choices)/s)

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict'
 import { copyFile, readFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { test } from 'node:test'
+import { need } from '../gate.js'
 import { fakeBinDir, fakeExecutable, projectRoot, put, runProcess, tempDir } from '../helpers.js'
 
 /** Fake brew, apt-get, dpkg, sudo, curl… that log their argv (test/bin/provision). */
@@ -53,12 +54,7 @@ test('setup.sh with Node 18, or a Node 20 older than 20.18, where the distributi
 })
 
 test('setup.sh is POSIX sh and shellcheck-clean', async (t) => {
-  const which = await runProcess('sh', ['-c', 'command -v shellcheck'], {})
-  if (which.code !== 0) {
-    if (process.env.CI) throw new Error('shellcheck is missing; CI installs it')
-    t.skip('shellcheck is not installed')
-    return
-  }
+  if (!(await need(t, 'shellcheck'))) return
   const r = await runProcess('shellcheck', ['--shell=sh', join(projectRoot, 'setup.sh')], {})
   assert.equal(r.code, 0, r.stdout)
 })

@@ -8,7 +8,8 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { cleanEnv, needDocker, runCli, tempDir } from '../helpers.js'
+import { need } from '../gate.js'
+import { cleanEnv, runCli, tempDir } from '../helpers.js'
 import { dockerProbe, freePort, removeProject, suffix } from '../images.js'
 import { standinImage, standinTar } from '../standin.js'
 import { renderWith } from '../stacks.js'
@@ -34,7 +35,7 @@ async function request(url: string, auth?: string): Promise<{ status: number; bo
 
 for (const run of RUNS) {
   test(`up elasticsearch ${run.version} with security ${run.security ? 'on' : 'off'}: setup, health checks and Kibana's login work as that band's do`, async (t) => {
-    if (!(await needDocker(t))) return
+    if (!(await need(t, 'docker', 'busybox', 'curl'))) return
     // The flavour the render picks by default is the flavour the stand-in plays.
     const chosen = (await renderWith('elasticsearch', 'compose', [`version=${run.version}`, `security=${run.security}`])).files[0].text
     const flavour = /elasticsearch-platinum:/.test(chosen) ? 'platinum' : 'default'

@@ -5,9 +5,10 @@
 
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { readFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createServer } from 'node:net'
+import { need } from '../gate.js'
 import { cleanEnv, fakeExecutable, fixturesDir, put, runCli, tempDir } from '../helpers.js'
 import { freePort } from '../images.js'
 
@@ -19,7 +20,7 @@ kind: Config
 current-context: minikube
 contexts: [{name: minikube, context: {cluster: minikube, user: minikube}}]
 clusters: [{name: minikube, cluster: {server: "https://127.0.0.1:8443"}}]
-users: [{name: minikube, user: {}}]
+users: [{name: minikube, user: {token: not-a-real-token}}]
 `
 
 async function fakes(t: import('node:test').TestContext, kubectl: string) {
@@ -34,12 +35,19 @@ async function fakes(t: import('node:test').TestContext, kubectl: string) {
   return { cwd, env, calls }
 }
 
+// Each answer is what kubectl 1.32 prints for that kind (fixtures README: kubectl's own format strings).
 const happyKubectl = `case "$1" in
   apply) echo "configmap/sample-echo created"; echo "replicaset.apps/sample-echo created"; echo "service/sample-echo created" ;;
-  rollout) echo "deployment \\"$3\\" successfully rolled out" ;;
-  wait) echo "$3 condition met" ;;
+  rollout) case "$3" in
+    statefulset/*) echo "statefulset rolling update complete 1 pods at revision \${3#statefulset/}-7c9d8b6f5d..." ;;
+    *) echo "deployment \\"\${3#deployment/}\\" successfully rolled out" ;;
+  esac ;;
+  wait) case "$3" in job/*) echo "job.batch/\${3#job/} condition met" ;; *) echo "$3 condition met" ;; esac ;;
   get) printf 2 ;;
-  delete) echo "deleted" ;;
+  delete) case "$2" in
+    pvc) echo 'persistentvolumeclaim "data-mongodb-0" deleted' ;;
+    *) echo 'secret "mongodb" deleted'; echo 'service "mongodb" deleted'; echo 'statefulset.apps "mongodb" deleted' ;;
+  esac ;;
 esac`
 
 test('up --target k8s applies the rendered manifest and waits per kind, each within the timeout', async (t) => {
@@ -82,18 +90,35 @@ esac`)
 
 test('down --target k8s deletes the objects and keeps volume claims unless --volumes', async (t) => {
   const { cwd, env, calls } = await fakes(t, happyKubectl)
-  assert.equal((await runCli(['down', 'mongodb', '--target', 'k8s'], { cwd, env })).code, 0)
+  const down = await runCli(['down', 'mongodb', '--target', 'k8s'], { cwd, env })
+  assert.equal(down.code, 0, down.stderr)
+  assert.equal(down.stdout, 'mongodb is down in Kubernetes; volume claims are kept (--volumes removes them).\n')
   assert.deepEqual(await calls(), ['kubectl delete --ignore-not-found --timeout=120s -f -'])
-  assert.match(await readFile(join(cwd, 'stdin.yaml'), 'utf8'), /kind: StatefulSet/)
-  assert.equal((await runCli(['down', 'mongodb', '--target', 'k8s', '--volumes'], { cwd, env })).code, 0)
+  const handed = await readFile(join(cwd, 'stdin.yaml'), 'utf8')
+  for (const kind of ['Secret', 'Service', 'StatefulSet']) assert.match(handed, new RegExp(`^kind: ${kind}$`, 'm'))
+  const withVolumes = await runCli(['down', 'mongodb', '--target', 'k8s', '--volumes'], { cwd, env })
+  assert.equal(withVolumes.code, 0, withVolumes.stderr)
+  assert.equal(withVolumes.stdout, 'mongodb is down in Kubernetes; its volume claims were removed.\n')
   assert.equal((await calls())[2], 'kubectl delete pvc --ignore-not-found -l app.kubernetes.io/name=mongodb,app.kubernetes.io/instance=mongodb')
 })
 
+test('down --target k8s whose delete fails exits 1 naming the command and kubectl\'s message', async (t) => {
+  const { cwd, env } = await fakes(t, `[ "$1" = delete ] && { cat '${join(fixturesDir, 'kubectl-version.refused-127.0.0.1-8443.stderr.txt')}' >&2; exit 1; }`)
+  const r = await runCli(['down', 'mongodb', '--target', 'k8s'], { cwd, env })
+  assert.equal(r.code, 1)
+  assert.match(r.stderr, /kubectl delete --ignore-not-found --timeout=120s -f - exited 1:\nThe connection to the server 127\.0\.0\.1:8443 was refused - did you specify the right host or port\?/)
+  assert.doesNotMatch(r.stdout, /is down/)
+})
+
 test('with compose v2, up uses --wait with --wait-timeout in seconds', async (t) => {
+  // up checks the Docker daemon itself (over its socket) before it hands anything to compose.
+  if (!(await need(t, 'docker'))) return
   const cwd = await tempDir(t)
   const log = join(cwd, 'calls.log')
   await fakeExecutable(join(cwd, 'bin'), 'docker', `echo "docker $*" >> '${log}'\ncase "$*" in "compose version --short") echo 2.29.7 ;; esac`)
   const env = cleanEnv({ HOME: cwd, PATH: `${join(cwd, 'bin')}:${process.env.PATH}` })
+  // Offline: the images are not here and no registry answers; this test is about compose's flags.
+  await writeFile(join(cwd, 'shipshape.yaml'), 'network: {offline: true}\n')
   const r = await runCli(['up', 'echo', '--timeout', '45500', '--project', 'shipshape-test-v2', '--set', `port=${await freePort()}`], { cwd, env })
   assert.equal(r.code, 0, r.stderr)
   const dir = join(cwd, 'shipshape/echo/compose')
@@ -120,14 +145,15 @@ test('a published port held by another program stops up before compose runs', as
 
 test('up --target k8s with an unreachable cluster stops at the checks: exit 1, the report on stderr, nothing applied', async (t) => {
   const { cwd, env } = await fakes(t, happyKubectl)
-  // kubectl answers for itself but cannot reach the API server, as recorded against a closed port.
+  // kubectl answers for itself but cannot reach the API server: the real kubectl's output, recorded
+  // against the kubeconfig's server (127.0.0.1:8443) with nothing listening there.
   await fakeExecutable(join(cwd, 'bin'), 'kubectl', `echo "kubectl $*" >> '${join(cwd, 'calls.log')}'
 [ "$1" = version ] && [ "$2" = --client ] && { cat '${join(fixturesDir, 'kubectl-version.client-1.32.json')}'; exit 0; }
-[ "$1" = version ] && { cat '${join(fixturesDir, 'kubectl-version.refused.stderr.txt')}' >&2; exit 1; }
+[ "$1" = version ] && { cat '${join(fixturesDir, 'kubectl-version.refused-127.0.0.1-8443.stdout.json')}'; cat '${join(fixturesDir, 'kubectl-version.refused-127.0.0.1-8443.stderr.txt')}' >&2; exit 1; }
 exit 0`)
   const r = await runCli(['up', 'echo', '--target', 'k8s', '--timeout', '10000'], { cwd, env })
   assert.equal(r.code, 1)
   assert.match(r.stderr, /^shipshape: echo \(k8s\) needs these checks to be ok before shipshape can start it; not ok: kube-context \(fail\)/)
-  assert.match(r.stderr, /\[✗\] Kubernetes cluster: /)
+  assert.match(r.stderr, /\[✗\] Kubernetes cluster: .*127\.0\.0\.1:8443/)
   assert.doesNotMatch(await readFile(join(cwd, 'calls.log'), 'utf8'), /kubectl apply/)
 })

@@ -4,7 +4,8 @@
 
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { cleanEnv, needDocker, runCli, tempDir } from '../helpers.js'
+import { need } from '../gate.js'
+import { cleanEnv, runCli, tempDir } from '../helpers.js'
 import { busyboxImage, dockerProbe, freePort, removeProject, suffix } from '../images.js'
 
 const server = ['/bin/sh', '-c', 'exec httpd -f -p 27017 -h /www']
@@ -12,7 +13,7 @@ const ping = 'exec wget -q -O /dev/null http://127.0.0.1:27017/'
 
 for (const [version, shell] of [['4.4', 'mongo'], ['7.0', 'mongosh']] as const) {
   test(`mongodb ${version}: the health check finds ${shell}, the only shell that image has`, async (t) => {
-    if (!(await needDocker(t))) return
+    if (!(await need(t, 'docker', 'busybox'))) return
     const image = await busyboxImage(t, { name: `stacks-mongo-${shell}`, cmd: server, scripts: { [`bin/${shell}`]: ping } })
     const [cwd, port] = [await tempDir(t), await freePort()]
     const project = `shipshape-test-${suffix()}`

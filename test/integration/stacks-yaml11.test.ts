@@ -8,6 +8,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { need } from '../gate.js'
 import { cleanEnv, runProcess, tempDir } from '../helpers.js'
 import { readYaml11, renderWith } from '../stacks.js'
 import { ROWS } from '../bands.js'
@@ -44,13 +45,7 @@ function cases(): Case[] {
   return out
 }
 
-async function pythonHasYaml(t: import('node:test').TestContext): Promise<boolean> {
-  const r = await runProcess(PYTHON, ['-c', 'import yaml'], { env: cleanEnv() }).catch((e: Error) => ({ code: null, stdout: '', stderr: e.message }))
-  if (r.code === 0) return true
-  if (process.env.CI) assert.fail(`PyYAML must be installed under CI (apt-get install python3-yaml): ${r.stderr}`)
-  t.skip('PyYAML is not installed (apt-get install python3-yaml)')
-  return false
-}
+const pythonHasYaml = (t: import('node:test').TestContext) => need(t, 'pyyaml')
 
 // Prints each file's documents as JSON; a value PyYAML made into a non-JSON type (a date) becomes
 // "<date>" so it shows as a mismatch, not a crash. A file it cannot load is reported with its error.
@@ -90,11 +85,7 @@ test('every render loads in PyYAML as the same data, with every string still a s
 })
 
 test('every compose render is accepted by docker-compose v1, which reads YAML 1.1', async (t) => {
-  const probe = await runProcess('docker-compose', ['version', '--short'], { env: cleanEnv() }).catch(() => null)
-  if (!probe || probe.code !== 0) {
-    if (process.env.CI) assert.fail('docker-compose must be installed under CI')
-    return t.skip('docker-compose is not installed')
-  }
+  if (!(await need(t, 'docker-compose'))) return
   const dir = await tempDir(t)
   const compose = cases().filter((c) => c.target === 'compose')
   const failures: string[] = []

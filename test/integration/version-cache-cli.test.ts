@@ -31,10 +31,15 @@ test('the Compose v2 plugin is found where docker looks (DOCKER_CONFIG/cli-plugi
   // The plugin binary cannot be installed here (no registry): a fake prints what v2.29.1 prints.
   await fakeExecutable(join(dir, 'docker-config/cli-plugins'), 'docker-compose', `echo "$*" >> '${log}'\n[ "$1 $2" = "version --short" ] && echo 2.29.1`)
   const env = { PATH: process.env.PATH, HOME: dir, DOCKER_CONFIG: join(dir, 'docker-config'), XDG_CACHE_HOME: join(dir, 'cache'), SHIPSHAPE_HOST_ROOT: join(dir, 'root'), LANG: 'C' }
-  const doctor = async () => JSON.parse((await runCli(['doctor', '--format', 'json', '--only', 'docker-compose'], { env })).stdout).checks[0]
+  const doctor = async () => {
+    const r = await runCli(['doctor', '--format', 'json', '--only', 'docker-compose'], { env })
+    const doc = JSON.parse(r.stdout)
+    assert.equal(r.code, doc.summary.exitCode, r.stderr)
+    return Object.assign(doc.checks.find((c: { id: string }) => c.id === 'docker-compose'), { code: r.code })
+  }
   if (!(await needDocker(t))) return
   const first = await doctor()
-  assert.deepEqual([first.status, first.summary], ['ok', 'Docker Compose 2.29.1 (plugin)'])
+  assert.deepEqual([first.status, first.summary, first.code], ['ok', 'Docker Compose 2.29.1 (plugin)', 0])
   assert.equal((await doctor()).summary, 'Docker Compose 2.29.1 (plugin)')
   assert.equal((await readFile(log, 'utf8')).trim().split('\n').length, 1)
 })

@@ -58,7 +58,8 @@ test('resources: low memory and disk are named with what needs them', () => {
 
 test('docker-cli: absent, it fails; the fix is the platform\'s installer', async (t) => {
   const dir = await tempDir(t)
-  const ctx = makeContext({ env: { PATH: dir, HOME: dir }, platform: macos })
+  // An empty host root and home: no docker in any folder an installer uses either.
+  const ctx = makeContext({ env: { PATH: dir, HOME: dir }, home: dir, hostRoot: dir, platform: macos })
   const r = await dockerCli.run(ctx)
   assert.deepEqual([r.status, r.summary], ['fail', 'docker is not on PATH'])
   const macFix = (await dockerCli.fix(ctx, { ...r, id: 'docker-cli' } as never))!
