@@ -1,10 +1,12 @@
-// The one way shipshape runs an external command. zx does the spawning; this wrapper adds what a
-// health check needs: argv only (zx quotes each element, so no value is ever parsed by the shell),
-// stdin closed, a hard time bound that kills the whole process group, and no exceptions: a missing
-// tool, a crash and a hang all come back as a ProbeResult the check can judge.
+// The one way shipshape runs an external command: argv only (no shell ever parses a value), stdin
+// closed unless there is input to give, a hard time bound that kills the whole process group, output
+// bounded in bytes, and no exceptions: a missing tool, a crash and a hang all come back as a
+// ProbeResult the check can judge. node's own spawn does it: zx, which this wrapped before, costs
+// more to load than a bare node start (more than doctor's every other module together), ran each
+// command through bash, and left us none of its own parts (its kill needs `ps`).
 
+import { spawn, type ChildProcess } from 'node:child_process'
 import { trackGroup } from './live-probes.js'
-import type { ChildProcess } from 'node:child_process'
 import type { Env, Probe, ProbeResult } from './types.js'
 
 export const DEFAULT_PROBE_TIMEOUT_MS = 10_000
@@ -23,6 +25,13 @@ export interface ProbeDefaults {
   cwd?: string
 }
 
+interface Exit {
+  code: number | null
+  signal: NodeJS.Signals | null
+  /** The child could not be started (ENOENT, EACCES): the message. */
+  error?: string
+}
+
 export function createProbe(defaults: ProbeDefaults): Probe {
   return async (argv, opts = {}) => {
     const started = performance.now()
@@ -30,97 +39,96 @@ export function createProbe(defaults: ProbeDefaults): Probe {
     if (argv.length === 0) throw new TypeError('probe needs a command')
     if (opts.signal?.aborted) return { ok: false, code: null, stdout: '', stderr: 'aborted before start', timedOut: true, ms: 0 }
 
-    const { $ } = await import('zx/core')
     const timeoutMs = opts.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS
-    const env = cleanEnv(opts.env ?? defaults.env)
-    const p = $({
-      nothrow: true,
-      quiet: true,
-      verbose: false,
-      // Its own process group, so the kill reaches grandchildren (a shell, a plugin) too.
-      detached: true,
-      env,
-      cwd: opts.cwd ?? defaults.cwd,
-      input: opts.input,
-      stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-    })`${argv}`
+    let child: ChildProcess
+    try {
+      child = spawn(argv[0], argv.slice(1), {
+        env: cleanEnv(opts.env ?? defaults.env),
+        cwd: opts.cwd ?? defaults.cwd,
+        // Its own process group, so the kill reaches grandchildren (a shell, a plugin) too.
+        detached: true,
+        stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      })
+    } catch (error) {
+      // Arguments spawn refuses outright (a NUL byte in a value): judged like a command that failed.
+      return { ok: false, code: null, stdout: '', stderr: (error as Error).message, timedOut: false, ms: ms() }
+    }
+    const exited = new Promise<Exit>((resolve) => {
+      // As a shell would say it: 127 for a program that is not there, 126 for one that may not run.
+      child.once('error', (error: NodeJS.ErrnoException) => {
+        const code = error.code === 'ENOENT' ? 127 : error.code === 'EACCES' ? 126 : null
+        resolve({ code, signal: null, error: code === 127 ? `${argv[0]}: command not found` : error.message })
+      })
+      child.once('close', (code, signal) => resolve({ code, signal }))
+    })
     // A child that exits without reading its input (EPIPE) is judged by its exit code, not a crash.
-    p.stdin?.on('error', () => {})
-    // zx writes and closes stdin only for a non-empty input; `crontab -` given '' would wait forever.
-    if (opts.input === '') p.stdin?.end()
+    child.stdin?.on('error', () => {})
+    // Written whole, then closed: an empty input too, or `crontab -` would wait forever.
+    if (opts.input !== undefined) child.stdin?.end(opts.input)
     // Ctrl-C does not reach a detached group: remember it, so the interrupt handler can end it.
-    const forget = trackGroup(p.pid)
-    const bounds = boundOutput(p.child)
+    const forget = trackGroup(child.pid)
+    const out = collect(child)
 
     let timedOut = false
     const kill = () => {
       timedOut = true
-      // The child leads its own process group, so one signal reaches what it started. Not zx's kill
-      // (nor its timeout option): it lists the tree with `ps` first, and where `ps` is missing
-      // (Debian's minbase, most container images) it throws from a callback, crashing the CLI,
-      // and kills nothing.
-      const pid = p.pid
-      if (pid) {
-        try {
-          process.kill(-pid, 'SIGKILL')
-        } catch {}
-      }
+      killGroup(child)
     }
     opts.signal?.addEventListener('abort', kill, { once: true })
     const timer = setTimeout(kill, timeoutMs)
-    // zx resolves once the child is reaped; a child stuck in the kernel may never be. Bound that too.
+    // A child stuck in the kernel may never be reaped. Bound that too.
     let giveUp: NodeJS.Timeout | undefined
     const abandoned = new Promise<null>((resolve) => {
       giveUp = setTimeout(() => resolve(null), timeoutMs + REAP_GRACE_MS)
     })
     try {
-      const out = await Promise.race([p, abandoned])
-      if (!out) return { ok: false, code: null, stdout: '', stderr: `no answer within ${timeoutMs} ms`, timedOut: true, ms: ms() }
-      if (bounds.overflow) {
-        const stderr = `${bounds.overflow} passed ${MAX_PROBE_OUTPUT_BYTES} bytes: the command was stopped`
-        return { ok: false, code: out.exitCode, stdout: out.stdout.slice(0, MAX_PROBE_OUTPUT_BYTES), stderr, timedOut: false, ms: ms() }
+      const exit = await Promise.race([exited, abandoned])
+      if (!exit) return { ok: false, code: null, stdout: '', stderr: `no answer within ${timeoutMs} ms`, timedOut: true, ms: ms() }
+      if (exit.error) return { ok: false, code: exit.code, stdout: '', stderr: exit.error, timedOut: false, ms: ms() }
+      const stdout = out.text('stdout')
+      if (out.overflow) {
+        const stderr = `${out.overflow} passed ${MAX_PROBE_OUTPUT_BYTES} bytes: the command was stopped`
+        return { ok: false, code: exit.code, stdout, stderr, timedOut: false, ms: ms() }
       }
-      const killed = timedOut || out.signal === 'SIGKILL'
-      const result: ProbeResult = {
-        ok: out.exitCode === 0 && !killed,
-        code: out.exitCode,
-        stdout: out.stdout,
-        stderr: out.stderr,
-        timedOut: killed,
-        ms: ms(),
-      }
+      const killed = timedOut || exit.signal === 'SIGKILL'
+      const result: ProbeResult = { ok: exit.code === 0 && !killed, code: exit.code, stdout, stderr: out.text('stderr'), timedOut: killed, ms: ms() }
       if (killed && !result.stderr) result.stderr = `no answer within ${timeoutMs} ms`
       return result
-    } catch (error) {
-      return { ok: false, code: null, stdout: '', stderr: String((error as Error)?.message ?? error), timedOut: false, ms: ms() }
     } finally {
       forget()
       clearTimeout(timer)
       clearTimeout(giveUp)
-      bounds.done()
+      out.done()
       opts.signal?.removeEventListener('abort', kill)
     }
   }
 }
 
-/** Counts a child's output (killing its group past the cap) and closes its pipes soon after it exits. */
-function boundOutput(child: ChildProcess | undefined): { overflow: 'stdout' | 'stderr' | null; done(): void } {
-  const state = { overflow: null as 'stdout' | 'stderr' | null, done: () => {} }
-  if (!child) return state
-  const killGroup = () => {
-    try {
-      if (child.pid) process.kill(-child.pid, 'SIGKILL')
-    } catch {
-      child.kill('SIGKILL')
-    }
+/** The child leads its own process group, so one signal reaches what it started. */
+function killGroup(child: ChildProcess): void {
+  try {
+    if (child.pid) process.kill(-child.pid, 'SIGKILL')
+  } catch {
+    child.kill('SIGKILL')
+  }
+}
+
+/** Keeps a child's output up to the cap (killing its group past it) and closes its pipes soon after it exits. */
+function collect(child: ChildProcess) {
+  const chunks = { stdout: [] as Buffer[], stderr: [] as Buffer[] }
+  const state = {
+    overflow: null as 'stdout' | 'stderr' | null,
+    text: (name: 'stdout' | 'stderr') => Buffer.concat(chunks[name]).toString('utf8'),
+    done: () => {},
   }
   for (const name of ['stdout', 'stderr'] as const) {
     let bytes = 0
     child[name]?.on('data', (chunk: Buffer) => {
       bytes += chunk.length
-      if (bytes > MAX_PROBE_OUTPUT_BYTES && !state.overflow) {
+      if (bytes <= MAX_PROBE_OUTPUT_BYTES) chunks[name].push(chunk)
+      else if (!state.overflow) {
         state.overflow = name
-        killGroup()
+        killGroup(child)
       }
     })
   }

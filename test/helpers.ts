@@ -159,6 +159,18 @@ export async function fakeExecutable(dir: string, name: string, script: string):
  * folder of links to everything else it holds, so a test of "not installed" holds on a machine
  * that has the tool.
  */
+/**
+ * A host root (SHIPSHAPE_HOST_ROOT) that reads as Debian 12 and holds nothing else: with it, a tool
+ * kept off PATH by pathWithout is absent from every folder an installer uses too (/usr/local/bin,
+ * /usr/bin…), as on a machine that never had it.
+ */
+export async function bareDebianRoot(t: TestContext): Promise<string> {
+  const root = await tempDir(t, 'shipshape-host-')
+  await put(join(root, 'etc/os-release'), 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\nID=debian\n')
+  await put(join(root, 'proc/version'), 'Linux version 6.1.0-27-amd64 (debian-kernel@lists.debian.org) #1 SMP\n')
+  return root
+}
+
 export async function pathWithout(t: TestContext, names: string[], path = process.env.PATH ?? ''): Promise<string> {
   const out: string[] = []
   for (const dir of path.split(delimiter).filter(Boolean)) {

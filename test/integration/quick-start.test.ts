@@ -49,7 +49,7 @@ test('the quick start works twice from fresh clones at the same path', { timeout
     assert.doesNotMatch(doctor.stderr, /Permission denied|not found/, `${run} run`)
     // doctor's own exit codes: 0 ready, 1 not ready (this machine may lack minikube); never the shell's 126/127.
     assert.ok(doctor.code === 0 || doctor.code === 1, `${run} run exited ${doctor.code}: ${doctor.stderr}`)
-    assert.match(doctor.stdout, /^shipshape doctor · /)
+    assert.match(doctor.stdout, /^shipshape \d+\.\d+\.\d+ doctor · /)
     assert.match(doctor.stdout, /\[✓\] Platform: /)
     assert.match(doctor.stdout, doctor.code === 0 ? /\nReady\./ : /\nNot ready/)
   }

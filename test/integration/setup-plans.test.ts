@@ -259,7 +259,8 @@ test('shipshape setup --dry-run --format json prints the platform and the plan d
   const bin = await tempDir(t)
   await symlink(process.execPath, join(bin, 'node'))
   await symlink('/bin/sh', join(bin, 'sh'))
-  const env = cleanEnv({ PATH: bin, HOME: home, SHIPSHAPE_HOST_ROOT: root, SHIPSHAPE_ARCH: 'arm64' })
+  // As the Mac's user (uid 501): brew refuses root, so as root these steps are rightly not planned.
+  const env = cleanEnv({ PATH: bin, HOME: home, SHIPSHAPE_HOST_ROOT: root, SHIPSHAPE_ARCH: 'arm64', SHIPSHAPE_UID: '501' })
   const r = await runCli(['setup', '--dry-run', '--format', 'json'], { env, cwd: home })
   assert.equal(r.code, 0, r.stderr)
   const doc = JSON.parse(r.stdout)

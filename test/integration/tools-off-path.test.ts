@@ -32,7 +32,7 @@ async function machine(t: TestContext, kind: 'macos' | 'debian', arch = 'arm64',
     await put(join(root, 'etc/os-release'), DEBIAN)
     await put(join(root, 'proc/version'), 'Linux version 6.1.0-27-amd64 (gcc) #1 SMP\n')
   }
-  // Only a shell and cat from this machine (for the fake tools' scripts and zx); /bin has kubectl and docker.
+  // Only a shell and cat from this machine (for the fake tools' scripts); /bin has kubectl and docker.
   await symlink('/bin/sh', join(bin, 'sh'))
   await symlink('/bin/bash', join(bin, 'bash'))
   await symlink('/bin/cat', join(bin, 'cat'))
