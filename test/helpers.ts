@@ -162,12 +162,13 @@ export async function fakeExecutable(dir: string, name: string, script: string):
 /**
  * A host root (SHIPSHAPE_HOST_ROOT) that reads as Debian 12 and holds nothing else: with it, a tool
  * kept off PATH by pathWithout is absent from every folder an installer uses too (/usr/local/bin,
- * /usr/bin…), as on a machine that never had it.
+ * /usr/bin…), as on a machine that never had it. `maxMapCount` writes proc/sys/vm/max_map_count.
  */
-export async function bareDebianRoot(t: TestContext): Promise<string> {
+export async function debianRoot(t: TestContext, opts: { maxMapCount?: number } = {}): Promise<string> {
   const root = await tempDir(t, 'shipshape-host-')
   await put(join(root, 'etc/os-release'), 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\nID=debian\n')
   await put(join(root, 'proc/version'), 'Linux version 6.1.0-27-amd64 (debian-kernel@lists.debian.org) #1 SMP\n')
+  if (opts.maxMapCount !== undefined) await put(join(root, 'proc/sys/vm/max_map_count'), `${opts.maxMapCount}\n`)
   return root
 }
 

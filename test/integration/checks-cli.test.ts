@@ -7,7 +7,7 @@ import { createServer } from 'node:net'
 import { delimiter, join } from 'node:path'
 import { test, type TestContext } from 'node:test'
 import { need } from '../gate.js'
-import { bareDebianRoot, cleanEnv, fakeExecutable, fixturesDir, pathWithout, put, runCli, tempDir } from '../helpers.js'
+import { debianRoot, cleanEnv, fakeExecutable, fixturesDir, pathWithout, put, runCli, tempDir } from '../helpers.js'
 import { refusingPort } from '../loopback.js'
 
 /** A PATH whose `name` is a fake replaying `body`, and no other `name`. */
@@ -33,7 +33,7 @@ test('docker-cli: a client older than the floor fails, exit 1; none on PATH fail
   assert.match(r.stdout, /^\[✗\] Docker CLI: Docker CLI 19\.3\.13 is older than >=20\.10\.0$/m)
   assert.match(r.stdout, /\nNot ready\./)
   // Absent everywhere: off PATH and in no installer's folder (this machine has one in /usr/local/bin).
-  const none = await runCli(['doctor', '--format', 'json', '--only', 'docker-cli'], { env: cleanEnv({ PATH: await pathWithout(t, ['docker']), SHIPSHAPE_HOST_ROOT: await bareDebianRoot(t) }) })
+  const none = await runCli(['doctor', '--format', 'json', '--only', 'docker-cli'], { env: cleanEnv({ PATH: await pathWithout(t, ['docker']), SHIPSHAPE_HOST_ROOT: await debianRoot(t) }) })
   assert.equal(none.code, 1)
   const check = JSON.parse(none.stdout).checks.find((c: { id: string }) => c.id === 'docker-cli')
   assert.deepEqual([check.status, check.summary], ['fail', 'docker is not on PATH'])
@@ -44,7 +44,7 @@ test('kubectl: the recorded client version is ok, exit 0; absent it fails, exit 
   const r = await runCli(['doctor', '--only', 'kubectl'], { env: cleanEnv({ PATH }) })
   assert.equal(r.code, 0, r.stderr)
   assert.match(r.stdout, /^\[✓\] kubectl: kubectl v1\.32\.4-dispatcher$/m)
-  const none = await runCli(['doctor', '--only', 'kubectl'], { env: cleanEnv({ PATH: await pathWithout(t, ['kubectl']), SHIPSHAPE_HOST_ROOT: await bareDebianRoot(t) }) })
+  const none = await runCli(['doctor', '--only', 'kubectl'], { env: cleanEnv({ PATH: await pathWithout(t, ['kubectl']), SHIPSHAPE_HOST_ROOT: await debianRoot(t) }) })
   assert.equal(none.code, 1)
   assert.match(none.stdout, /^\[✗\] kubectl: kubectl is not on PATH$/m)
   assert.match(none.stdout, /fix: /)

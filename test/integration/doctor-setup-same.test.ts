@@ -3,22 +3,14 @@
 
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
-import { test, type TestContext } from 'node:test'
-import { projectRoot, put, runCli, tempDir } from '../helpers.js'
-
-async function debianHost(t: TestContext): Promise<string> {
-  const root = await tempDir(t, 'shipshape-host-')
-  await put(join(root, 'etc/os-release'), 'ID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\n')
-  await put(join(root, 'proc/version'), 'Linux version 6.1.0-27-amd64 (gcc) #1 SMP\n')
-  await put(join(root, 'proc/sys/vm/max_map_count'), '65530\n')
-  return root
-}
+import { test } from 'node:test'
+import { debianRoot, projectRoot, runCli, tempDir } from '../helpers.js'
 
 interface JsonStep { id: string; command: string }
 
 for (const [who, uid, pathOf] of [['root', '0', 'empty'], ['a user without sudo', '1000', 'empty'], ['a user with sudo', '1000', 'fake-sudo']] as const) {
   test(`as ${who}: doctor's max-map-count fix is setup's plan for it, step for step, line for line`, async (t) => {
-    const root = await debianHost(t)
+    const root = await debianRoot(t, { maxMapCount: 65530 })
     const home = await tempDir(t)
     const PATH = pathOf === 'empty' ? await tempDir(t) : join(projectRoot, 'test/bin/provision')
     const env = { PATH, HOME: home, USER: 'alice', SHIPSHAPE_HOST_ROOT: root, SHIPSHAPE_UID: uid }

@@ -7,20 +7,12 @@ import { createServer, type AddressInfo, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { test, type TestContext } from 'node:test'
 import { exists } from '../../lib/provision/files.js'
-import { needDocker, projectRoot, put, tempDir } from '../helpers.js'
+import { debianRoot, needDocker, projectRoot, tempDir } from '../helpers.js'
 import { cliOnPty, processesWith, untilRunning } from '../pty.js'
-
-async function lowMaxMapCountHost(t: TestContext): Promise<string> {
-  const root = await tempDir(t, 'shipshape-host-')
-  await put(join(root, 'etc/os-release'), 'ID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\n')
-  await put(join(root, 'proc/version'), 'Linux version 6.1.0-27-amd64 (gcc) #1 SMP\n')
-  await put(join(root, 'proc/sys/vm/max_map_count'), '65530\n')
-  return root
-}
 
 for (const [key, name] of [['\x03', 'Ctrl-C'], ['\x04', 'Ctrl-D']] as const) {
   test(`${name} at setup's question: "Cancelled; nothing was changed.", exit 130, no trace`, async (t) => {
-    const root = await lowMaxMapCountHost(t)
+    const root = await debianRoot(t, { maxMapCount: 65530 })
     const home = await tempDir(t)
     const env = { PATH: process.env.PATH, HOME: home, SHIPSHAPE_HOST_ROOT: root, SHIPSHAPE_UID: '0', TERM: 'xterm' }
     const run = cliOnPty(['setup', '--only', 'max-map-count'], { env, cwd: home })
@@ -35,7 +27,7 @@ for (const [key, name] of [['\x03', 'Ctrl-C'], ['\x04', 'Ctrl-D']] as const) {
 }
 
 test("Ctrl-C at sudo's password question cancels the same way: exit 130, nothing changed", async (t) => {
-  const root = await lowMaxMapCountHost(t)
+  const root = await debianRoot(t, { maxMapCount: 65530 })
   const home = await tempDir(t)
   // The fake sudo (test/bin/provision) wants a password, as sudo without a ticket does.
   const env = { PATH: `${join(projectRoot, 'test/bin/provision')}:${process.env.PATH}`, HOME: home, USER: 'alice', SHIPSHAPE_HOST_ROOT: root, SHIPSHAPE_UID: '1000', FAKE_SUDO_REFUSE: '1', TERM: 'xterm' }

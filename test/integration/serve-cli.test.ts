@@ -2,16 +2,24 @@
 // stops cleanly (exit 0, port released) on SIGTERM, also while requests are open.
 
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcessByStdio } from 'node:child_process'
 import { createConnection } from 'node:net'
-import { test } from 'node:test'
+import type { Readable } from 'node:stream'
+import { test, type TestContext } from 'node:test'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { cleanEnv, cliPath, fakeExecutable, runCli, tempDir } from '../helpers.js'
 
-test('serve answers on loopback and stops cleanly on SIGTERM', async (t) => {
-  const dir = await tempDir(t)
-  const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0', '--only', 'platform'], { cwd: dir, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] })
+interface Served {
+  child: ChildProcessByStdio<null, Readable, Readable>
+  url: string
+  exited: Promise<number | null>
+  stderr: () => string
+}
+
+/** `shipshape serve --port 0 …` in `dir`, once it says where it listens; killed after the test. */
+async function serve(t: TestContext, dir: string, args: string[], env = cleanEnv()): Promise<Served> {
+  const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0', ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] })
   t.after(() => child.kill('SIGKILL'))
   let stderr = ''
   child.stderr.on('data', (d) => (stderr += d))
@@ -26,6 +34,11 @@ test('serve answers on loopback and stops cleanly on SIGTERM', async (t) => {
       }
     })
   })
+  return { child, url, exited, stderr: () => stderr }
+}
+
+test('serve answers on loopback and stops cleanly on SIGTERM', async (t) => {
+  const { child, url, exited, stderr: said } = await serve(t, await tempDir(t), ['--only', 'platform'])
   const res = await fetch(`${url}/healthz`)
   assert.equal(res.status, 200)
   assert.equal(((await res.json()) as { checks: { id: string }[] }).checks[0].id, 'platform')
@@ -33,10 +46,10 @@ test('serve answers on loopback and stops cleanly on SIGTERM', async (t) => {
   const idle = createConnection(Number(new URL(url).port), '127.0.0.1')
   await new Promise((resolve) => idle.once('connect', resolve))
   child.kill('SIGTERM')
-  const code = await Promise.race([exited, new Promise((_, reject) => setTimeout(() => reject(new Error(`no exit within 10 s of SIGTERM: ${stderr}`)), 10_000))])
+  const code = await Promise.race([exited, new Promise((_, reject) => setTimeout(() => reject(new Error(`no exit within 10 s of SIGTERM: ${said()}`)), 10_000))])
   idle.destroy()
-  assert.equal(code, 0, stderr)
-  assert.match(stderr, /SIGTERM, stopping/)
+  assert.equal(code, 0, said())
+  assert.match(said(), /SIGTERM, stopping/)
   await assert.rejects(fetch(`${url}/healthz`), 'the port is closed')
 })
 
@@ -53,27 +66,14 @@ test('serve: SIGTERM while a check hangs answers the request in flight and exits
   const dir = await tempDir(t)
   const bin = join(dir, 'bin')
   await fakeExecutable(bin, 'docker', `echo $$ > ${join(dir, 'docker.pid')}\nexec sleep 1000`)
-  const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0', '--only', 'docker-cli', '--timeout', '120000'], {
-    cwd: dir, env: cleanEnv({ HOME: dir, PATH: `${bin}:${process.env.PATH}` }), stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  t.after(() => child.kill('SIGKILL'))
-  let stderr = ''
-  child.stderr.on('data', (d) => (stderr += d))
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start within 15 s: ${stderr}`)), 15_000)
-    child.stderr.on('data', () => {
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)
-      if (m) { clearTimeout(timer); resolve(m[1]) }
-    })
-  })
+  const { child, url, exited, stderr: said } = await serve(t, dir, ['--only', 'docker-cli', '--timeout', '120000'], cleanEnv({ HOME: dir, PATH: `${bin}:${process.env.PATH}` }))
   const answer = fetch(`${url}/healthz`).then(async (r) => ({ status: r.status, text: await r.text() }), (e: Error) => ({ status: 0, text: String(e.cause ?? e) }))
   // Wait until the fake docker runs, so the request is truly in flight.
   for (let i = 0; i < 300 && !(await readFile(join(dir, 'docker.pid'), 'utf8').catch(() => '')); i++) await new Promise((r) => setTimeout(r, 50))
   const pid = Number(await readFile(join(dir, 'docker.pid'), 'utf8'))
   child.kill('SIGTERM')
-  const code = await Promise.race([exited, new Promise((_, reject) => setTimeout(() => reject(new Error(`no exit within 30 s of SIGTERM: ${stderr}`)), 30_000))])
-  assert.equal(code, 0, stderr)
+  const code = await Promise.race([exited, new Promise((_, reject) => setTimeout(() => reject(new Error(`no exit within 30 s of SIGTERM: ${said()}`)), 30_000))])
+  assert.equal(code, 0, said())
   const got = await answer
   assert.equal(got.status, 503, got.text)
   assert.throws(() => process.kill(pid, 0), 'the hanging probe was killed')
