@@ -31,13 +31,18 @@ interface KubeConfigDoc {
 
 export async function currentKubeTarget(ctx: Pick<Context, 'env' | 'home'>): Promise<KubeTarget> {
   const files = ctx.env.KUBECONFIG ? ctx.env.KUBECONFIG.split(delimiter).filter(Boolean) : [join(ctx.home, '.kube', 'config')]
-  const unread: string[] = []
+  // Read at once, reported in KUBECONFIG's order (not in the order the reads happen to finish).
   const read = (f: string) =>
-    readBoundedOrNull(f, KUBECONFIG_MAX_BYTES).catch((error: unknown) => {
-      if (error instanceof BoundError) unread.push(error.message)
-      return null
-    })
-  const texts = (await Promise.all(files.map(read))).filter((t): t is string => t !== null)
+    readBoundedOrNull(f, KUBECONFIG_MAX_BYTES).then(
+      (text) => ({ text, unread: null }),
+      (error: unknown) => {
+        if (error instanceof BoundError) return { text: null, unread: error.message }
+        return { text: null, unread: null }
+      },
+    )
+  const results = await Promise.all(files.map(read))
+  const unread = results.flatMap((r) => (r.unread ? [r.unread] : []))
+  const texts = results.flatMap((r) => (r.text !== null ? [r.text] : []))
   // Most machines without a cluster have no kubeconfig at all: skip loading the YAML parser then.
   const { parse } = texts.length ? await import('yaml') : { parse: () => null }
   const docs: KubeConfigDoc[] = []
