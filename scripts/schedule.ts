@@ -81,10 +81,11 @@ export async function main(argv: readonly string[], io: Io = processIo(), hooks:
   let actions: Action[]
   let header: string
   if (action === 'install') {
+    // The scheduled runs would fail on a bad config or check id every time: refuse it now (exit 2),
+    // before looking for a scheduler, so bad input is exit 2 on any machine.
+    const { config } = await prepareRun(registry, { env: io.env, cwd: io.cwd, config: opts.config, only: opts.only, skip: opts.skip, offline: opts.offline })
     const { via, why } = opts.via === 'auto' ? await chooseVia(s) : { via: opts.via, why: '--via' }
     const abs = (p?: string) => (p === undefined ? undefined : isAbsolute(p) ? p : resolve(io.cwd, p))
-    // The scheduled runs would fail on a bad config or check id every time: refuse it now (exit 2).
-    const { config } = await prepareRun(registry, { env: io.env, cwd: io.cwd, config: opts.config, only: opts.only, skip: opts.skip, offline: opts.offline })
     const textfileDir = abs(opts.textfileDir)
     if (textfileDir) {
       // The job runs as the owner of the crontab it is in; everywhere else as whoever installs it.

@@ -21,7 +21,8 @@ function assertContract(doc: any) {
     const { engine, ...contract } = c
     assert.deepEqual(Object.keys(contract).sort(), ['details', 'durationMs', 'fix', 'id', 'required', 'status', 'summary', 'title', 'version'])
     if (c.id !== 'docker-daemon') assert.equal(engine, undefined, `${c.id} carries engine`)
-    else if (c.status !== 'timeout') assert.ok(engine === null || typeof engine === 'string', `docker-daemon's engine: ${engine}`)
+    // It names the engine when it ran; skipped (no docker CLI) or cut off, it could not look.
+    else if (c.status !== 'timeout' && c.status !== 'skip') assert.ok(engine === null || typeof engine === 'string', `docker-daemon's engine: ${engine}`)
     assert.ok(STATUSES.includes(c.status), c.status)
     if (c.fix) for (const s of c.fix.steps) assert.ok(Array.isArray(s.argv) && typeof s.sudo === 'boolean' && s.id && s.title)
   }
