@@ -70,4 +70,4 @@ fi
 say "building"
 npm run --silent build >&2
 
-exec node dist/scripts/cli.js setup "$@"
+exec node dist/cli/shipshape.js setup "$@"

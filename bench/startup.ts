@@ -11,11 +11,11 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import which from 'which'
-import { projectRoot } from '../lib/paths.js'
+import { cliEntry } from '../lib/paths.js'
 
 const rounds = Number(process.env.BENCH_RUNS ?? 11)
 const node = process.execPath
-const cli = join(projectRoot, 'dist/scripts/cli.js')
+const cli = cliEntry
 const envinfo = join(createRequire(import.meta.url).resolve('envinfo/package.json'), '../dist/cli.js')
 // A cold run must not find the cache: each one gets an empty cache folder.
 const coldCache = () => ({ XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'shipshape-bench-')) })

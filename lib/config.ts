@@ -135,7 +135,7 @@ export async function parseConfig(text: string, file: string): Promise<Config> {
   for (const tool of Object.keys(data.versions)) if (!Object.hasOwn(FLOORS, tool)) throw unknown(['versions', tool], 'tool', tool, Object.keys(FLOORS))
   const { DEFAULT_SOURCES } = await import('./provision/sources.js')
   for (const name of Object.keys(data.sources)) if (!Object.hasOwn(DEFAULT_SOURCES, name)) throw unknown(['sources', name], 'source', name, Object.keys(DEFAULT_SOURCES))
-  const { validRange } = await import('semver')
+  const { default: validRange } = await import('semver/ranges/valid.js')
   for (const [tool, range] of Object.entries(data.versions)) {
     if (!validRange(range)) throw new UsageError(`${where(['versions', tool])}: versions.${tool}: '${preview(range)}' is not a semver range (try ">=1.30")`)
   }

@@ -9,13 +9,14 @@ import { delimiter, join } from 'node:path'
 import type { TestContext } from 'node:test'
 import { createFacts, whichOn } from '../lib/context.js'
 import { emptyConfig } from '../lib/config.js'
-import { projectRoot } from '../lib/paths.js'
+import { cliEntry, projectRoot } from '../lib/paths.js'
 import { createProbe } from '../lib/probe.js'
 import { need } from './gate.js'
 import type { Context, Platform, Probe, ProbeResult } from '../lib/types.js'
 
 export { projectRoot }
-export const cliPath = join(projectRoot, 'dist/scripts/cli.js')
+/** What users run: the bundle, as `shipshape` and setup.sh start it. */
+export const cliPath = cliEntry
 export const fixturesDir = join(projectRoot, 'test/fixtures')
 export const fakeBinDir = join(projectRoot, 'test/bin')
 

@@ -4,7 +4,7 @@
 
 import { join } from 'node:path'
 import { UsageError } from '../errors.js'
-import { projectRoot } from '../paths.js'
+import { cliEntry } from '../paths.js'
 import type { Env } from '../types.js'
 
 /** Names every scheduler entry shipshape writes, so install replaces and remove finds them. */
@@ -61,7 +61,7 @@ export interface JobInput {
 }
 
 export function jobSpec(input: JobInput): JobSpec {
-  const argv = [process.execPath, join(projectRoot, 'dist/scripts/cli.js'), 'schedule', 'run']
+  const argv = [process.execPath, cliEntry, 'schedule', 'run']
   if (input.format) argv.push('--format', input.format)
   if (input.textfileDir) argv.push('--textfile-dir', input.textfileDir)
   if (input.config) argv.push('--config', input.config)

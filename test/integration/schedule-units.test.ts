@@ -36,7 +36,7 @@ test('systemd: a user service and timer that systemd-analyze accepts, enabled on
   assert.deepEqual((await readdir(dir)).sort(), ['shipshape-doctor.service', 'shipshape-doctor.timer'])
   const service = await readFile(join(dir, 'shipshape-doctor.service'), 'utf8')
   const timer = await readFile(join(dir, 'shipshape-doctor.timer'), 'utf8')
-  assert.match(service, /^ExecStart="[^"]+node" "[^"]+\/dist\/scripts\/cli\.js" "schedule" "run" "--config" "[^"]+\/shipshape\.yaml" "--only" "platform"$/m)
+  assert.match(service, /^ExecStart="[^"]+node" "[^"]+\/dist\/cli\/shipshape\.js" "schedule" "run" "--config" "[^"]+\/shipshape\.yaml" "--only" "platform"$/m)
   assert.match(service, new RegExp(`^Environment="HOME=${home}"$`, 'm'))
   assert.match(timer, /^OnCalendar=\*-\*-\* 00\/1:00:00$/m)
   assert.match(timer, /^Persistent=true$/m)

@@ -17,7 +17,7 @@ async function checkout(t: import('node:test').TestContext) {
   await copyFile(join(projectRoot, 'setup.sh'), join(dir, 'setup.sh'))
   await put(join(dir, 'package-lock.json'), '{"lockfileVersion": 3}\n')
   // The built CLI, as a stub that shows what it was handed.
-  await put(join(dir, 'dist/scripts/cli.js'), 'console.log("cli " + process.argv.slice(2).join(" ")); process.exitCode = 7\n')
+  await put(join(dir, 'dist/cli/shipshape.js'), 'console.log("cli " + process.argv.slice(2).join(" ")); process.exitCode = 7\n')
   return dir
 }
 
