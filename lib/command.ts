@@ -1,21 +1,11 @@
-// What every entry script shares: the streams and environment it is handed (so tests call main()
-// directly), and a commander setup where a usage mistake is exit 2 and --help is exit 0.
+// What every entry script shares: a commander setup where a usage mistake is exit 2 and --help is
+// exit 0, and (from io.ts) the streams and environment it is handed, so tests call main() directly.
 
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { ExitError, UsageError } from './errors.js'
-import type { Env } from './types.js'
+import type { Io } from './io.js'
 
-export interface Io {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean }
-  stderr: NodeJS.WritableStream & { isTTY?: boolean }
-  stdin?: NodeJS.ReadableStream & { isTTY?: boolean }
-  env: Env
-  cwd: string
-  /** When the process started, so a summary's time is the whole run's (node's start-up included). */
-  started?: Date
-}
-
-export const processIo = (): Io => ({ stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: { ...process.env }, cwd: process.cwd(), started: new Date(performance.timeOrigin) })
+export { processIo, type Io } from './io.js'
 
 export function newCommand(name: string, io: Io): Command {
   return new Command(`shipshape ${name}`)

@@ -8,7 +8,7 @@ import { realpathSync } from 'node:fs'
 import { UsageError } from '../lib/errors.js'
 import { toolVersion } from '../lib/paths.js'
 import { closest } from '../lib/suggest.js'
-import type { Io } from '../lib/command.js'
+import type { Io } from '../lib/io.js'
 import { runMain, type Main } from './run-main.js'
 
 interface Entry {

@@ -3,7 +3,7 @@
 // cannot be used, 1 for a full or read-only disk); anything else is a bug and says so (exit 1).
 
 import { ExitError, UsageError, ioFailure } from '../lib/errors.js'
-import { processIo, type Io } from '../lib/command.js'
+import { processIo, type Io } from '../lib/io.js'
 import { killLiveGroups } from '../lib/live-probes.js'
 
 export type Main = (argv: readonly string[], io: Io) => Promise<number>
