@@ -7,7 +7,8 @@
 // Docker Engine has a docker group. The client's and daemon's API versions are compared too.
 
 import { userInfo } from 'node:os'
-import semver from 'semver'
+import coerce from 'semver/functions/coerce.js'
+import lt from 'semver/functions/lt.js'
 import { clientApiVersion, daemonFacts, daemonInVm, isRemote, type DaemonFacts } from '../lib/docker-facts.js'
 import { ENGINE_NAMES, type Engine } from '../lib/docker-engine.js'
 import { dockerGroupStep, dockerServiceStep } from '../lib/provision/docker-linux.js'
@@ -88,11 +89,11 @@ export function judgeDaemon(d: DaemonFacts, clientApi: string | null = null, pla
  * older than Compose v2's needs runs `docker compose` badly.
  */
 export function apiMismatch(daemonApi: string | undefined, daemonMin: string | undefined, clientApi: string | null, engine: Engine | null): { older: 'client' | 'engine'; text: string } | null {
-  const v = (x: string | null | undefined) => (x && /^\d+\.\d+/.test(x) ? semver.coerce(x)?.version ?? null : null)
+  const v = (x: string | null | undefined) => (x && /^\d+\.\d+/.test(x) ? coerce(x)?.version ?? null : null)
   const [api, min, client] = [v(daemonApi), v(daemonMin), v(clientApi)]
   const name = engine ? ENGINE_NAMES[engine] : 'the daemon'
-  if (client && min && semver.lt(client, min)) return { older: 'client', text: `the docker client speaks API ${clientApi}, older than the ${daemonMin} ${name} accepts: upgrade the docker CLI` }
-  if (api && semver.lt(api, semver.coerce(COMPOSE_V2_MIN_API)!.version)) return { older: 'engine', text: `${name} speaks API ${daemonApi}, older than Compose v2 needs (${COMPOSE_V2_MIN_API}, Docker Engine 19.03): upgrade the engine` }
+  if (client && min && lt(client, min)) return { older: 'client', text: `the docker client speaks API ${clientApi}, older than the ${daemonMin} ${name} accepts: upgrade the docker CLI` }
+  if (api && lt(api, coerce(COMPOSE_V2_MIN_API)!.version)) return { older: 'engine', text: `${name} speaks API ${daemonApi}, older than Compose v2 needs (${COMPOSE_V2_MIN_API}, Docker Engine 19.03): upgrade the engine` }
   return null
 }
 

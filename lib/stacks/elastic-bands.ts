@@ -3,7 +3,8 @@
 // (through the values rules.ts derives from it). Sources are in the README's "Elasticsearch by
 // version" table and the comments below; a band runs from its `from` to the next band's.
 
-import semver from 'semver'
+import gte from 'semver/functions/gte.js'
+import major from 'semver/functions/major.js'
 
 export interface ElasticBand {
   /** First version of the band; it runs to the next band's first. */
@@ -47,12 +48,12 @@ export const ELASTIC_BANDS: readonly ElasticBand[] = [
 ]
 
 export const OLDEST = ELASTIC_BANDS[0].from
-export const NEWEST_MAJOR = semver.major(ELASTIC_BANDS[ELASTIC_BANDS.length - 1].from)
+export const NEWEST_MAJOR = major(ELASTIC_BANDS[ELASTIC_BANDS.length - 1].from)
 
 /** The band a version falls in; undefined before 6.0. A major newer than the table gets the newest band. */
 export function bandOf(version: string): ElasticBand | undefined {
   let found: ElasticBand | undefined
-  for (const band of ELASTIC_BANDS) if (semver.gte(version, band.from)) found = band
+  for (const band of ELASTIC_BANDS) if (gte(version, band.from)) found = band
   return found
 }
 

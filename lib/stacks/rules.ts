@@ -1,7 +1,8 @@
 // What one stack knows that its stack.yaml cannot say: values derived from others (an image from a
 // version), combinations that cannot work (refused before anything is rendered), and warnings.
 
-import semver from 'semver'
+import major from 'semver/functions/major.js'
+import valid from 'semver/functions/valid.js'
 import { UsageError } from '../errors.js'
 import type { Platform } from '../types.js'
 import { bandOf, NEWEST_MAJOR, OLDEST } from './elastic-bands.js'
@@ -23,10 +24,10 @@ const RULES: Record<string, Rule> = {
     const version = String(v.version)
     const warnings: string[] = []
     // The pattern lets through numbers too large to compare (semver caps each part at 2^53-1).
-    if (!semver.valid(version)) throw new UsageError(`parameter 'version': '${version.slice(0, 40)}' is not a version shipshape can compare (each part a whole number below 9007199254740992), e.g. 8.19.10`)
+    if (!valid(version)) throw new UsageError(`parameter 'version': '${version.slice(0, 40)}' is not a version shipshape can compare (each part a whole number below 9007199254740992), e.g. 8.19.10`)
     const band = bandOf(version)
     if (!band) throw new UsageError(`parameter 'version': Elasticsearch ${version} is older than shipshape knows; choose ${OLDEST} or later`)
-    if (semver.major(version) > NEWEST_MAJOR) {
+    if (major(version) > NEWEST_MAJOR) {
       warnings.push(`Elasticsearch ${version} is newer than the versions shipshape knows (up to ${NEWEST_MAJOR}.x); rendered as ${NEWEST_MAJOR}.x, check its release notes`)
     }
     const security = v.security === true
