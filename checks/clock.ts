@@ -2,7 +2,7 @@
 // not yet valid") and apt. We compare this machine's time with the Date header of the first registry
 // that answered the registries check: the same request, shared through ctx.facts, never a second one.
 
-import { neededByStacks, OFFLINE_SUMMARY } from '../lib/network/needed.js'
+import { neededByStacks } from '../lib/network/needed.js'
 import { probeRegistries } from '../lib/network/registries.js'
 import type { Check, Context, Fix, Outcome } from '../lib/types.js'
 
@@ -13,8 +13,8 @@ export const clock = {
   id: 'clock',
   title: 'Clock',
   required: false,
+  network: true,
   async run(ctx) {
-    if (ctx.offline) return { status: 'skip', summary: OFFLINE_SUMMARY }
     const [run, needed] = await Promise.all([probeRegistries(ctx), neededByStacks(ctx, 'clock')])
     const answered = run.results.find((r) => r.reach.ok && r.reach.date && Number.isFinite(Date.parse(r.reach.date)))
     if (!answered || !answered.reach.ok) {

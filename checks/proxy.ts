@@ -4,7 +4,7 @@
 // proxy. A configured proxy that does not accept connections fails.
 
 import { connect, isIP } from 'node:net'
-import { neededByStacks, OFFLINE_SUMMARY } from '../lib/network/needed.js'
+import { neededByStacks } from '../lib/network/needed.js'
 import { daemonProxy, dockerConfigProxy, hasProxy, inCidr, isDesktopInternal, proxyPort, proxyUrl, shellProxy, type DaemonProxy, type ProxySet } from '../lib/network/proxy-settings.js'
 import { resolverFor, type Resolve } from '../lib/network/resolve.js'
 import { maskCredentials } from '../lib/network/targets.js'
@@ -18,8 +18,8 @@ export const proxy = {
   id: 'proxy',
   title: 'Proxy settings',
   required: false,
+  network: true,
   async run(ctx) {
-    if (ctx.offline) return { status: 'skip', summary: OFFLINE_SUMMARY }
     const deadline = performance.now() + (ctx.boundMs ?? 3_000) - MARGIN_MS
     const [shell, daemon, config, minikube, needed] = await Promise.all([
       shellProxy(ctx.env),

@@ -5,7 +5,7 @@
 
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { neededByStacks, OFFLINE_SUMMARY } from '../lib/network/needed.js'
+import { neededByStacks } from '../lib/network/needed.js'
 import { probeRegistries, type RegistryResult } from '../lib/network/registries.js'
 import type { Problem } from '../lib/network/reach.js'
 import type { Check, Context, Fix, Outcome } from '../lib/types.js'
@@ -14,8 +14,8 @@ export const registries = {
   id: 'registries',
   title: 'Image registries',
   required: false,
+  network: true,
   async run(ctx) {
-    if (ctx.offline) return { status: 'skip', summary: OFFLINE_SUMMARY }
     const [run, needed] = await Promise.all([probeRegistries(ctx), neededByStacks(ctx, 'registries')])
     const local = run.local.map((image) => `${image}: present in the daemon, nothing to pull`)
     if (run.results.length === 0 && run.invalid.length === 0) {

@@ -8,6 +8,7 @@ import { closest } from './suggest.js'
 import type { Check, Context, Finding, Fix, Outcome, Probe, Report, Status, Summary } from './types.js'
 
 export const DEFAULT_CHECK_TIMEOUT_MS = 3_000
+export const OFFLINE_SUMMARY = 'offline (--offline or network.offline in shipshape.yaml): the network is not checked'
 
 export interface RunOptions {
   only?: string[]
@@ -80,6 +81,7 @@ async function runOne(check: Check, ctx: Context, opts: RunOptions, waitForNeeds
   if (check.appliesTo && !check.appliesTo(ctx.platform)) {
     return finish({ ...base, status: 'skip', summary: `does not apply on ${ctx.platform.kind}`, version: null, details: [], durationMs: 0, fix: null })
   }
+  if (check.network && ctx.offline) return finish({ ...base, status: 'skip', summary: OFFLINE_SUMMARY, version: null, details: [], durationMs: 0, fix: null })
   const blocked = Object.values(deps).filter((d) => d.status !== 'ok' && d.status !== 'warn')
   if (blocked.length > 0) {
     const why = blocked.map((d) => `${d.id} is ${d.status}`).join(', ')

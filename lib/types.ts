@@ -129,6 +129,8 @@ export interface Check {
   /** Checks that must be ok or warn before this one runs; otherwise it is `skip`. */
   needs?: string[]
   appliesTo?(platform: Platform): boolean
+  /** Talks to the network: `skip` with --offline or network.offline, and the runner says so. */
+  network?: boolean
   run(ctx: Context, deps: Record<string, Finding>): Promise<Outcome>
   fix?(ctx: Context, finding: Finding): Fix | null | Promise<Fix | null>
 }

@@ -10,4 +10,3 @@ export async function neededByStacks(ctx: Context, id: string): Promise<string[]
   return (await stackNeeds(names)).filter((s) => s.needs.includes(id)).map((s) => s.name)
 }
 
-export const OFFLINE_SUMMARY = 'offline (--offline or network.offline in shipshape.yaml): the network is not checked'

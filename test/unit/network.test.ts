@@ -149,11 +149,9 @@ test('registries: nothing to check without stacks or mirrors; offline skips all 
   const none = await registries.run(await netContext(t, []))
   assert.deepEqual([none.status, none.summary], ['skip', 'no registry to check: no stacks in use and no network.registries in shipshape.yaml'])
   const offline = await netContext(t, ['127.0.0.1:1'], { offline: true })
-  for (const check of [registries, proxy, clock]) {
-    const r = await check.run(offline)
-    assert.equal(r.status, 'skip', check.id)
-    assert.match(r.summary, /^offline \(--offline or network\.offline/)
-  }
+  const skipped = await runChecks([registries, proxy, clock], offline)
+  assert.deepEqual(skipped.map((f) => [f.id, f.status]), [['registries', 'skip'], ['proxy', 'skip'], ['clock', 'skip']])
+  for (const f of skipped) assert.match(f.summary, /^offline \(--offline or network\.offline/, f.id)
   const fromFile = await parseConfig('network:\n  offline: true\n  registries: [mirror.example:5000]\n', 'shipshape.yaml')
   assert.deepEqual(fromFile.data.network, { offline: true, registries: ['mirror.example:5000'] })
   assert.ok(jobSpec({ every: '1h', env: {}, home: '/h', offline: true }).argv.includes('--offline'), 'a scheduled run stays offline')
