@@ -9,6 +9,11 @@ import { open } from 'node:fs/promises'
  * BoundError (not a plain file, too large) whose message names the file and the reason.
  */
 export async function readBoundedFile(file: string, maxBytes: number): Promise<string> {
+  return (await readBoundedBytes(file, maxBytes)).toString('utf8')
+}
+
+/** readBoundedFile's bytes, not decoded: for a large file searched for a few ASCII lines. */
+export async function readBoundedBytes(file: string, maxBytes: number): Promise<Buffer> {
   // O_NONBLOCK: opening a FIFO returns at once, and fstat on the handle tells what it is without a race.
   const { constants } = await import('node:fs')
   const fh = await open(file, constants.O_RDONLY | constants.O_NONBLOCK)
@@ -25,7 +30,7 @@ export async function readBoundedFile(file: string, maxBytes: number): Promise<s
       got += bytesRead
     }
     if (got > maxBytes) throw new BoundError(`${file}: more than the ${maxBytes} bytes shipshape reads`)
-    return buf.subarray(0, got).toString('utf8')
+    return buf.subarray(0, got)
   } finally {
     await fh.close()
   }
@@ -47,13 +52,17 @@ function kindOf(st: import('node:fs').Stats): string {
   return 'not a file'
 }
 
-/** readBoundedFile, or null when the file does not exist; BoundError and other errors are thrown. */
 /** The most of a shell start-up file shipshape reads; real ones are a few KiB. */
 export const RC_MAX_BYTES = 1024 * 1024
 
+/** readBoundedFile, or null when the file does not exist; BoundError and other errors are thrown. */
 export async function readBoundedOrNull(file: string, maxBytes: number): Promise<string | null> {
+  return (await readBoundedBytesOrNull(file, maxBytes))?.toString('utf8') ?? null
+}
+
+export async function readBoundedBytesOrNull(file: string, maxBytes: number): Promise<Buffer | null> {
   try {
-    return await readBoundedFile(file, maxBytes)
+    return await readBoundedBytes(file, maxBytes)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
     throw error

@@ -2,7 +2,9 @@
 // Vendor repositories are refreshed on their own (apt-get update limited to one source file), so a
 // mirror that cannot be reached fails only the tool that needs it.
 
+import { readdir } from 'node:fs/promises'
 import { basename } from 'node:path'
+import { readBoundedBytesOrNull } from '../bounded-read.js'
 import type { Context, ShellCmd, Step } from '../types.js'
 import { download, DownloadError, normaliseFingerprint, openPgpFingerprint } from './download.js'
 import { exists, hostPath, placeFile, readOrNull } from './files.js'
@@ -53,6 +55,8 @@ export function writeFileShell(path: string, text: string): ShellCmd[] {
 
 /** Which of `pkgs` dpkg lists as installed; empty when none is, or when dpkg could not say. */
 export async function installedOf(ctx: Context, pkgs: readonly string[]): Promise<string[]> {
+  const recorded = await dpkgRecord(ctx, pkgs)
+  if (recorded) return recorded
   const r = await ctx.probe(['dpkg-query', '-W', '-f=${Package} ${Status}\\n', ...pkgs], { timeoutMs: 10_000 })
   // dpkg-query exits 1 when some name is unknown, and still lists the ones it knows.
   return r.stdout.split('\n').filter((l) => l.endsWith(' installed')).map((l) => l.split(' ')[0]).filter((p) => pkgs.includes(p))
@@ -60,10 +64,42 @@ export async function installedOf(ctx: Context, pkgs: readonly string[]): Promis
 
 /** "install ok installed" for every package. */
 export async function installed(ctx: Context, pkgs: readonly string[]): Promise<boolean> {
+  const recorded = await dpkgRecord(ctx, pkgs)
+  if (recorded) return recorded.length === pkgs.length
   const r = await ctx.probe(['dpkg-query', '-W', '-f=${Status}\\n', ...pkgs], { timeoutMs: 10_000 })
   const lines = r.stdout.trim().split('\n').filter(Boolean)
   return r.ok && lines.length === pkgs.length && lines.every((l) => l.endsWith(' installed'))
 }
+
+/**
+ * Which of `pkgs` dpkg records as installed, read from its status file (dpkg(1): one deb822
+ * paragraph per package, whose Status ends in "installed"), or null when dpkg-query must answer
+ * instead: no readable record (not a dpkg system, a test's host root), or changes still journalled
+ * in updates/ that dpkg folds into the record on its next run. Looking a few names up in it costs
+ * a millisecond; starting dpkg-query costs tens, and doctor asks for each fix it plans. Read afresh
+ * every time: setup asks again after it installs.
+ */
+async function dpkgRecord(ctx: Context, pkgs: readonly string[]): Promise<string[] | null> {
+  const journal = await readdir(hostPath(ctx, `${DPKG_DIR}/updates`)).catch(() => null)
+  if (!journal || journal.some((name) => /^\d+$/.test(name))) return null
+  const record = await readBoundedBytesOrNull(hostPath(ctx, `${DPKG_DIR}/status`), DPKG_STATUS_MAX_BYTES).catch(() => null)
+  if (record === null) return null
+  // Searched as bytes: decoding a few MiB to look up a handful of names would cost more than dpkg-query.
+  return pkgs.filter((name) => {
+    // A package may have a paragraph per architecture; one installed is enough, as for dpkg-query.
+    for (let at = record.indexOf(`Package: ${name}\n`); at !== -1; at = record.indexOf(`Package: ${name}\n`, at + 1)) {
+      if (at > 0 && record[at - 1] !== 0x0a) continue
+      const end = record.indexOf('\n\n', at)
+      const paragraph = record.toString('latin1', at, end === -1 ? record.length : end)
+      if (/^Status: .* installed[ \t]*$/m.test(paragraph)) return true
+    }
+    return false
+  })
+}
+
+const DPKG_DIR = '/var/lib/dpkg'
+/** A desktop's status file is a few MiB; past this it is not one. */
+const DPKG_STATUS_MAX_BYTES = 64 * 1024 * 1024
 
 export function keyringsDir(): Step {
   return {

@@ -3,14 +3,17 @@
 // doctor's fix is setup's plan minus what is done.
 
 import assert from 'node:assert/strict'
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
 import { test } from 'node:test'
 import { registry } from '../../checks/index.js'
 import { settleFix } from '../../lib/provision/advice.js'
+import { installed, installedOf } from '../../lib/provision/apt.js'
 import { CONFLICTING, dockerAptSteps } from '../../lib/provision/docker-apt.js'
 import { runChecks } from '../../lib/runner.js'
 import { stepText } from '../../lib/report/fix-text.js'
 import type { Check, Finding, Probe, ProbeResult, Step } from '../../lib/types.js'
-import { makeContext, replayProbe } from '../helpers.js'
+import { makeContext, put, replayProbe, tempDir } from '../helpers.js'
 import { as } from '../privilege.js'
 
 /** Every tool is installed (which finds it) but every command it runs hangs, or is killed. */
@@ -77,19 +80,48 @@ test('a check that says timeout itself keeps its step-less advice but loses any 
   assert.deepEqual(bug.fix!.steps, [])
 })
 
-test('the conflicting packages are removed only when seen installed, and the step names them', async () => {
-  const none = makeContext({ ...as('user-with-sudo'), probe: replayProbe({}) })
+test('the conflicting packages are removed only when seen installed, and the step names them', async (t) => {
+  // A host root without dpkg's status file: dpkg-query answers, replayed.
+  const hostRoot = await tempDir(t, 'shipshape-no-dpkg-')
+  const none = makeContext({ ...as('user-with-sudo'), hostRoot, probe: replayProbe({}) })
   assert.ok(!(await dockerAptSteps(none)).some((s) => s.id === 'docker-conflicts-remove'))
   const listed = `dpkg-query -W -f=\${Package} \${Status}\\n ${CONFLICTING.join(' ')}`
-  const some = makeContext({ ...as('user-with-sudo'), probe: replayProbe({ [listed]: { code: 1, stdout: 'docker.io install ok installed\nrunc deinstall ok config-files\ncontainerd install ok installed\n' } }) })
+  const some = makeContext({ ...as('user-with-sudo'), hostRoot, probe: replayProbe({ [listed]: { code: 1, stdout: 'docker.io install ok installed\nrunc deinstall ok config-files\ncontainerd install ok installed\n' } }) })
   const steps = await dockerAptSteps(some)
   const remove = steps.find((s) => s.id === 'docker-conflicts-remove')!
   assert.deepEqual(remove.argv, ['apt-get', 'remove', '-y', 'docker.io', 'containerd'])
   assert.match(remove.title, /docker\.io, containerd/)
   assert.deepEqual(steps.find((s) => s.id === 'docker-engine')!.needs, ['docker-apt-update', 'docker-conflicts-remove'])
   // dpkg that does not answer is not a sighting: no removal.
-  const hung = makeContext({ ...as('user-with-sudo'), probe: replayProbe({ [listed]: { timedOut: true, code: null } }) })
+  const hung = makeContext({ ...as('user-with-sudo'), hostRoot, probe: replayProbe({ [listed]: { timedOut: true, code: null } }) })
   assert.ok(!(await dockerAptSteps(hung)).some((s) => s.id === 'docker-conflicts-remove'))
+})
+
+test("dpkg's status file is read directly, unless changes are still journalled or it is missing; then dpkg-query answers", async (t) => {
+  const hostRoot = await tempDir(t, 'shipshape-dpkg-')
+  // Paragraphs as dpkg writes them: one removed with its config left, one half-installed, one
+  // installed for two architectures, one on hold.
+  await put(join(hostRoot, 'var/lib/dpkg/status'), [
+    'Package: docker.io\nStatus: install ok installed\nArchitecture: amd64\nVersion: 20.10.24+dfsg1-1+b3\n',
+    'Package: runc\nStatus: deinstall ok config-files\nArchitecture: amd64\n',
+    'Package: containerd\nStatus: install reinstreq half-installed\nArchitecture: amd64\n',
+    'Package: podman-docker\nStatus: install ok installed\nArchitecture: amd64\n',
+    'Package: podman-docker\nStatus: install ok installed\nArchitecture: arm64\n',
+    'Package: docker-doc\nStatus: hold ok installed\nArchitecture: all\n',
+  ].join('\n'))
+  await mkdir(join(hostRoot, 'var/lib/dpkg/updates'), { recursive: true })
+  const probe = replayProbe({})
+  const ctx = makeContext({ ...as('user-with-sudo'), hostRoot, probe })
+  assert.deepEqual(await installedOf(ctx, CONFLICTING), ['docker.io', 'docker-doc', 'podman-docker'])
+  assert.equal(await installed(ctx, ['docker.io', 'podman-docker']), true)
+  assert.equal(await installed(ctx, ['docker.io', 'runc']), false)
+  assert.deepEqual(probe.calls, [], 'no dpkg-query started')
+
+  // An interrupted dpkg run leaves its changes in updates/: the status file is not the whole truth.
+  await put(join(hostRoot, 'var/lib/dpkg/updates/0000'), 'Package: runc\nStatus: install ok installed\n')
+  const journalled = replayProbe({ [`dpkg-query -W -f=\${Package} \${Status}\\n docker.io runc`]: { code: 0, stdout: 'docker.io install ok installed\nrunc install ok installed\n' } })
+  assert.deepEqual(await installedOf(makeContext({ hostRoot, probe: journalled }), ['docker.io', 'runc']), ['docker.io', 'runc'])
+  assert.equal(journalled.calls.length, 1)
 })
 
 const finding = (fix: { steps: Step[] }): Finding => ({ id: 'kube-context', title: 'Kubernetes cluster', required: false, status: 'warn', summary: 'no context', version: null, details: [], durationMs: 1, fix })
