@@ -13,7 +13,8 @@ import { runMain, type Main } from './run-main.js'
 
 interface Entry {
   summary: string
-  load: () => Promise<{ main: Main }>
+  /** The command's module: its main, and in the bundle (build/bundle.ts) the runMain that goes with it. */
+  load: () => Promise<{ main: Main; runMain?: typeof runMain }>
 }
 
 export const COMMANDS: Record<string, Entry> = {
@@ -65,6 +66,17 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   return (await entry.load()).main(rest, io)
 }
 
-// Run when executed, including through npm's bin symlink.
+// Run when executed, including through npm's bin symlink. A command runs under the handler its own
+// module brings, where it brings one: in the bundle each command is a file with its own copy of the
+// handler, the error classes and the table of running probes, and those must be one copy.
 const invoked = process.argv[1] ? pathToFileURL(realpathSync(process.argv[1])).href : ''
-if (import.meta.url === invoked) runMain(main)
+if (import.meta.url === invoked) {
+  const [name, ...rest] = process.argv.slice(2)
+  const entry = name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined
+  if (entry) {
+    const command = await entry.load()
+    ;(command.runMain ?? runMain)(command.main, rest)
+  } else {
+    runMain(main)
+  }
+}
