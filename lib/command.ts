@@ -4,6 +4,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { ExitError, UsageError } from './errors.js'
 import type { Io } from './io.js'
+import { BadValue, csv, positiveMs, type OptionSpec } from './options.js'
 
 export { processIo, type Io } from './io.js'
 
@@ -30,12 +31,31 @@ export function parseArgs(cmd: Command, argv: readonly string[]): void {
   }
 }
 
-export const csv = (value: string, previous: string[] = []): string[] => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)]
+/** A parser of lib/options.ts for commander: its BadValue becomes commander's "argument is invalid". */
+export function forCommander<T>(parse: (value: string, previous?: never) => T): (value: string, previous: T) => T {
+  return (value, previous) => {
+    try {
+      return parse(value, previous as never)
+    } catch (error) {
+      if (error instanceof BadValue) throw new InvalidArgumentError(error.message)
+      throw error
+    }
+  }
+}
 
-export function positiveInt(value: string): number {
-  const n = Number(value)
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`'${value}' is not a positive whole number of milliseconds.`)
-  return n
+export const positiveInt = forCommander(positiveMs)
+export { csv }
+
+/** Declares options given as plain objects (lib/options.ts), the same objects quickParse reads. */
+export function addOptions(cmd: Command, specs: readonly OptionSpec[]): Command {
+  for (const spec of specs) {
+    const option = new Option(spec.flags, spec.description)
+    if (spec.choices) option.choices(spec.choices)
+    if (spec.default !== undefined) option.default(spec.default)
+    if (spec.parse) option.argParser(forCommander(spec.parse))
+    cmd.addOption(option)
+  }
+  return cmd
 }
 
 export const formatOption = (formats: readonly string[], fallback = 'human') =>

@@ -3,7 +3,8 @@
 
 import { pathToFileURL } from 'node:url'
 import { registry } from '../checks/index.js'
-import { csv, formatOption, newCommand, parseArgs, positiveInt, processIo, type Io } from '../lib/command.js'
+import { processIo, type Io } from '../lib/io.js'
+import { csv, positiveMs, quickParse, type OptionSpec } from '../lib/options.js'
 import { FORMATS, render, type Format } from '../lib/report/index.js'
 import { wantsColor } from '../lib/report/style.js'
 import { prepareRun } from '../lib/collect.js'
@@ -23,20 +24,25 @@ export interface DoctorOptions {
   yes?: boolean
 }
 
-export function doctorCommand(io: Io) {
-  return newCommand('doctor', io)
+// As plain objects: commander shows them in --help, and quickParse reads the usual lines without it.
+export const DOCTOR_OPTIONS: OptionSpec[] = [
+  { flags: '--format <format>', description: 'output format', choices: FORMATS, default: 'human' },
+  { flags: '--only <ids>', description: 'run only these checks (comma-separated; what they need runs too)', parse: csv },
+  { flags: '--skip <ids>', description: 'leave these checks out (comma-separated)', parse: csv },
+  { flags: '--timeout <ms>', description: 'bound for every check, in milliseconds (default 3000, or as configured)', parse: positiveMs },
+  { flags: '--verbose', description: "show each check's time and the evidence behind it" },
+  { flags: '--strict', description: "exit 1 on warnings and optional checks' failures too; TAP and JUnit fail them too" },
+  { flags: '--config <file>', description: 'a shipshape.yaml other than ./shipshape.yaml' },
+  { flags: '--offline', description: 'skip the network checks (registries, proxy, clock); network.offline in shipshape.yaml says the same' },
+  { flags: '--no-cache', description: 'probe tool versions again instead of using the cache' },
+  { flags: '--fix', description: 'fix what fails: the same plan, confirmation and log as `shipshape setup`' },
+  { flags: '--yes', description: 'with --fix: run the plan without asking' },
+]
+
+export async function doctorCommand(io: Io) {
+  const { addOptions, newCommand } = await import('../lib/command.js')
+  return addOptions(newCommand('doctor', io), DOCTOR_OPTIONS)
     .description('Check this machine for Docker, Compose, kubectl, minikube and the settings the stacks need; say what is wrong and the exact fix.')
-    .addOption(formatOption(FORMATS))
-    .option('--only <ids>', 'run only these checks (comma-separated; what they need runs too)', csv)
-    .option('--skip <ids>', 'leave these checks out (comma-separated)', csv)
-    .option('--timeout <ms>', 'bound for every check, in milliseconds (default 3000, or as configured)', positiveInt)
-    .option('--verbose', 'show each check\'s time and the evidence behind it')
-    .option('--strict', 'exit 1 on warnings and optional checks\' failures too; TAP and JUnit fail them too')
-    .option('--config <file>', 'a shipshape.yaml other than ./shipshape.yaml')
-    .option('--offline', 'skip the network checks (registries, proxy, clock); network.offline in shipshape.yaml says the same')
-    .option('--no-cache', 'probe tool versions again instead of using the cache')
-    .option('--fix', 'fix what fails: the same plan, confirmation and log as `shipshape setup`')
-    .option('--yes', 'with --fix: run the plan without asking')
     .addHelpText('after', `
 Checks: ${registry.map((c) => c.id).join(', ')}
 
@@ -50,11 +56,18 @@ Examples:
   shipshape doctor --offline                # on a plane: leave the network checks out`)
 }
 
+/** The options of `argv`: read by quickParse, or by commander for help, mistakes and unusual forms. */
+export async function doctorOptions(argv: readonly string[], io: Io): Promise<DoctorOptions> {
+  const quick = quickParse(argv, DOCTOR_OPTIONS)
+  if (quick) return quick as unknown as DoctorOptions
+  const [cmd, { parseArgs }] = await Promise.all([doctorCommand(io), import('../lib/command.js')])
+  parseArgs(cmd, argv)
+  return cmd.opts<DoctorOptions>()
+}
+
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
   const began = io.started ?? new Date()
-  const cmd = doctorCommand(io)
-  parseArgs(cmd, argv)
-  const opts = cmd.opts<DoctorOptions>()
+  const opts = await doctorOptions(argv, io)
   if (opts.fix) {
     const { setup } = await import('./setup.js')
     return setup({ format: opts.format === 'json' ? 'json' : 'human', yes: opts.yes, only: opts.only, skip: opts.skip, timeout: opts.timeout, config: opts.config, docker: 'auto' }, io)
