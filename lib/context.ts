@@ -2,6 +2,7 @@
 // injected probe. Tests build their own context with a fake probe and a fixture host root.
 
 import { homedir } from 'node:os'
+import which from 'which'
 import { createProbe } from './probe.js'
 import { detectPlatform } from './platform.js'
 import { emptyConfig, type Config } from './config.js'
@@ -50,8 +51,5 @@ export function createFacts(): Facts {
 
 // Tools are found on the context's PATH, not the process's, so a test PATH decides what is installed.
 export function whichOn(env: Env): (cmd: string) => Promise<string | null> {
-  return async (cmd) => {
-    const { default: which } = await import('which')
-    return which(cmd, { path: env.PATH ?? '', nothrow: true })
-  }
+  return (cmd) => which(cmd, { path: env.PATH ?? '', nothrow: true })
 }
