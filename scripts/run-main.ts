@@ -60,6 +60,11 @@ export function onInterrupt(io: Pick<Io, 'stderr'>): () => void {
 export function runMain(main: Main, argv = process.argv.slice(2)): void {
   const io = processIo()
   process.on('SIGINT', onInterrupt(io))
+  // `shipshape doctor --help | head -3`: a reader that stopped reading is not an error of ours.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error
+    process.exit(process.exitCode ?? 0)
+  })
   void exitCodeOf(main, argv, io).then((code) => {
     process.exitCode = code
   })

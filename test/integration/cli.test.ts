@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { registry } from '../../checks/index.js'
-import { cleanEnv, put, runCli, tempDir } from '../helpers.js'
+import { cleanEnv, cliPath, put, runCli, runProcess, tempDir } from '../helpers.js'
 
 const STATUSES = ['ok', 'warn', 'fail', 'skip', 'timeout', 'error']
 
@@ -120,6 +120,10 @@ test('--help and --version exit 0 and teach', async () => {
   const version = await runCli(['--version'])
   assert.equal(version.code, 0)
   assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/)
+  // Read only in part, as `| head -1` does: the reader closing the pipe is not a crash.
+  const head = await runProcess('sh', ['-c', `"${process.execPath}" "${cliPath}" doctor --help | head -c 5`], { env: cleanEnv() })
+  assert.equal(head.stdout, 'Usage')
+  assert.equal(head.stderr, '')
 })
 
 test('a team that uses elasticsearch is not ready while vm.max_map_count is too low', async (t) => {
