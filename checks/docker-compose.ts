@@ -25,11 +25,10 @@ export const dockerCompose = {
   required: true,
   async run(ctx) {
     const [docker, standalone] = await Promise.all([ctx.which('docker'), ctx.which('docker-compose')])
+    // v1 takes about half a second to answer when not cached: it starts before the plugin is looked for.
+    const legacyAnswer = standalone ? versionOutput(ctx, standalone, ['version', '--short']) : null
     const pluginFile = docker ? await findPlugin(ctx) : null
-    const [plugin, legacy] = await Promise.all([
-      pluginFile ? versionOutput(ctx, pluginFile, ['version', '--short']) : null,
-      standalone ? versionOutput(ctx, standalone, ['version', '--short']) : null,
-    ])
+    const [plugin, legacy] = await Promise.all([pluginFile ? versionOutput(ctx, pluginFile, ['version', '--short']) : null, legacyAnswer])
     const details: string[] = []
     const podman = (await engineInUse(ctx)) === 'podman'
     if (podman) details.push("Podman is the engine: `podman compose` runs docker-compose (or podman-compose) against Podman's socket")
