@@ -2,8 +2,9 @@
 // shipshape's own `--version` and next to envinfo (which gathers similar facts), all measured in the
 // same run, interleaved (one of each case per round), so the ratios hold on any machine and a burst
 // of load hits every case alike. A cold run (no version cache) is compared with the slowest single
-// command it has to start, which bounds it from below. Figures are medians; compare the ratios
-// between commits, not the milliseconds.
+// command it has to start, which bounds it from below. Times are medians; a ratio is the median of
+// each round's own ratio (paired runs), which a machine slowing down during the run does not move.
+// Compare the ratios between commits, not the milliseconds.
 
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -67,18 +68,22 @@ for (let i = 0; i < rounds; i++) {
 }
 
 const ms = (name: string) => median(samples.get(name)!)
-const base = ms(cases[0].name)
+/** The median over rounds of a/b, each pair measured in the same round. */
+const paired = (a: number[], b: number[]) => median(a.map((x, i) => x / b[i]))
+const of = (name: string) => samples.get(name)!
+const baseline = of(cases[0].name)
 const width = Math.max(...[...samples.keys()].map((k) => k.length))
 console.log(`median of ${rounds} interleaved rounds, Node ${process.version}`)
-for (const c of cases) console.log(`${c.name.padEnd(width)}  ${ms(c.name).toFixed(0).padStart(6)} ms  ${(ms(c.name) / base).toFixed(2)}× baseline`)
+for (const c of cases) console.log(`${c.name.padEnd(width)}  ${ms(c.name).toFixed(0).padStart(6)} ms  ${paired(of(c.name), baseline).toFixed(2)}× baseline`)
 console.log('\nwhat a cold run starts, one command at a time:')
 for (const p of probes) console.log(`${p.join(' ').padEnd(width)}  ${ms(p.join(' ')).toFixed(0).padStart(6)} ms`)
 
-const warm = ms(cases[2].name)
-const cold = ms(cases[3].name)
-const slowest = probes.length ? Math.max(...probes.map((p) => ms(p.join(' ')))) : NaN
+const warm = of(cases[2].name)
+const cold = of(cases[3].name)
+// Each round's slowest probe: the one a cold run of that round waited for at least.
+const slowest = baseline.map((_, i) => Math.max(...probes.map((p) => of(p.join(' '))[i])))
 console.log(`
-warm doctor / node -e 0:        ${(warm / base).toFixed(2)}× (goal: at most 2.00×)
-warm doctor / shipshape --version: ${(warm / ms(cases[1].name)).toFixed(2)}×
-warm doctor / envinfo:          ${(warm / ms(cases[4].name)).toFixed(2)}×
-cold doctor / slowest probe:    ${(cold / slowest).toFixed(2)}× (goal: at most 1.50×)`)
+warm doctor / node -e 0:           ${paired(warm, baseline).toFixed(2)}× (goal: at most 2.00×)
+warm doctor / shipshape --version: ${paired(warm, of(cases[1].name)).toFixed(2)}×
+warm doctor / envinfo:             ${paired(warm, of(cases[4].name)).toFixed(2)}×
+cold doctor / slowest probe:       ${probes.length ? `${paired(cold, slowest).toFixed(2)}×` : 'n/a (no tool to probe)'} (goal: at most 1.50×)`)
