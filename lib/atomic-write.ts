@@ -4,6 +4,7 @@
 // collector requires. A symlink is followed to its target, so a dotfiles repository keeps its link;
 // an existing file keeps its mode unless one is forced; a backup can be kept as FILE.bak.
 
+import { randomBytes } from 'node:crypto'
 import { chmod, copyFile, mkdir, open, realpath, rename, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 
@@ -52,8 +53,6 @@ export async function stageFile(path: string, data: string | Uint8Array, opts: W
   const existing = await stat(target).then((s) => s.mode & 0o7777, () => null)
   const mode = opts.forceMode || existing === null ? (opts.mode ?? 0o644) : existing
   // A dot-name, so a collector that reads *.prom never sees a half-written file.
-  // node:crypto loads on the first write: a doctor run that writes nothing does not pay for it.
-  const { randomBytes } = await import('node:crypto')
   const tmp = join(dir, `.${basename(target)}.${randomBytes(4).toString('hex')}.tmp`)
   const discard = () => rm(tmp, { force: true })
   try {

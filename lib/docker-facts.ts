@@ -8,6 +8,7 @@
 // an endpoint that streams without end is named, not read into memory. GET /version rides along:
 // it names the engine (lib/docker-engine.ts) and the API versions the daemon accepts.
 
+import { createHash, randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { request, type RequestOptions } from 'node:http'
 import { join } from 'node:path'
@@ -115,8 +116,6 @@ export async function dockerEndpoint(ctx: Context): Promise<DockerEndpoint> {
   const config = (await readJson(join(configDir, 'config.json'))) as { currentContext?: unknown } | null
   const name = ctx.env.DOCKER_CONTEXT || (typeof config?.currentContext === 'string' ? config.currentContext : '')
   if (!name || name === 'default') return { host: 'unix:///var/run/docker.sock', context: null }
-  // node:crypto loads only here: most machines use the default context, and loading it costs every run.
-  const { createHash } = await import('node:crypto')
   const meta = (await readJson(join(configDir, 'contexts', 'meta', createHash('sha256').update(name).digest('hex'), 'meta.json'))) as { Endpoints?: { docker?: { Host?: unknown } } } | null
   const host = meta?.Endpoints?.docker?.Host
   return { host: typeof host === 'string' ? host : null, context: name }
@@ -174,7 +173,7 @@ function daemonGet(socketPath: string, path: string, deadline: number, signal?: 
       req.destroy()
     }
     // A unix socket has no TLS server name: an empty one spares node's agent from guessing it from the
-    // Host header, which compiles its IPv6 pattern (about 5 ms, a tenth of a warm run's own work).
+    // Host header, which compiles its IPv6 pattern (a few ms of every run).
     const req = request({ socketPath, path, headers: { host: 'docker' }, servername: '' } as RequestOptions, (res) => {
       const chunks: Buffer[] = []
       let size = 0
@@ -274,7 +273,6 @@ export function isLoopback(host: string): boolean {
 export async function runInDaemon(ctx: Context, what: string, argv: [string, ...string[]]): Promise<{ stdout: string; image: string } | { skip: string }> {
   const image = await localImage(ctx)
   if (!image) return { skip: "no image is present locally to measure inside the engine's VM (nothing is pulled)" }
-  const { randomBytes } = await import('node:crypto')
   const name = `shipshape-${what}-${randomBytes(3).toString('hex')}`
   const r = await ctx.probe(['docker', 'run', '--rm', '--name', name, '--network', 'none', '--entrypoint', argv[0], image, ...argv.slice(1)])
   if (!r.ok) return { skip: `could not measure inside the daemon's VM with ${image}: ${r.stderr.trim().split('\n')[0] || `exit ${r.code}`}` }

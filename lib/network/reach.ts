@@ -4,7 +4,7 @@
 // any answer (only the status line and headers matter). Never throws: every failure is a Reach.
 
 import { connect as tcpConnect, isIP, type Socket } from 'node:net'
-import type { PeerCertificate, TLSSocket } from 'node:tls'
+import { connect as tlsConnect, type PeerCertificate, type TLSSocket } from 'node:tls'
 import { proxyPort } from './proxy-settings.js'
 
 export const MAX_HEAD = 16 * 1024
@@ -143,9 +143,7 @@ function openTcp(host: string, port: number): Promise<Socket> {
 }
 
 /** TLS over an open socket; the verdict on the certificate is kept rather than thrown, so it can be explained. */
-async function handshake(socket: Socket, host: string, ca: string[] | undefined): Promise<{ socket: TLSSocket; error: string | null }> {
-  // node:tls loads when a registry is asked, not on every run (--offline never asks one).
-  const { connect: tlsConnect } = await import('node:tls')
+function handshake(socket: Socket, host: string, ca: string[] | undefined): Promise<{ socket: TLSSocket; error: string | null }> {
   return new Promise((resolve, reject) => {
     // `host` is what the certificate is checked against (the socket may be a proxy's tunnel).
     const tls = tlsConnect({ socket, host, servername: isIP(host) ? undefined : host, ca, rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] })
