@@ -32,7 +32,7 @@ export function parseArgs(cmd: Command, argv: readonly string[]): void {
 }
 
 /** A parser of lib/options.ts for commander: its BadValue becomes commander's "argument is invalid". */
-export function forCommander<T>(parse: (value: string, previous?: never) => T): (value: string, previous: T) => T {
+function forCommander<T>(parse: (value: string, previous?: never) => T): (value: string, previous: T) => T {
   return (value, previous) => {
     try {
       return parse(value, previous as never)

@@ -28,7 +28,7 @@ export function positiveMs(value: string): number {
 }
 
 /** `--no-cache` → { long: 'no-cache', key: 'cache', negated: true, takesValue: false } */
-export function optionName(flags: string): { long: string; key: string; negated: boolean; takesValue: boolean } {
+function optionName(flags: string): { long: string; key: string; negated: boolean; takesValue: boolean } {
   const m = /^--((no-)?([a-z][a-z0-9-]*))(?: <[^>]+>)?$/.exec(flags)
   if (!m) throw new Error(`options.ts reads only '--name', '--no-name' and '--name <value>', not '${flags}'`)
   return { long: m[1], key: m[3].replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase()), negated: Boolean(m[2]), takesValue: flags.includes('<') }
