@@ -60,8 +60,8 @@ Examples:
 export async function doctorOptions(argv: readonly string[], io: Io): Promise<DoctorOptions> {
   const quick = quickParse(argv, DOCTOR_OPTIONS)
   if (quick) return quick as unknown as DoctorOptions
-  const [cmd, { parseArgs }] = await Promise.all([doctorCommand(io), import('../lib/command.js')])
-  parseArgs(cmd, argv)
+  const cmd = await doctorCommand(io)
+  ;(await import('../lib/command.js')).parseArgs(cmd, argv)
   return cmd.opts<DoctorOptions>()
 }
 
