@@ -4,7 +4,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { ExitError, UsageError } from './errors.js'
 import type { Io } from './io.js'
-import { BadValue, csv, positiveMs, type OptionSpec } from './options.js'
+import { BadValue, csv, formatSpec, positiveMs, type OptionSpec } from './options.js'
 
 export { processIo, type Io } from './io.js'
 
@@ -48,17 +48,18 @@ export { csv }
 
 /** Declares options given as plain objects (lib/options.ts), the same objects quickParse reads. */
 export function addOptions(cmd: Command, specs: readonly OptionSpec[]): Command {
-  for (const spec of specs) {
-    const option = new Option(spec.flags, spec.description)
-    if (spec.choices) option.choices(spec.choices)
-    if (spec.default !== undefined) option.default(spec.default)
-    if (spec.parse) option.argParser(forCommander(spec.parse))
-    cmd.addOption(option)
-  }
+  for (const spec of specs) cmd.addOption(toOption(spec))
   return cmd
 }
 
-export const formatOption = (formats: readonly string[], fallback = 'human') =>
-  new Option('--format <format>', 'output format').choices(formats).default(fallback)
+function toOption(spec: OptionSpec): Option {
+  const option = new Option(spec.flags, spec.description)
+  if (spec.choices) option.choices(spec.choices)
+  if (spec.default !== undefined) option.default(spec.default)
+  if (spec.parse) option.argParser(forCommander(spec.parse))
+  return option
+}
+
+export const formatOption = (formats: readonly string[], fallback = 'human') => toOption(formatSpec(formats, fallback))
 
 export { Option }

@@ -19,6 +19,9 @@ export interface OptionSpec {
 /** A value an option refuses; commander says it as "option '--x <v>' argument 'v' is invalid. <message>". */
 export class BadValue extends Error {}
 
+/** `--format <format>`, one of `formats`; every command that prints a report has it. */
+export const formatSpec = (formats: readonly string[], fallback = 'human'): OptionSpec => ({ flags: '--format <format>', description: 'output format', choices: formats, default: fallback })
+
 export const csv = (value: string, previous: string[] = []): string[] => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)]
 
 export function positiveMs(value: string): number {

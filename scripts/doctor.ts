@@ -4,7 +4,7 @@
 import { pathToFileURL } from 'node:url'
 import { registry } from '../checks/index.js'
 import { processIo, type Io } from '../lib/io.js'
-import { csv, positiveMs, quickParse, type OptionSpec } from '../lib/options.js'
+import { csv, formatSpec, positiveMs, quickParse, type OptionSpec } from '../lib/options.js'
 import { FORMATS, render, type Format } from '../lib/report/index.js'
 import { wantsColor } from '../lib/report/style.js'
 import { prepareRun } from '../lib/collect.js'
@@ -26,7 +26,7 @@ export interface DoctorOptions {
 
 // As plain objects: commander shows them in --help, and quickParse reads the usual lines without it.
 export const DOCTOR_OPTIONS: OptionSpec[] = [
-  { flags: '--format <format>', description: 'output format', choices: FORMATS, default: 'human' },
+  formatSpec(FORMATS),
   { flags: '--only <ids>', description: 'run only these checks (comma-separated; what they need runs too)', parse: csv },
   { flags: '--skip <ids>', description: 'leave these checks out (comma-separated)', parse: csv },
   { flags: '--timeout <ms>', description: 'bound for every check, in milliseconds (default 3000, or as configured)', parse: positiveMs },
