@@ -48,6 +48,8 @@ Exit codes: 0 ok, 1 a required check or step failed, 2 bad input (nothing change
 // compiling them (the command's modules load after this line); Node 20 has no such cache.
 ;(module as { enableCompileCache?: () => unknown }).enableCompileCache?.()
 
+const commandNamed = (name: string | undefined): Entry | undefined => (name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined)
+
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const [name, ...rest] = argv
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
@@ -58,7 +60,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     io.stdout.write(`${toolVersion()}\n`)
     return 0
   }
-  const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined
+  const entry = commandNamed(name)
   if (!entry) {
     const near = closest(name, Object.keys(COMMANDS))
     throw new UsageError(`unknown command '${name}'. ${near ? `Did you mean '${near}'?` : `Commands: ${Object.keys(COMMANDS).join(', ')}`}`)
@@ -72,7 +74,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 const invoked = process.argv[1] ? pathToFileURL(realpathSync(process.argv[1])).href : ''
 if (import.meta.url === invoked) {
   const [name, ...rest] = process.argv.slice(2)
-  const entry = name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined
+  const entry = commandNamed(name)
   if (entry) {
     const command = await entry.load()
     ;(command.runMain ?? runMain)(command.main, rest)
