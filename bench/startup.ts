@@ -16,7 +16,6 @@ import { cliEntry } from '../lib/paths.js'
 
 const rounds = Number(process.env.BENCH_RUNS ?? 11)
 const node = process.execPath
-const cli = cliEntry
 const envinfo = join(createRequire(import.meta.url).resolve('envinfo/package.json'), '../dist/cli.js')
 // A cold run must not find the cache: each one gets an empty cache folder.
 const coldCache = () => ({ XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'shipshape-bench-')) })
@@ -27,10 +26,10 @@ interface Case {
   env?: () => NodeJS.ProcessEnv
 }
 
-const doctor = [node, cli, 'doctor', '--format', 'json', '--offline']
+const doctor = [node, cliEntry, 'doctor', '--format', 'json', '--offline']
 const cases: Case[] = [
   { name: 'node -e 0 (baseline)', argv: [node, '-e', '0'] },
-  { name: 'shipshape --version', argv: [node, cli, '--version'] },
+  { name: 'shipshape --version', argv: [node, cliEntry, '--version'] },
   { name: 'shipshape doctor --format json --offline (warm)', argv: doctor },
   { name: 'shipshape doctor --format json --offline (cold)', argv: doctor, env: coldCache },
   { name: 'envinfo --system --binaries --virtualization --json', argv: [node, envinfo, '--system', '--binaries', '--virtualization', '--json'] },

@@ -77,19 +77,20 @@ async function runOne(check: Check, ctx: Context, opts: RunOptions, waitForNeeds
     opts.onFinish?.(f)
     return f
   }
+  const skip = (summary: string) => finish({ ...base, status: 'skip', summary, version: null, details: [], durationMs: 0, fix: null })
 
   if (check.appliesTo && !check.appliesTo(ctx.platform)) {
-    return finish({ ...base, status: 'skip', summary: `does not apply on ${ctx.platform.kind}`, version: null, details: [], durationMs: 0, fix: null })
+    return skip(`does not apply on ${ctx.platform.kind}`)
   }
-  if (check.network && ctx.offline) return finish({ ...base, status: 'skip', summary: OFFLINE_SUMMARY, version: null, details: [], durationMs: 0, fix: null })
+  if (check.network && ctx.offline) return skip(OFFLINE_SUMMARY)
   const blocked = Object.values(deps).filter((d) => d.status !== 'ok' && d.status !== 'warn')
   if (blocked.length > 0) {
     const why = blocked.map((d) => `${d.id} is ${d.status}`).join(', ')
-    return finish({ ...base, status: 'skip', summary: `skipped: ${why}`, version: null, details: [], durationMs: 0, fix: null })
+    return skip(`skipped: ${why}`)
   }
 
   if (opts.signal?.aborted) {
-    return finish({ ...base, status: 'skip', summary: 'skipped: the run was stopped', version: null, details: [], durationMs: 0, fix: null })
+    return skip('skipped: the run was stopped')
   }
   opts.onStart?.(check)
   const bound = boundFor(check, ctx, opts)
