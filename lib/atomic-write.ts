@@ -4,7 +4,6 @@
 // collector requires. A symlink is followed to its target, so a dotfiles repository keeps its link;
 // an existing file keeps its mode unless one is forced; a backup can be kept as FILE.bak.
 
-import { randomBytes } from 'node:crypto'
 import { chmod, copyFile, mkdir, open, realpath, rename, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 
@@ -53,7 +52,8 @@ export async function stageFile(path: string, data: string | Uint8Array, opts: W
   const existing = await stat(target).then((s) => s.mode & 0o7777, () => null)
   const mode = opts.forceMode || existing === null ? (opts.mode ?? 0o644) : existing
   // A dot-name, so a collector that reads *.prom never sees a half-written file.
-  const tmp = join(dir, `.${basename(target)}.${randomBytes(4).toString('hex')}.tmp`)
+  // node:crypto is loaded here, not at start: a run that writes nothing never pays for it.
+  const tmp = join(dir, `.${basename(target)}.${process.getBuiltinModule('node:crypto').randomBytes(4).toString('hex')}.tmp`)
   const discard = () => rm(tmp, { force: true })
   try {
     const fh = await open(tmp, 'wx', 0o600)

@@ -1,6 +1,7 @@
 // Reading a file we do not control, within bounds: only a regular file (a FIFO named instead of
 // opened blocking: it would wait for a writer forever), at most a given size, checked before reading.
 
+import { constants } from 'node:fs'
 import { open } from 'node:fs/promises'
 
 /**
@@ -15,7 +16,6 @@ export async function readBoundedFile(file: string, maxBytes: number): Promise<s
 /** readBoundedFile's bytes, not decoded: for a large file searched for a few ASCII lines. */
 export async function readBoundedBytes(file: string, maxBytes: number): Promise<Buffer> {
   // O_NONBLOCK: opening a FIFO returns at once, and fstat on the handle tells what it is without a race.
-  const { constants } = await import('node:fs')
   const fh = await open(file, constants.O_RDONLY | constants.O_NONBLOCK)
   try {
     const st = await fh.stat()

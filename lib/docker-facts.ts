@@ -8,7 +8,6 @@
 // an endpoint that streams without end is named, not read into memory. GET /version rides along:
 // it names the engine (lib/docker-engine.ts) and the API versions the daemon accepts.
 
-import { createHash, randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { request, type RequestOptions } from 'node:http'
 import { join } from 'node:path'
@@ -116,13 +115,18 @@ export async function dockerEndpoint(ctx: Context): Promise<DockerEndpoint> {
   const config = (await readJson(join(configDir, 'config.json'))) as { currentContext?: unknown } | null
   const name = ctx.env.DOCKER_CONTEXT || (typeof config?.currentContext === 'string' ? config.currentContext : '')
   if (!name || name === 'default') return { host: 'unix:///var/run/docker.sock', context: null }
-  const meta = (await readJson(join(configDir, 'contexts', 'meta', createHash('sha256').update(name).digest('hex'), 'meta.json'))) as { Endpoints?: { docker?: { Host?: unknown } } } | null
+  const meta = (await readJson(join(configDir, 'contexts', 'meta', sha256Hex(name), 'meta.json'))) as { Endpoints?: { docker?: { Host?: unknown } } } | null
   const host = meta?.Endpoints?.docker?.Host
   return { host: typeof host === 'string' ? host : null, context: name }
 }
 
 function readJson(file: string): Promise<unknown> {
   return readFile(file, 'utf8').then(JSON.parse).catch(() => null)
+}
+
+// node:crypto is loaded where used, not at start: only a named context needs it.
+function sha256Hex(text: string): string {
+  return process.getBuiltinModule('node:crypto').createHash('sha256').update(text).digest('hex')
 }
 
 async function viaSocket(socketPath: string, endpoint: string, timeoutMs: number): Promise<DaemonFacts> {
@@ -273,7 +277,7 @@ export function isLoopback(host: string): boolean {
 export async function runInDaemon(ctx: Context, what: string, argv: [string, ...string[]]): Promise<{ stdout: string; image: string } | { skip: string }> {
   const image = await localImage(ctx)
   if (!image) return { skip: "no image is present locally to measure inside the engine's VM (nothing is pulled)" }
-  const name = `shipshape-${what}-${randomBytes(3).toString('hex')}`
+  const name = `shipshape-${what}-${process.getBuiltinModule('node:crypto').randomBytes(3).toString('hex')}`
   const r = await ctx.probe(['docker', 'run', '--rm', '--name', name, '--network', 'none', '--entrypoint', argv[0], image, ...argv.slice(1)])
   if (!r.ok) return { skip: `could not measure inside the daemon's VM with ${image}: ${r.stderr.trim().split('\n')[0] || `exit ${r.code}`}` }
   return { stdout: r.stdout, image }

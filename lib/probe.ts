@@ -5,7 +5,7 @@
 // more to load than a bare node start (more than doctor's every other module together), ran each
 // command through bash, and left us none of its own parts (its kill needs `ps`).
 
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { trackGroup } from './live-probes.js'
 import type { Env, Probe, ProbeResult } from './types.js'
 
@@ -42,7 +42,8 @@ export function createProbe(defaults: ProbeDefaults): Probe {
     const timeoutMs = opts.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS
     let child: ChildProcess
     try {
-      child = spawn(argv[0], argv.slice(1), {
+      // node:child_process is loaded on the first probe, not at start: a warm doctor starts none.
+      child = process.getBuiltinModule('node:child_process').spawn(argv[0], argv.slice(1), {
         env: cleanEnv(opts.env ?? defaults.env),
         cwd: opts.cwd ?? defaults.cwd,
         // Its own process group, so the kill reaches grandchildren (a shell, a plugin) too.

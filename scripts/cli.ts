@@ -75,10 +75,7 @@ const invoked = process.argv[1] ? pathToFileURL(realpathSync(process.argv[1])).h
 if (import.meta.url === invoked) {
   const [name, ...rest] = process.argv.slice(2)
   const entry = commandNamed(name)
-  if (entry) {
-    const command = await entry.load()
-    ;(command.runMain ?? runMain)(command.main, rest)
-  } else {
-    runMain(main)
-  }
+  // No top-level await: the bundle is CommonJS (build/bundle.ts).
+  if (entry) void entry.load().then((command) => (command.runMain ?? runMain)(command.main, rest))
+  else runMain(main)
 }

@@ -152,7 +152,7 @@ async function status(s: Parameters<typeof jobStatus>[0], opts: ScheduleOptions,
  */
 async function scheduledRun(opts: ScheduleOptions, io: Io): Promise<number> {
   const { report, config } = await collect(registry, { env: io.env, cwd: io.cwd, config: opts.config, only: opts.only, skip: opts.skip, timeout: opts.timeout, offline: opts.offline })
-  const ctxHome = io.env.HOME || (await import('node:os')).homedir()
+  const ctxHome = io.env.HOME || process.getBuiltinModule('node:os').homedir()
   const errors: string[] = []
   // "EACCES: permission denied", without the temporary file's name that follows.
   const why = (error: Error) => error.message.split(',')[0]

@@ -188,7 +188,7 @@ async function apply(checks: readonly Check[], ctx: Context, plan: Plan, notes: 
 
 /** Ctrl-C or Ctrl-D at the question is a cancel: exit 130, nothing changed, no trace. */
 async function confirm(io: Io, question: string): Promise<boolean> {
-  const { createInterface } = await import('node:readline')
+  const { createInterface } = process.getBuiltinModule('node:readline')
   const rl = createInterface({ input: io.stdin as NodeJS.ReadableStream, output: io.stdout as NodeJS.WritableStream })
   try {
     const answer = await new Promise<string | null>((resolve) => {

@@ -4,7 +4,7 @@
 // any answer (only the status line and headers matter). Never throws: every failure is a Reach.
 
 import { connect as tcpConnect, isIP, type Socket } from 'node:net'
-import { connect as tlsConnect, type PeerCertificate, type TLSSocket } from 'node:tls'
+import type { PeerCertificate, TLSSocket } from 'node:tls'
 import { proxyPort } from './proxy-settings.js'
 
 export const MAX_HEAD = 16 * 1024
@@ -146,7 +146,8 @@ function openTcp(host: string, port: number): Promise<Socket> {
 function handshake(socket: Socket, host: string, ca: string[] | undefined): Promise<{ socket: TLSSocket; error: string | null }> {
   return new Promise((resolve, reject) => {
     // `host` is what the certificate is checked against (the socket may be a proxy's tunnel).
-    const tls = tlsConnect({ socket, host, servername: isIP(host) ? undefined : host, ca, rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] })
+    // node:tls is loaded here, not at start: an offline run never needs it.
+    const tls = process.getBuiltinModule('node:tls').connect({ socket, host, servername: isIP(host) ? undefined : host, ca, rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] })
     tls.on('error', () => {})
     tls.once('secureConnect', () => {
       tls.off('error', reject)

@@ -4,8 +4,6 @@
 // (what the daemon's Go resolver does too), with a cancellable resolver; on macOS, where VPNs add
 // resolvers /etc/resolv.conf does not list, we use the system's.
 
-import { lookup } from 'node:dns/promises'
-import { Resolver } from 'node:dns/promises'
 import { isIP } from 'node:net'
 import { join } from 'node:path'
 import type { Context } from '../types.js'
@@ -16,13 +14,15 @@ export type Resolve = (host: string) => Promise<string[]>
 /** The context's resolver (tests inject one), else one that gives up, and lets go, at `deadline` (performance.now() time). */
 export function resolverFor(ctx: Context, deadline: number): Resolve {
   if (ctx.resolve) return ctx.resolve
-  if (ctx.platform.kind === 'macos') return async (host) => (await lookup(host, { all: true })).map((a) => a.address)
+  // node:dns is loaded here, not at start: an offline run never needs it.
+  const dns = process.getBuiltinModule('node:dns/promises')
+  if (ctx.platform.kind === 'macos') return async (host) => (await dns.lookup(host, { all: true })).map((a) => a.address)
   return async (host) => {
     if (isIP(host)) return [host]
     if (host === 'localhost') return ['127.0.0.1']
     const fromHosts = await hostsFile(ctx, host)
     if (fromHosts.length) return fromHosts
-    const resolver = new Resolver({ tries: 1, timeout: Math.max(100, Math.round(deadline - performance.now())) })
+    const resolver = new dns.Resolver({ tries: 1, timeout: Math.max(100, Math.round(deadline - performance.now())) })
     const timer = setTimeout(() => resolver.cancel(), Math.max(0, deadline - performance.now()))
     try {
       const [v4, v6] = await Promise.allSettled([resolver.resolve4(host), resolver.resolve6(host)])

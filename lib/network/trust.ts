@@ -4,7 +4,6 @@
 
 import { open, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { rootCertificates } from 'node:tls'
 import type { Context } from '../types.js'
 
 const MAX_BUNDLE = 4 * 1024 * 1024
@@ -54,7 +53,7 @@ export function certsDirs(ctx: Context, name: string): string[] {
 
 export async function trustFor(ctx: Context, certsDir: string): Promise<Trust> {
   const system = await systemBundle(ctx)
-  const ca = [system ? system.pem : rootCertificates.join('\n')]
+  const ca = [system ? system.pem : process.getBuiltinModule('node:tls').rootCertificates.join('\n')]
   const sources = [system ? `system bundle ${system.file}` : "Node's own CA list (no system bundle found)"]
   for (const dir of certsDirs(ctx, certsDir)) {
     const names = await readdir(dir).catch(() => [] as string[])

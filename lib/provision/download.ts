@@ -4,7 +4,7 @@
 // verified (sha256 or an OpenPGP fingerprint) before anything is written, so an unverified file
 // never lands on disk; each failure names the URL and why.
 
-import { createHash } from 'node:crypto'
+import type { Hash } from 'node:crypto'
 import type { Env } from '../types.js'
 
 export const DOWNLOAD_TIMEOUT_MS = 5 * 60_000
@@ -54,6 +54,9 @@ export async function reachable(env: Env, url: string, timeoutMs = 8_000): Promi
     return { ok: false, why: (error as Error).message }
   }
 }
+
+// node:crypto is loaded where used, not at start: doctor plans downloads but makes none.
+const createHash = (algorithm: string): Hash => process.getBuiltinModule('node:crypto').createHash(algorithm)
 
 export const sha256 = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex')
 

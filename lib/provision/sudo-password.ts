@@ -22,7 +22,7 @@ export async function sudoPasswordFor(ctx: Context, steps: readonly Step[], io: 
 }
 
 async function askHidden(io: Io, prompt: string): Promise<string> {
-  const { createInterface } = await import('node:readline')
+  const { createInterface } = process.getBuiltinModule('node:readline')
   const out = io.stdout as NodeJS.WritableStream
   const rl = createInterface({ input: io.stdin as NodeJS.ReadableStream, output: out, terminal: true }) as ReturnType<typeof createInterface> & { _writeToOutput(s: string): void }
   out.write(prompt)

@@ -7,7 +7,6 @@
 // Documents are parsed and written as YAML 1.1 so that `no`, `on`, `0755` and `22:22` come out quoted
 // for kubectl and docker-compose v1, which read YAML 1.1. Nothing folds (lineWidth 0); comments stay.
 
-import { randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Document, Node, Scalar } from 'yaml'
@@ -61,7 +60,7 @@ export const manifestName = (stack: Stack) => `${stack.name}.yaml`
 
 export async function renderStack(stack: Stack, target: Target, values: Values, known: KnownSecrets): Promise<Rendered> {
   const secrets: Record<string, string> = {}
-  const secretFor = (name: string, existing: string | undefined) => (secrets[name] ??= existing ?? randomBytes(24).toString('base64url'))
+  const secretFor = (name: string, existing: string | undefined) => (secrets[name] ??= existing ?? process.getBuiltinModule('node:crypto').randomBytes(24).toString('base64url'))
   const header = `# Rendered by shipshape from templates/${stack.name} for ${target}. Change values with --set or --values and render again.\n`
   const selected = stack.files[target].filter((f) => !f.when || Object.entries(f.when).every(([k, want]) => [want].flat().includes(String(values[k]))))
   const filler = new Filler(stack, target, values)
