@@ -9,7 +9,7 @@
 import { userInfo } from 'node:os'
 import coerce from 'semver/functions/coerce.js'
 import lt from 'semver/functions/lt.js'
-import { clientApiVersion, daemonFacts, daemonInVm, isRemote, type DaemonFacts } from '../lib/docker-facts.js'
+import { clientApiVersion, daemonFacts, daemonInVm, isRemote, prefetchDaemonFacts, type DaemonFacts } from '../lib/docker-facts.js'
 import { ENGINE_NAMES, type Engine } from '../lib/docker-engine.js'
 import { dockerGroupStep, dockerServiceStep } from '../lib/provision/docker-linux.js'
 import { dockerDesktopOpenStep } from '../lib/provision/docker-macos.js'
@@ -26,6 +26,7 @@ export const dockerDaemon = {
   title: 'Docker daemon',
   required: true,
   needs: ['docker-cli'],
+  prefetch: prefetchDaemonFacts,
   async run(ctx) {
     const d = await daemonFacts(ctx)
     return judgeDaemon(d, d.ok ? await clientApiVersion(ctx) : null, ctx.platform)

@@ -8,9 +8,9 @@
 // an endpoint that streams without end is named, not read into memory. GET /version rides along:
 // it names the engine (lib/docker-engine.ts) and the API versions the daemon accepts.
 
-import { readFile } from 'node:fs/promises'
 import { request, type RequestOptions } from 'node:http'
 import { join } from 'node:path'
+import { readBoundedFile } from './bounded-read.js'
 import { detectEngine, engineFromEndpoint, engineInVm, type DockerVersion, type Engine } from './docker-engine.js'
 import type { Context } from './types.js'
 import { versionOutput } from './version-cache.js'
@@ -63,6 +63,18 @@ export function daemonFacts(ctx: Context): Promise<DaemonFacts> {
 }
 
 /**
+ * Starts asking the daemon as the run begins (Check.prefetch), not once docker-cli is judged: GET
+ * /info is the slowest answer of a warm run, as dockerd gathers it, and the wait then overlaps the
+ * other checks. Only a unix socket is asked this early; a tcp:// or ssh:// endpoint is asked through
+ * the docker CLI, which runs within the check's own bound.
+ */
+export function prefetchDaemonFacts(ctx: Context): void {
+  void dockerEndpoint(ctx)
+    .then((ep) => (ep.host?.startsWith('unix://') ? daemonFacts(ctx) : null))
+    .catch(() => {})
+}
+
+/**
  * The newest Docker API the `docker` client speaks (`docker version`'s Client.DefaultAPIVersion, or
  * ApiVersion on clients before it existed), or null when it cannot tell. The client half of `docker
  * version` needs no daemon: pointed at a socket that does not exist it does not negotiate down to
@@ -109,7 +121,11 @@ export interface DockerEndpoint {
  * the config's currentContext (Docker Desktop, colima), else the standard socket. A context's
  * endpoint lives in <config dir>/contexts/meta/<sha256 of its name>/meta.json.
  */
-export async function dockerEndpoint(ctx: Context): Promise<DockerEndpoint> {
+export function dockerEndpoint(ctx: Context): Promise<DockerEndpoint> {
+  return ctx.facts.once('docker-endpoint', () => readEndpoint(ctx))
+}
+
+async function readEndpoint(ctx: Context): Promise<DockerEndpoint> {
   if (ctx.env.DOCKER_HOST) return { host: ctx.env.DOCKER_HOST, context: null }
   const configDir = ctx.env.DOCKER_CONFIG || join(ctx.home, '.docker')
   const config = (await readJson(join(configDir, 'config.json'))) as { currentContext?: unknown } | null
@@ -120,8 +136,11 @@ export async function dockerEndpoint(ctx: Context): Promise<DockerEndpoint> {
   return { host: typeof host === 'string' ? host : null, context: name }
 }
 
+/** docker's config.json and a context's meta.json are a few KiB; they are not ours, so bounded. */
+const MAX_CONFIG_BYTES = 1024 * 1024
+
 function readJson(file: string): Promise<unknown> {
-  return readFile(file, 'utf8').then(JSON.parse).catch(() => null)
+  return readBoundedFile(file, MAX_CONFIG_BYTES).then(JSON.parse).catch(() => null)
 }
 
 // node:crypto is loaded where used, not at start: only a named context needs it.

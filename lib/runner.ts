@@ -49,6 +49,9 @@ export function boundFor(check: Check, ctx: Context, opts: RunOptions): number {
 }
 
 export async function runChecks(checks: readonly Check[], ctx: Context, opts: RunOptions = {}): Promise<Finding[]> {
+  for (const check of checks) {
+    if (check.prefetch && !skipReason(check, ctx) && !opts.signal?.aborted) check.prefetch({ ...ctx, boundMs: boundFor(check, ctx, opts) })
+  }
   const pending = new Map<string, Promise<Finding>>()
   const start = (check: Check): Promise<Finding> => {
     let p = pending.get(check.id)
@@ -79,10 +82,8 @@ async function runOne(check: Check, ctx: Context, opts: RunOptions, waitForNeeds
   }
   const skip = (summary: string) => finish({ ...base, status: 'skip', summary, version: null, details: [], durationMs: 0, fix: null })
 
-  if (check.appliesTo && !check.appliesTo(ctx.platform)) {
-    return skip(`does not apply on ${ctx.platform.kind}`)
-  }
-  if (check.network && ctx.offline) return skip(OFFLINE_SUMMARY)
+  const reason = skipReason(check, ctx)
+  if (reason) return skip(reason)
   const blocked = Object.values(deps).filter((d) => d.status !== 'ok' && d.status !== 'warn')
   if (blocked.length > 0) {
     const why = blocked.map((d) => `${d.id} is ${d.status}`).join(', ')
@@ -143,6 +144,13 @@ async function runOne(check: Check, ctx: Context, opts: RunOptions, waitForNeeds
     finding.fix = await settleFix(ctx, finding, fix, { probes, boundMs: bound })
   }
   return finish(finding)
+}
+
+/** Why `check` does not run here at all, whatever the checks it needs say; null when it runs. */
+function skipReason(check: Check, ctx: Context): string | null {
+  if (check.appliesTo && !check.appliesTo(ctx.platform)) return `does not apply on ${ctx.platform.kind}`
+  if (check.network && ctx.offline) return OFFLINE_SUMMARY
+  return null
 }
 
 async function fixFor(check: Check, ctx: Context, finding: Finding, given: Fix | null | undefined): Promise<Fix | null> {

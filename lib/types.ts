@@ -132,6 +132,11 @@ export interface Check {
   /** Talks to the network: `skip` with --offline or network.offline, and the runner says so. */
   network?: boolean
   run(ctx: Context, deps: Record<string, Finding>): Promise<Outcome>
+  /**
+   * Starts the slowest read `run` will make (memoised in ctx.facts) as the run begins, before the
+   * checks it needs are judged, so the wait overlaps theirs. A read only: no process, no change.
+   */
+  prefetch?(ctx: Context): void
   fix?(ctx: Context, finding: Finding): Fix | null | Promise<Fix | null>
 }
 

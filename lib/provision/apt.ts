@@ -2,7 +2,7 @@
 // Vendor repositories are refreshed on their own (apt-get update limited to one source file), so a
 // mirror that cannot be reached fails only the tool that needs it.
 
-import { readdir } from 'node:fs/promises'
+import { readdir, stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { readBoundedBytesOrNull } from '../bounded-read.js'
 import type { Context, ShellCmd, Step } from '../types.js'
@@ -76,13 +76,17 @@ export async function installed(ctx: Context, pkgs: readonly string[]): Promise<
  * paragraph per package, whose Status ends in "installed"), or null when dpkg-query must answer
  * instead: no readable record (not a dpkg system, a test's host root), or changes still journalled
  * in updates/ that dpkg folds into the record on its next run. Looking a few names up in it costs
- * a millisecond; starting dpkg-query costs tens, and doctor asks for each fix it plans. Read afresh
- * every time: setup asks again after it installs.
+ * a millisecond; starting dpkg-query costs tens, and doctor asks for each fix it plans. The file is
+ * read once per run while it stays the same file: setup asks again after it installs, and dpkg
+ * replaces the file (a new inode) whenever it records a change.
  */
 async function dpkgRecord(ctx: Context, pkgs: readonly string[]): Promise<string[] | null> {
   const journal = await readdir(hostPath(ctx, `${DPKG_DIR}/updates`)).catch(() => null)
   if (!journal || journal.some((name) => /^\d+$/.test(name))) return null
-  const record = await readBoundedBytesOrNull(hostPath(ctx, `${DPKG_DIR}/status`), DPKG_STATUS_MAX_BYTES).catch(() => null)
+  const file = hostPath(ctx, `${DPKG_DIR}/status`)
+  const st = await stat(file).catch(() => null)
+  if (!st) return null
+  const record = await ctx.facts.once(`dpkg-status ${st.dev}:${st.ino} ${st.size} ${st.mtimeMs}`, () => readBoundedBytesOrNull(file, DPKG_STATUS_MAX_BYTES).catch(() => null))
   if (record === null) return null
   // Searched as bytes: decoding a few MiB to look up a handful of names would cost more than dpkg-query.
   return pkgs.filter((name) => {

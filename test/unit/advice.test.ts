@@ -3,7 +3,7 @@
 // doctor's fix is setup's plan minus what is done.
 
 import assert from 'node:assert/strict'
-import { mkdir } from 'node:fs/promises'
+import { mkdir, rename } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { registry } from '../../checks/index.js'
@@ -116,6 +116,12 @@ test("dpkg's status file is read directly, unless changes are still journalled o
   assert.equal(await installed(ctx, ['docker.io', 'podman-docker']), true)
   assert.equal(await installed(ctx, ['docker.io', 'runc']), false)
   assert.deepEqual(probe.calls, [], 'no dpkg-query started')
+
+  // setup asks again in the same run after it installs: dpkg has replaced its status file by then.
+  const status = join(hostRoot, 'var/lib/dpkg/status')
+  await put(`${status}-new`, 'Package: docker.io\nStatus: install ok installed\n\nPackage: runc\nStatus: install ok installed\n')
+  await rename(`${status}-new`, status)
+  assert.equal(await installed(ctx, ['docker.io', 'runc']), true)
 
   // An interrupted dpkg run leaves its changes in updates/: the status file is not the whole truth.
   await put(join(hostRoot, 'var/lib/dpkg/updates/0000'), 'Package: runc\nStatus: install ok installed\n')

@@ -92,6 +92,23 @@ test('a check whose prerequisite failed is skip with the reason; one that passed
   assert.equal(seen.base.status, 'warn')
 })
 
+test("a check's prefetch starts as the run begins, before what it needs is judged, within its own bound", async () => {
+  // The needed check finishes only once the prefetch has started: run after it, the prefetch never would.
+  let prefetched!: () => void
+  const started = new Promise<void>((resolve) => (prefetched = resolve))
+  const bounds: (number | undefined)[] = []
+  const base: Check = { id: 'base', title: 'Base', required: true, run: async () => (await started, { status: 'ok', summary: 'saw the prefetch' }) }
+  const child: Check = { ...slow('child', 1), needs: ['base'], prefetch: (ctx) => (bounds.push(ctx.boundMs), prefetched()) }
+  const [b, c] = await runChecks([base, child], makeContext(), { timeoutMs: 5_000 })
+  assert.deepEqual([b.status, c.status], ['ok', 'ok'])
+  assert.deepEqual(bounds, [5_000])
+
+  // A check that will not run here reads nothing early either.
+  const never = (extra: Partial<Check>): Check => ({ ...slow('never', 1), prefetch: () => assert.fail('prefetched a check that does not run'), ...extra })
+  await runChecks([never({ appliesTo: (p) => p.kind === 'macos' })], makeContext(), {})
+  await runChecks([never({ network: true })], makeContext({ offline: true }), {})
+})
+
 test('a check that does not apply to the platform is skip', async () => {
   const macOnly = { ...slow('mac', 1), appliesTo: (p: { kind: string }) => p.kind === 'macos' } as Check
   const [f] = await runChecks([macOnly], makeContext(), {})
