@@ -1,7 +1,9 @@
 // Where the project's own files are: compiled code lives in dist/, templates and package.json beside it.
 
 import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { Env } from './types.js'
 
 /** The project root: dist/lib/paths.js → ../../ */
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url))
@@ -13,4 +15,10 @@ let version: string | undefined
 export function toolVersion(): string {
   version ??= (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
   return version
+}
+
+/** shipshape's cache folder: $XDG_CACHE_HOME/shipshape, else ~/Library/Caches/shipshape on macOS, else ~/.cache/shipshape. */
+export function cacheDir(env: Env, home: string, macos: boolean): string {
+  if (env.XDG_CACHE_HOME) return join(env.XDG_CACHE_HOME, 'shipshape')
+  return macos ? join(home, 'Library', 'Caches', 'shipshape') : join(home, '.cache', 'shipshape')
 }

@@ -7,6 +7,7 @@
 import { readFile, realpath, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { writeFileAtomic } from './atomic-write.js'
+import { cacheDir } from './paths.js'
 import type { Context, ProbeOptions, ProbeResult } from './types.js'
 
 const FILE = 'versions.json'
@@ -23,12 +24,6 @@ interface Store {
   save(): Promise<void>
 }
 
-/** $XDG_CACHE_HOME/shipshape, else ~/Library/Caches/shipshape on macOS, else ~/.cache/shipshape. */
-export function cacheDir(ctx: Pick<Context, 'env' | 'home' | 'platform'>): string {
-  if (ctx.env.XDG_CACHE_HOME) return join(ctx.env.XDG_CACHE_HOME, 'shipshape')
-  if (ctx.platform.kind === 'macos') return join(ctx.home, 'Library', 'Caches', 'shipshape')
-  return join(ctx.home, '.cache', 'shipshape')
-}
 
 export interface VersionResult extends ProbeResult {
   cached: boolean
@@ -67,7 +62,7 @@ async function identity(bin: string): Promise<string | null> {
 // One store per run, shared by every check; writes are chained so parallel checks never interleave.
 function loadStore(ctx: Context): Promise<Store> {
   return ctx.facts.once('version-cache', async () => {
-    const file = join(cacheDir(ctx), FILE)
+    const file = join(cacheDir(ctx.env, ctx.home, ctx.platform.kind === 'macos'), FILE)
     const entries = await readEntries(file)
     let chain = Promise.resolve()
     const save = () => {
