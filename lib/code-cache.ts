@@ -5,7 +5,7 @@
 // cache folder beside the version cache. Like that cache it is a convenience: a missing, stale,
 // foreign or unreadable file is passed over, and a write that fails is dropped.
 
-import { closeSync, constants, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import Module, { createRequire } from 'node:module'
 import { homedir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
@@ -42,20 +42,21 @@ export function requireCompiled(file: string, argv: readonly string[] = process.
   return module.exports
 }
 
-// The cache file: a line naming node and the code's checksum, the source the code was compiled from,
-// then V8's code. V8 checks only the source's length with its own version and flags, and npm gives
-// every file it installs the same time, so the source is held whole and compared. V8 does not check
-// its code either (a damaged byte crashes node), so a CRC-32 does.
-const headOf = (source: Buffer, code: Buffer) => Buffer.from(`shipshape code cache 1 ${process.version} ${process.arch} ${source.length} ${crc32Hex(code)}\n`)
-const crc32Hex = (code: Buffer) => process.getBuiltinModule('node:zlib').crc32(code).toString(16).padStart(8, '0')
+// The cache file: a line naming node and the code's length, the source the code was compiled from,
+// then V8's code, twice. V8 checks only the source's length with its own version and flags, and npm
+// gives every file it installs the same time, so the source is held whole and compared. V8 does not
+// check its code either (a damaged byte crashes node), so the two copies are compared: as sure as a
+// checksum against a damaged or cut-off file, and cheaper than the zlib node would load for one.
+const headOf = (source: Buffer, code: Buffer) => Buffer.from(`shipshape code cache 1 ${process.version} ${process.arch} ${source.length} ${code.length}\n`)
 
 /** V8's code for exactly `source` in `held`, or undefined when it holds other text, other node's code or damage. */
 function codeFor(held: Buffer, source: Buffer): Buffer | undefined {
   const eol = held.indexOf(0x0a)
   const from = eol + 1 + source.length
-  if (eol < 0 || held.length <= from || !held.subarray(eol + 1, from).equals(source)) return undefined
-  const code = held.subarray(from)
-  return held.subarray(0, eol + 1).equals(headOf(source, code)) ? code : undefined
+  const length = (held.length - from) / 2
+  if (eol < 0 || !(length > 0) || !held.subarray(eol + 1, from).equals(source)) return undefined
+  const code = held.subarray(from, from + length)
+  return held.subarray(0, eol + 1).equals(headOf(source, code)) && code.equals(held.subarray(from + length)) ? code : undefined
 }
 
 // Code runs from this file, so only a plain file of this user's that nobody else can write is read.
@@ -86,9 +87,9 @@ function save(file: string, source: Buffer, code: Buffer): void {
   try {
     if (!statSync(dirname(dirname(file))).isDirectory()) return
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
+    // Not synced to disk: a file cut short or damaged by a crash fails the comparison and is replaced.
     fd = openSync(tmp, 'wx', 0o600)
-    writeFileSync(fd, Buffer.concat([headOf(source, code), source, code]))
-    fsyncSync(fd)
+    writeFileSync(fd, Buffer.concat([headOf(source, code), source, code, code]))
     closeSync(fd)
     fd = undefined
     renameSync(tmp, file)

@@ -58,7 +58,7 @@ test('a cache for other text, a damaged one, or one others could write is passed
   }
   // An earlier build of the same length, as npm installs it (every file with the same time).
   await spoil('other text', (b) => void (b[sourceAt + 200] ^= 0x20))
-  // V8 does not check its own code: a damaged byte would crash node, were it not for the checksum.
+  // V8 does not check its own code: a damaged byte would crash node, were it not for the second copy.
   await spoil('damaged', (b) => void (b[b.length - 4096] ^= 0xff))
   await writeFile(file, good)
   await chmod(file, 0o666)
