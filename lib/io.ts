@@ -15,8 +15,11 @@ export interface Io {
 
 export const processIo = (): Io => ({
   stdout: process.stdout,
-  stderr: process.stderr,
-  // Only setup's questions read stdin: node builds the stream on first use, so doctor never pays for it.
+  // node builds each stream on first use: a run that says nothing on stderr, or asks nothing (only
+  // setup's questions read stdin), never pays for that one.
+  get stderr() {
+    return process.stderr
+  },
   get stdin() {
     return process.stdin
   },

@@ -48,7 +48,10 @@ export function boundFor(check: Check, ctx: Context, opts: RunOptions): number {
   return opts.timeoutMs ?? ctx.config.data.checks[check.id]?.timeoutMs ?? ctx.config.data.timeoutMs ?? check.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS
 }
 
-export async function runChecks(checks: readonly Check[], ctx: Context, opts: RunOptions = {}): Promise<Finding[]> {
+export async function runChecks(checks: readonly Check[], given: Context, opts: RunOptions = {}): Promise<Finding[]> {
+  // Checks and their fixes' guards only read, so each tool is looked up on PATH once per run however
+  // many ask (docker: four); setup's look after it installs is a run of its own.
+  const ctx: Context = { ...given, which: lookedUpOnce(given.which) }
   for (const check of checks) {
     if (check.prefetch && !skipReason(check, ctx) && !opts.signal?.aborted) check.prefetch({ ...ctx, boundMs: boundFor(check, ctx, opts) })
   }
@@ -144,6 +147,14 @@ async function runOne(check: Check, ctx: Context, opts: RunOptions, waitForNeeds
     finding.fix = await settleFix(ctx, finding, fix, { probes, boundMs: bound })
   }
   return finish(finding)
+}
+
+function lookedUpOnce(which: Context['which']): Context['which'] {
+  const found = new Map<string, Promise<string | null>>()
+  return (cmd) => {
+    if (!found.has(cmd)) found.set(cmd, which(cmd))
+    return found.get(cmd)!
+  }
 }
 
 /** Why `check` does not run here at all, whatever the checks it needs say; null when it runs. */

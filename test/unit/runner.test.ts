@@ -109,6 +109,16 @@ test("a check's prefetch starts as the run begins, before what it needs is judge
   await runChecks([never({ network: true })], makeContext({ offline: true }), {})
 })
 
+test('a tool is looked up on PATH once per run, however many checks and guards ask; the next run looks again', async () => {
+  const asked: string[] = []
+  const ctx = makeContext({ which: async (cmd) => (asked.push(cmd), `/usr/bin/${cmd}`) })
+  const asks = (id: string): Check => ({ id, title: id, required: true, run: async (c) => ({ status: (await c.which('docker')) ? 'ok' : 'fail', summary: 'looked' }) })
+  await runChecks([asks('a'), asks('b'), asks('c')], ctx, {})
+  assert.deepEqual(asked, ['docker'])
+  await runChecks([asks('a')], ctx, {})
+  assert.deepEqual(asked, ['docker', 'docker'])
+})
+
 test('a check that does not apply to the platform is skip', async () => {
   const macOnly = { ...slow('mac', 1), appliesTo: (p: { kind: string }) => p.kind === 'macos' } as Check
   const [f] = await runChecks([macOnly], makeContext(), {})
