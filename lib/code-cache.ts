@@ -27,14 +27,15 @@ export function requireCompiled(file: string, argv: readonly string[] = process.
   const cachedData = held ? codeFor(held, source) : undefined
   // The bundle has no import() (build/bundle.ts): code compiled from a cache cannot use it on Node 20.
   const script = new Script(Module.wrap(source.toString('utf8')), { filename: file, cachedData })
-  if (!cachedData || script.cachedDataRejected) {
-    // Written at exit, when V8 holds the code of every function the run called; only after a full
-    // run (exit 0 or 1, not --help), so the code of the command's real work is in it, and only where
-    // shipshape keeps its cache already: a run that leaves nothing else behind (a dry run, a refusal)
-    // leaves no folder for this either.
-    const full = !argv.includes('--help') && !argv.includes('-h')
+  // Written at exit, when V8 holds the code of every function the run called, and only after a full
+  // run (exit 0 or 1, not --help), so the code of the command's real work is in it. Only a run that
+  // finds shipshape's cache folder already there writes one: a first run, whose tools' versions are
+  // still unknown, waits for its slowest tool and should not wait for this too, and a run that
+  // leaves nothing else behind (a dry run, a refusal) leaves no folder for this either.
+  const full = !argv.includes('--help') && !argv.includes('-h')
+  if ((!cachedData || script.cachedDataRejected) && full && isFolder(dirname(dirname(cache)))) {
     process.once('exit', (code) => {
-      if (full && (code === 0 || code === 1)) save(cache, source, script.createCachedData())
+      if (code === 0 || code === 1) save(cache, source, script.createCachedData())
     })
   }
   const module = { exports: {} }
@@ -81,11 +82,18 @@ function readOwnFile(file: string): Buffer | null {
   }
 }
 
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    return false
+  }
+}
+
 function save(file: string, source: Buffer, code: Buffer): void {
   const tmp = `${file}.${process.pid}.tmp`
   let fd: number | undefined
   try {
-    if (!statSync(dirname(dirname(file))).isDirectory()) return
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
     // Not synced to disk: a file cut short or damaged by a crash fails the comparison and is replaced.
     fd = openSync(tmp, 'wx', 0o600)

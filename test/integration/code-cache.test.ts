@@ -21,10 +21,14 @@ async function withDocker(t: TestContext, extra: NodeJS.ProcessEnv = {}): Promis
 }
 const findings = (r: CliResult) => (JSON.parse(r.stdout) as { checks: { id: string; status: string; summary: string }[] }).checks.map((c) => [c.id, c.status, c.summary])
 
-test("a full run keeps V8's code for doctor beside its version cache, for this user only, and the next run uses it as it is", async (t) => {
+test("V8's code for doctor is kept by its second full run, for this user only, and the next run uses it as it is", async (t) => {
   const env = await withDocker(t)
+  // The first run learns the tools' versions and keeps those; it does not also wait to write code.
   const first = await doctor(env)
   assert.equal(first.code, 0, first.stderr)
+  assert.ok(existsSync(join(env.XDG_CACHE_HOME!, 'shipshape', 'versions.json')))
+  assert.equal(existsSync(dirname(cacheOf(env))), false)
+  assert.deepEqual(findings(await doctor(env)), findings(first))
   if (nodeKeepsItsOwn) {
     assert.equal(existsSync(dirname(cacheOf(env))), false, `node ${process.version} keeps its own cache`)
     return
@@ -32,13 +36,13 @@ test("a full run keeps V8's code for doctor beside its version cache, for this u
   const kept = await stat(cacheOf(env))
   assert.equal(kept.mode & 0o777, 0o600)
   assert.equal((await stat(dirname(cacheOf(env)))).mode & 0o777, 0o700)
-  const second = await doctor(env)
-  assert.deepEqual(findings(second), findings(first))
+  assert.deepEqual(findings(await doctor(env)), findings(first))
   assert.equal((await stat(cacheOf(env))).ino, kept.ino, 'used, not written again')
 })
 
 test('a cache for other text, a damaged one, or one others could write is passed over and replaced; the report is the same', { skip: nodeKeepsItsOwn && `node ${process.version} keeps its own cache` }, async (t) => {
   const env = await withDocker(t)
+  await doctor(env)
   const expected = findings(await doctor(env))
   const file = cacheOf(env)
   const good = await readFile(file)
@@ -69,12 +73,13 @@ test('a cache for other text, a damaged one, or one others could write is passed
   assert.equal(after.mode & 0o777, 0o600)
 })
 
-test('no code is kept by a run that keeps no other cache, by --help or by a usage error; those runs are unchanged', async (t) => {
-  // doctor --only platform starts no tool: no version cache, so no cache folder at all.
+test('no code is kept where shipshape keeps no cache, nor by --help or a usage error; those runs are unchanged', async (t) => {
+  // doctor --only platform starts no tool: no version cache, so no cache folder at all, however often.
   const env = cleanEnv()
-  assert.equal((await runCli(['doctor', '--only', 'platform', '--format', 'json'], { env })).code, 0)
+  for (const _ of [1, 2]) assert.equal((await runCli(['doctor', '--only', 'platform', '--format', 'json'], { env })).code, 0)
   assert.equal(existsSync(env.XDG_CACHE_HOME!), false)
   const docker = await withDocker(t)
+  await doctor(docker)
   assert.equal((await runCli(['doctor', '--help'], { env: docker })).code, 0)
   assert.equal((await runCli(['doctor', '--only', 'dockr-cli'], { env: docker })).code, 2)
   assert.equal(existsSync(cacheOf(docker)), false)
@@ -89,7 +94,7 @@ test('with the cache, packages loaded late (yaml, zod) still load: a shipshape.y
   const env = await withDocker(t)
   const cwd = await tempDir(t)
   await put(join(cwd, 'shipshape.yaml'), 'timeoutMs: 4000\n')
-  assert.equal((await doctor(env, cwd)).code, 0)
+  for (const _ of [1, 2]) assert.equal((await doctor(env, cwd)).code, 0)
   assert.equal(existsSync(cacheOf(env)), !nodeKeepsItsOwn)
   await put(join(cwd, 'shipshape.yaml'), 'timeoutMz: 4000\n')
   const typo = await doctor(env, cwd)
