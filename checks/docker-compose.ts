@@ -10,12 +10,12 @@
 // `docker compose`, which `shipshape up` runs.
 
 import { constants } from 'node:fs'
-import { access, readFile } from 'node:fs/promises'
+import { access } from 'node:fs/promises'
 import { join } from 'node:path'
 import { probeFailed } from '../lib/probe-outcome.js'
 import { versionOutput } from '../lib/version-cache.js'
 import { judgeVersion, parseVersion } from '../lib/versions.js'
-import { engineInUse } from '../lib/docker-facts.js'
+import { dockerConfig, dockerConfigDir, engineInUse } from '../lib/docker-facts.js'
 import { provisionFix } from '../lib/provision/fixes.js'
 import type { Check, Context } from '../lib/types.js'
 
@@ -71,8 +71,8 @@ const SYSTEM_PLUGIN_DIRS = ['/usr/local/lib/docker/cli-plugins', '/usr/local/lib
 
 /** Where docker finds CLI plugins, in its order of preference. */
 export async function pluginDirs(ctx: Context): Promise<string[]> {
-  const configDir = ctx.env.DOCKER_CONFIG || join(ctx.home, '.docker')
-  const config = (await readFile(join(configDir, 'config.json'), 'utf8').then(JSON.parse).catch(() => null)) as { cliPluginsExtraDirs?: unknown } | null
+  const configDir = dockerConfigDir(ctx)
+  const config = await dockerConfig(ctx)
   const listed = config?.cliPluginsExtraDirs
   const extra = Array.isArray(listed) ? listed.filter((d: unknown): d is string => typeof d === 'string') : []
   return [join(configDir, 'cli-plugins'), ...extra, ...SYSTEM_PLUGIN_DIRS.map((d) => join(ctx.hostRoot, d))]

@@ -4,7 +4,7 @@
 // cluster exits non-zero with valid JSON: we read the JSON, not only the code. The driver comes from
 // the profile's config.json, a file read instead of another slow minikube start.
 
-import { readFile } from 'node:fs/promises'
+import { readJsonObject } from '../lib/bounded-read.js'
 import { join } from 'node:path'
 import { probeFailed } from '../lib/probe-outcome.js'
 import { isRoot } from '../lib/provision/privilege.js'
@@ -132,21 +132,14 @@ function minikubeHome(ctx: Context): string {
   return home.endsWith('.minikube') ? home : join(home, '.minikube')
 }
 
-async function readJson(path: string): Promise<Record<string, unknown> | null> {
-  try {
-    return JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>
-  } catch {
-    return null
-  }
-}
 
 async function activeProfile(ctx: Context): Promise<string> {
-  const cfg = await readJson(join(minikubeHome(ctx), 'config', 'config.json'))
+  const cfg = await readJsonObject(join(minikubeHome(ctx), 'config', 'config.json'))
   return typeof cfg?.profile === 'string' && cfg.profile ? cfg.profile : 'minikube'
 }
 
 async function profileDriver(ctx: Context, profile: string): Promise<string | null> {
-  const cfg = await readJson(join(minikubeHome(ctx), 'profiles', profile, 'config.json'))
+  const cfg = await readJsonObject(join(minikubeHome(ctx), 'profiles', profile, 'config.json'))
   return typeof cfg?.Driver === 'string' ? cfg.Driver : null
 }
 

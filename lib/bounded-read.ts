@@ -68,3 +68,16 @@ export async function readBoundedBytesOrNull(file: string, maxBytes: number): Pr
     throw error
   }
 }
+
+/** Settings files of other tools (docker's config.json, minikube's profiles) are a few KiB. */
+export const SETTINGS_MAX_BYTES = 1024 * 1024
+
+/** The JSON object in a file we do not control; null when it is absent, unreadable, too large or not an object. */
+export async function readJsonObject(file: string, maxBytes = SETTINGS_MAX_BYTES): Promise<Record<string, unknown> | null> {
+  try {
+    const value: unknown = JSON.parse(await readBoundedFile(file, maxBytes))
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null
+  } catch {
+    return null
+  }
+}

@@ -10,7 +10,7 @@
 
 import { request, type RequestOptions } from 'node:http'
 import { join } from 'node:path'
-import { readBoundedFile } from './bounded-read.js'
+import { readJsonObject } from './bounded-read.js'
 import { detectEngine, engineFromEndpoint, engineInVm, type DockerVersion, type Engine } from './docker-engine.js'
 import type { Context } from './types.js'
 import { versionOutput } from './version-cache.js'
@@ -127,20 +127,20 @@ export function dockerEndpoint(ctx: Context): Promise<DockerEndpoint> {
 
 async function readEndpoint(ctx: Context): Promise<DockerEndpoint> {
   if (ctx.env.DOCKER_HOST) return { host: ctx.env.DOCKER_HOST, context: null }
-  const configDir = ctx.env.DOCKER_CONFIG || join(ctx.home, '.docker')
-  const config = (await readJson(join(configDir, 'config.json'))) as { currentContext?: unknown } | null
+  const config = await dockerConfig(ctx)
   const name = ctx.env.DOCKER_CONTEXT || (typeof config?.currentContext === 'string' ? config.currentContext : '')
   if (!name || name === 'default') return { host: 'unix:///var/run/docker.sock', context: null }
-  const meta = (await readJson(join(configDir, 'contexts', 'meta', sha256Hex(name), 'meta.json'))) as { Endpoints?: { docker?: { Host?: unknown } } } | null
+  const meta = (await readJsonObject(join(dockerConfigDir(ctx), 'contexts', 'meta', sha256Hex(name), 'meta.json'))) as { Endpoints?: { docker?: { Host?: unknown } } } | null
   const host = meta?.Endpoints?.docker?.Host
   return { host: typeof host === 'string' ? host : null, context: name }
 }
 
-/** docker's config.json and a context's meta.json are a few KiB; they are not ours, so bounded. */
-const MAX_CONFIG_BYTES = 1024 * 1024
+/** The Docker CLI's config folder: DOCKER_CONFIG, else ~/.docker. */
+export const dockerConfigDir = (ctx: Context): string => ctx.env.DOCKER_CONFIG || join(ctx.home, '.docker')
 
-function readJson(file: string): Promise<unknown> {
-  return readBoundedFile(file, MAX_CONFIG_BYTES).then(JSON.parse).catch(() => null)
+/** The Docker CLI's config.json, read once per run (the endpoint, plugin folders and proxies are in it); null when absent or unreadable. */
+export function dockerConfig(ctx: Context): Promise<Record<string, unknown> | null> {
+  return ctx.facts.once('docker-config', () => readJsonObject(join(dockerConfigDir(ctx), 'config.json')))
 }
 
 // node:crypto is loaded where used, not at start: only a named context needs it.

@@ -5,10 +5,9 @@
 // Go's net/http rules, since the daemon is a Go program: HTTPS_PROXY for https, NO_PROXY entries as
 // hosts, domain suffixes, IPs or CIDRs, and loopback never proxied.
 
-import { readFile } from 'node:fs/promises'
 import { BlockList, isIP } from 'node:net'
 import { join } from 'node:path'
-import { daemonFacts } from '../docker-facts.js'
+import { daemonFacts, dockerConfig, dockerConfigDir } from '../docker-facts.js'
 import type { Context, Env } from '../types.js'
 
 export interface ProxySet {
@@ -50,15 +49,8 @@ export const isDesktopInternal = (proxy: string) => /^(?:[a-z]+:\/\/)?(?:[^@/]*@
 
 /** `proxies.default` of the Docker CLI's config.json, or null when it has none. */
 export async function dockerConfigProxy(ctx: Context): Promise<{ file: string; set: ProxySet | null }> {
-  const file = join(ctx.env.DOCKER_CONFIG || join(ctx.home, '.docker'), 'config.json')
-  const text = await readFile(file, 'utf8').catch(() => null)
-  let parsed: unknown = null
-  try {
-    parsed = text && text.length < 1_000_000 ? JSON.parse(text) : null
-  } catch {
-    parsed = null
-  }
-  const d = (parsed as { proxies?: { default?: Record<string, unknown> } } | null)?.proxies?.default
+  const file = join(dockerConfigDir(ctx), 'config.json')
+  const d = ((await dockerConfig(ctx)) as { proxies?: { default?: Record<string, unknown> } } | null)?.proxies?.default
   const str = (v: unknown) => (typeof v === 'string' && v ? v : null)
   const set = d ? { http: str(d.httpProxy), https: str(d.httpsProxy), noProxy: str(d.noProxy) } : null
   return { file, set: hasProxy(set) || set?.noProxy ? set : null }

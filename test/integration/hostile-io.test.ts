@@ -128,3 +128,21 @@ test('credentials in DOCKER_HOST are masked in doctor output, JSON and human', a
     assert.match(r.stdout, /tcp:\/\/admin:\*\*\*@127\.0\.0\.1:1/, format)
   }
 })
+
+test("other tools' settings files that are named pipes or too large are passed over: doctor neither waits on them nor reads them whole", async (t) => {
+  const home = await tempDir(t)
+  // A named pipe with no writer: reading it blocking would wait forever.
+  await mkdir(join(home, '.docker'), { recursive: true })
+  execFileSync('mkfifo', [join(home, '.docker/config.json')])
+  await mkdir(join(home, '.minikube/config'), { recursive: true })
+  execFileSync('mkfifo', [join(home, '.minikube/config/config.json')])
+  const pipes = await runCli(['doctor', '--only', 'docker-daemon,docker-compose,minikube', '--format', 'json'], { cwd: home, env: cleanEnv({ HOME: home }), timeoutMs: 30_000 })
+  assert.deepEqual(JSON.parse(pipes.stdout).checks.map((c: { id: string }) => c.id), ['docker-cli', 'docker-daemon', 'docker-compose', 'minikube'])
+
+  // 2 MiB naming a context that does not exist: read whole, it would send docker-daemon looking for it.
+  const huge = await tempDir(t)
+  await put(join(huge, '.docker/config.json'), JSON.stringify({ currentContext: 'nowhere', padding: 'x'.repeat(2 * 1024 * 1024) }))
+  const r = await runCli(['doctor', '--only', 'docker-daemon', '--format', 'json'], { cwd: huge, env: cleanEnv({ HOME: huge }), timeoutMs: 30_000 })
+  const daemon = JSON.parse(r.stdout).checks.find((c: { id: string }) => c.id === 'docker-daemon')
+  assert.doesNotMatch(JSON.stringify(daemon), /nowhere/)
+})
