@@ -70,7 +70,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   const opts = await doctorOptions(argv, io)
   if (opts.fix) {
     const { setup } = await import('./setup.js')
-    return setup({ format: opts.format === 'json' ? 'json' : 'human', yes: opts.yes, only: opts.only, skip: opts.skip, timeout: opts.timeout, config: opts.config, docker: 'auto' }, io)
+    return setup({ format: opts.format === 'json' ? 'json' : 'human', yes: opts.yes, only: opts.only, skip: opts.skip, timeout: opts.timeout, config: opts.config, offline: opts.offline, docker: 'auto' }, io)
   }
   return doctor(opts, io, began)
 }

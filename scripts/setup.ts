@@ -42,6 +42,8 @@ export interface SetupOptions {
   docker: DockerChoice
   config?: string
   timeout?: number
+  /** doctor --fix --offline: the network checks skip, before the steps and after, as doctor's did. */
+  offline?: boolean
 }
 
 export function setupCommand(io: Io) {
@@ -86,7 +88,7 @@ async function diagnose(checks: readonly Check[], ctx: Context, opts: SetupOptio
 /** `checks` is the registry; tests hand in their own. */
 export async function setup(opts: SetupOptions, io: Io, checks: readonly Check[] = registry): Promise<number> {
   const config = await loadConfig(io.cwd, opts.config)
-  const ctx = await createContext({ env: io.env, cwd: io.cwd, config })
+  const ctx = await createContext({ env: io.env, cwd: io.cwd, config, offline: opts.offline })
   checkDockerChoice(ctx.platform, opts.docker)
   const checkIds = new Set(checks.map((c) => c.id))
   const skipChecks = (opts.skip ?? []).filter((id) => checkIds.has(id))
@@ -170,7 +172,7 @@ async function apply(checks: readonly Check[], ctx: Context, plan: Plan, notes: 
 
   release()
   // Prove it: a fresh context, so nothing remembered from before the steps answers for after.
-  const again = await createContext({ env: ctx.env, cwd: ctx.cwd, config: ctx.config })
+  const again = await createContext({ env: ctx.env, cwd: ctx.cwd, config: ctx.config, offline: opts.offline })
   const skipChecks = (opts.skip ?? []).filter((id) => checks.some((c) => c.id === id))
   const after = await diagnose(checks, again, opts, skipChecks)
   const summary = summarise(after)

@@ -189,3 +189,14 @@ test('on a terminal, sudo that wants a password is asked once, without echo, and
   assert.equal(await readFile(marker, 'utf8'), 'made\n')
   assert.doesNotMatch(io.out(), /s3cret/)
 })
+
+test('doctor --fix --offline: setup leaves the network checks out, before its steps and after', async (t) => {
+  const home = await tempDir(t)
+  const marker = join(home, 'marker')
+  let asked = 0
+  const network: Check = { id: 'reach', title: 'A registry', required: true, network: true, run: async () => (asked++, { status: 'fail', summary: 'unreachable' }) }
+  const io = capture({ PATH: process.env.PATH!, HOME: home }, home)
+  assert.equal(await setup({ ...base, yes: true, offline: true }, io, [markerCheck(marker), network]), 0, io.out() + io.err())
+  assert.equal(asked, 0)
+  assert.ok(await exists(marker))
+})
