@@ -3,8 +3,8 @@
 // daemon's trust (lib/network/registries.ts). 200 or 401 means reachable; every other outcome is
 // named with its fix, because "lookup registry-1.docker.io: no such host" at `up` time helps nobody.
 
-import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { readBoundedFile } from '../lib/bounded-read.js'
 import { neededByStacks } from '../lib/network/needed.js'
 import { probeRegistries, type RegistryResult } from '../lib/network/registries.js'
 import type { Problem } from '../lib/network/reach.js'
@@ -91,8 +91,8 @@ export function caFix(ctx: Context, certsDir: string, issuer: string): string[] 
 async function resolveFix(ctx: Context): Promise<string[]> {
   const lines = ['The name does not resolve: check your DNS (`getent hosts <registry>`), or a VPN that replaced it.']
   if (ctx.platform.kind !== 'wsl') return lines
-  const resolv = await readFile(join(ctx.hostRoot, 'etc/resolv.conf'), 'utf8').catch(() => '')
-  const servers = resolv.slice(0, 64 * 1024).split('\n').map((l) => l.match(/^\s*nameserver\s+(\S+)/)?.[1]).filter(Boolean)
+  const resolv = await readBoundedFile(join(ctx.hostRoot, 'etc/resolv.conf'), 64 * 1024).catch(() => '')
+  const servers = resolv.split('\n').map((l) => l.match(/^\s*nameserver\s+(\S+)/)?.[1]).filter(Boolean)
   lines.push(
     `On WSL a VPN often breaks DNS: /etc/resolv.conf names ${servers.length ? servers.join(', ') : 'no nameserver'}. ` +
       "Try `wsl --shutdown` after connecting the VPN, set `dnsTunneling=true` under [wsl2] in %USERPROFILE%\\.wslconfig, " +

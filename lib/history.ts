@@ -5,8 +5,9 @@
 // a second look at the size, so two runs rotating at once cannot rotate twice (which would drop the
 // rotated history) nor trip over each other's rename.
 
-import { appendFile, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises'
+import { appendFile, mkdir, open, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
+import { readBoundedFile } from './bounded-read.js'
 import type { Report, Status } from './types.js'
 
 export const HISTORY_MAX_BYTES = 512 * 1024
@@ -114,7 +115,8 @@ export async function readHistory(file: string): Promise<HistoryEntry[]> {
 
 /** The recorded runs and how many lines could not be read. Never throws for what is in the file. */
 export async function loadHistory(file: string): Promise<HistoryRead> {
-  const texts = await Promise.all([`${file}.1`, file].map((f) => readFile(f, 'utf8').catch(() => '')))
+  // Each file is rotated at maxBytes, give or take a few concurrent lines; one much larger is not ours.
+  const texts = await Promise.all([`${file}.1`, file].map((f) => readBoundedFile(f, 4 * HISTORY_MAX_BYTES).catch(() => '')))
   const entries: HistoryEntry[] = []
   let skipped = 0
   for (const line of texts.join('\n').split('\n')) {
