@@ -29,11 +29,12 @@ export function requireCompiled(file: string, argv: readonly string[] = process.
   const script = new Script(Module.wrap(source.toString('utf8')), { filename: file, cachedData })
   // Written at exit, when V8 holds the code of every function the run called, and only after a full
   // run (exit 0 or 1, not --help), so the code of the command's real work is in it. Only a run that
-  // finds shipshape's cache folder already there writes one: a first run, whose tools' versions are
-  // still unknown, waits for its slowest tool and should not wait for this too, and a run that
-  // leaves nothing else behind (a dry run, a refusal) leaves no folder for this either.
+  // finds shipshape's cache folder already there, and this user's own, writes one: a first run, whose
+  // tools' versions are still unknown, waits for its slowest tool and should not wait for this too; a
+  // run that leaves nothing else behind (a dry run, a refusal) leaves no folder for this either; and
+  // root under a sudo that kept the user's HOME leaves no folder of root's in it.
   const full = !argv.includes('--help') && !argv.includes('-h')
-  if ((!cachedData || script.cachedDataRejected) && full && isFolder(dirname(dirname(cache)))) {
+  if ((!cachedData || script.cachedDataRejected) && full && isOwnFolder(dirname(dirname(cache)))) {
     process.once('exit', (code) => {
       if (code === 0 || code === 1) save(cache, source, script.createCachedData())
     })
@@ -82,9 +83,10 @@ function readOwnFile(file: string): Buffer | null {
   }
 }
 
-function isFolder(path: string): boolean {
+function isOwnFolder(path: string): boolean {
   try {
-    return statSync(path).isDirectory()
+    const st = statSync(path)
+    return st.isDirectory() && st.uid === process.getuid?.()
   } catch {
     return false
   }

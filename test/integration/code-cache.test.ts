@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
-import { chmod, readFile, stat, writeFile } from 'node:fs/promises'
+import { chmod, chown, readFile, stat, writeFile } from 'node:fs/promises'
 import Module from 'node:module'
 import { dirname, join } from 'node:path'
 import { test, type TestContext } from 'node:test'
@@ -100,4 +100,12 @@ test('with the cache, packages loaded late (yaml, zod) still load: a shipshape.y
   const typo = await doctor(env, cwd)
   assert.equal(typo.code, 2)
   assert.match(typo.stderr, /shipshape\.yaml:1:1: unknown field 'timeoutMz'\. Did you mean 'timeoutMs'\?/)
+})
+
+test("root keeps no code in a cache folder that is another user's (a sudo that kept the user's HOME)", { skip: process.getuid?.() !== 0 && 'only root can give the folder to another user' }, async (t) => {
+  const env = await withDocker(t)
+  await doctor(env)
+  await chown(join(env.XDG_CACHE_HOME!, 'shipshape'), 65534, 65534)
+  for (const _ of [1, 2]) assert.equal((await doctor(env)).code, 0)
+  assert.equal(existsSync(dirname(cacheOf(env))), false)
 })
