@@ -68,11 +68,26 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   return (await entry.load()).main(rest, io)
 }
 
+/**
+ * Why this node cannot run shipshape, or null. package.json's engines, said at start: on an older
+ * node a later step would fail as if it were a bug (process.getBuiltinModule arrived in 20.16,
+ * undici needs 20.18).
+ */
+export function unsupportedNode(version: string): string | null {
+  const [major, minor] = version.split('.').map(Number)
+  return major > 20 || (major === 20 && minor >= 18) ? null : `needs Node.js 20.18 or later, and this is ${version}: ./setup.sh installs one`
+}
+
 // Run when executed, including through npm's bin symlink. A command runs under the handler its own
 // module brings, where it brings one: in the bundle each command is a file with its own copy of the
 // handler, the error classes and the table of running probes, and those must be one copy.
 const invoked = process.argv[1] ? pathToFileURL(realpathSync(process.argv[1])).href : ''
 if (import.meta.url === invoked) {
+  const tooOld = unsupportedNode(process.versions.node)
+  if (tooOld) {
+    process.stderr.write(`shipshape: ${tooOld}\n`)
+    process.exit(1)
+  }
   const [name, ...rest] = process.argv.slice(2)
   const entry = commandNamed(name)
   // No top-level await: the bundle is CommonJS (build/bundle.ts).
