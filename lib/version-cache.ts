@@ -24,7 +24,6 @@ interface Store {
   save(): Promise<void>
 }
 
-
 export interface VersionResult extends ProbeResult {
   cached: boolean
 }
