@@ -4,8 +4,8 @@
 // cluster exits non-zero with valid JSON: we read the JSON, not only the code. The driver comes from
 // the profile's config.json, a file read instead of another slow minikube start.
 
-import { readJsonObject } from '../lib/bounded-read.js'
 import { join } from 'node:path'
+import { readJsonObject } from '../lib/bounded-read.js'
 import { probeFailed } from '../lib/probe-outcome.js'
 import { isRoot } from '../lib/provision/privilege.js'
 import { versionOutput } from '../lib/version-cache.js'
@@ -131,7 +131,6 @@ function minikubeHome(ctx: Context): string {
   // MINIKUBE_HOME may name the folder itself or its parent.
   return home.endsWith('.minikube') ? home : join(home, '.minikube')
 }
-
 
 async function activeProfile(ctx: Context): Promise<string> {
   const cfg = await readJsonObject(join(minikubeHome(ctx), 'config', 'config.json'))

@@ -5,8 +5,9 @@
 // on demand, so its file is the evidence (read under SHIPSHAPE_HOST_ROOT). Docker Desktop keeps its
 // settings in settings-store.json (4.35 and later) or settings.json (4.34 and earlier).
 
-import { readFile, stat } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
+import { readBoundedFile, SETTINGS_MAX_BYTES } from '../lib/bounded-read.js'
 import { dockerEndpoint } from '../lib/docker-facts.js'
 import { hostPath } from '../lib/provision/files.js'
 import { stackValue } from '../lib/stacks/declared.js'
@@ -15,8 +16,6 @@ import type { Check, Context } from '../lib/types.js'
 export const ROSETTA_FILE = '/Library/Apple/usr/share/rosetta/rosetta'
 const SETTINGS_DIR = 'Library/Group Containers/group.com.docker'
 const SETTINGS_FILES = ['settings-store.json', 'settings.json']
-/** Docker Desktop's settings file is small; anything larger is not one. */
-const MAX_SETTINGS_BYTES = 1 << 20
 
 export const rosetta = {
   id: 'rosetta',
@@ -74,11 +73,11 @@ async function desktopRosettaSetting(ctx: Context): Promise<Setting> {
   if (!desktop) return { on: null, evidence: `Docker endpoint ${host ?? context}: not Docker Desktop` }
   for (const name of SETTINGS_FILES) {
     const file = join(ctx.home, SETTINGS_DIR, name)
-    const s = await stat(file).catch(() => null)
-    if (!s?.isFile() || s.size > MAX_SETTINGS_BYTES) continue
+    const text = await readBoundedFile(file, SETTINGS_MAX_BYTES).catch(() => null)
+    if (text === null) continue
     let doc: Record<string, unknown>
     try {
-      doc = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>
+      doc = JSON.parse(text) as Record<string, unknown>
     } catch {
       return { on: null, evidence: `${file}: not JSON` }
     }

@@ -69,7 +69,7 @@ export async function readBoundedBytesOrNull(file: string, maxBytes: number): Pr
   }
 }
 
-/** Settings files of other tools (docker's config.json, minikube's profiles) are a few KiB. */
+/** Settings files of other tools (docker's config.json, minikube's profiles, Docker Desktop's) are a few KiB. */
 export const SETTINGS_MAX_BYTES = 1024 * 1024
 
 /** The JSON object in a file we do not control; null when it is absent, unreadable, too large or not an object. */

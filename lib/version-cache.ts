@@ -4,9 +4,10 @@
 // Only versions of files are cached, never a daemon's or a cluster's state. The cache is a
 // convenience: a corrupt, unreadable or unwritable file is ignored, never an error.
 
-import { readFile, realpath, stat } from 'node:fs/promises'
+import { realpath, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { writeFileAtomic } from './atomic-write.js'
+import { readJsonObject } from './bounded-read.js'
 import { cacheDir } from './paths.js'
 import type { Context, ProbeOptions, ProbeResult } from './types.js'
 
@@ -73,16 +74,12 @@ function loadStore(ctx: Context): Promise<Store> {
 }
 
 async function readEntries(file: string): Promise<Record<string, Entry>> {
-  try {
-    const doc = JSON.parse(await readFile(file, 'utf8')) as { version?: unknown; entries?: unknown }
-    if (doc?.version !== 1 || typeof doc.entries !== 'object' || doc.entries === null) return {}
-    const out: Record<string, Entry> = {}
-    for (const [k, v] of Object.entries(doc.entries as Record<string, Partial<Entry>>)) {
-      if (typeof v?.id === 'string' && typeof v.stdout === 'string') out[k] = { id: v.id, stdout: v.stdout }
-    }
-    return out
-  } catch {
-    return {}
+  const doc = await readJsonObject(file)
+  if (doc?.version !== 1 || typeof doc.entries !== 'object' || doc.entries === null) return {}
+  const out: Record<string, Entry> = {}
+  for (const [k, v] of Object.entries(doc.entries as Record<string, Partial<Entry>>)) {
+    if (typeof v?.id === 'string' && typeof v.stdout === 'string') out[k] = { id: v.id, stdout: v.stdout }
   }
+  return out
 }
 
