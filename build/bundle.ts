@@ -42,7 +42,7 @@ const commandEntries: Plugin = {
 const commandsApart: Plugin = {
   name: 'commands-apart',
   setup(b) {
-    b.onResolve({ filter: /^\.\/[a-z]+\.js$/ }, (args) =>
+    b.onResolve({ filter: /^\.\/[a-z-]+\.js$/ }, (args) =>
       args.kind === 'dynamic-import' && args.importer === join(scripts, 'cli.js') ? { path: args.path, namespace: 'command-file' } : undefined)
     b.onLoad({ filter: /.*/, namespace: 'command-file' }, (args) => ({
       contents: `module.exports = require('./code-cache.js').requireCompiled(require('node:path').join(__dirname, ${JSON.stringify(args.path)}))`,

@@ -13,6 +13,8 @@ import { runMain, type Main } from './run-main.js'
 
 interface Entry {
   summary: string
+  /** Not listed in --help: run by setup.sh, not by people. */
+  hidden?: boolean
   /** The command's module: its main, and in the bundle (build/bundle.ts) the runMain that goes with it. */
   load: () => Promise<{ main: Main; runMain?: typeof runMain }>
 }
@@ -27,11 +29,13 @@ export const COMMANDS: Record<string, Entry> = {
   schedule: { summary: 'run the checks on a schedule (install, remove, status) and record each run', load: () => import('./schedule.js') },
   history: { summary: 'show recent scheduled runs and what changed between them', load: () => import('./history.js') },
   serve: { summary: 'serve /healthz and /metrics over HTTP for load balancers and Prometheus', load: () => import('./serve.js') },
+  'self-install': { summary: 'install the shipshape command for this user', hidden: true, load: () => import('./self-install.js') },
 }
 
 function help(): string {
-  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length))
-  const lines = Object.entries(COMMANDS).map(([name, e]) => `  ${name.padEnd(width)}  ${e.summary}`)
+  const listed = Object.entries(COMMANDS).filter(([, e]) => !e.hidden)
+  const width = Math.max(...listed.map(([c]) => c.length))
+  const lines = listed.map(([name, e]) => `  ${name.padEnd(width)}  ${e.summary}`)
   return `Usage: shipshape <command> [options]
 
 Gets a machine ready for Docker, Compose, kubectl and minikube, and keeps it that way.

@@ -16,6 +16,7 @@ import { FORMATS, render, type Format } from '../lib/report/index.js'
 import { chooseVia, installActions, jobStatus, removeActions, VIAS, type Action, type Via } from '../lib/schedule/index.js'
 import { CRON_NOT_RUNNING, cronRunning } from '../lib/schedule/cron.js'
 import { jobSpec, parseEvery } from '../lib/schedule/spec.js'
+import { stableNodePath } from '../lib/launcher.js'
 import { textfileDirProblem } from '../lib/schedule/textfile-dir.js'
 import { runMain } from './run-main.js'
 
@@ -93,7 +94,8 @@ export async function main(argv: readonly string[], io: Io = processIo(), hooks:
       if (problem) throw new UsageError(`--textfile-dir: ${problem}`)
     }
     // The job runs elsewhere (its own working folder), so it names the config doctor would read here.
-    const spec = jobSpec({ every: every.text, env: io.env, home: ctx.home, format: opts.format, textfileDir, config: config.file ?? undefined, only: opts.only, skip: opts.skip, offline: opts.offline })
+    const node = await stableNodePath(process.execPath, io.env, ctx.home)
+    const spec = jobSpec({ every: every.text, env: io.env, home: ctx.home, format: opts.format, textfileDir, config: config.file ?? undefined, only: opts.only, skip: opts.skip, offline: opts.offline, node })
     actions = await failedStep(installActions(s, via, spec))
     header = `Schedule shipshape doctor every ${every.text} with ${via} (${why}):`
   } else {

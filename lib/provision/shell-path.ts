@@ -24,7 +24,7 @@ export function pathRcFile(ctx: Ctx): string {
 
 const isBrewBin = (ctx: Ctx, dir: string) => ctx.platform.kind === 'macos' && dir === `${brewPrefix(ctx.platform.arch)}/bin`
 
-const posixQuote = (s: string) => (/^[\w@%+=:,./~-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`)
+export const posixQuote = (s: string) => (/^[\w@%+=:,./~-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`)
 const fishQuote = (s: string) => (/^[\w@%+=:,./~-]+$/.test(s) ? s : `'${s.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`)
 
 /** The one line that puts `dir` on PATH in this shell. */
