@@ -32,6 +32,8 @@ export type Prerequisite =
   | 'curl'
   | 'openssl'
   | 'junit-xsd'
+  | 'gpg'
+  | 'sudo'
 
 interface Gate {
   /** null when present; otherwise what is missing, said in a few words. */
@@ -91,6 +93,8 @@ const GATES: Record<Prerequisite, Gate> = {
     fix: "put Jenkins xunit-plugin's junit-10.xsd in ../shared/peers/",
   },
   // The quick-start test runs `npm ci --offline` from a copy of npm's cache: no registry is contacted.
+  gpg: { missing: onPath('gpg'), fix: 'apt-get install gnupg' },
+  sudo: { missing: onPath('sudo'), fix: 'apt-get install sudo' },
   'npm-cache': {
     missing: async () => {
       if (!(await which('npm'))) return 'npm is not on PATH'

@@ -1,8 +1,9 @@
 // The README's quick start, run the way a new team member runs it, twice: a fresh clone, then
-// `npm ci && npx shipshape doctor`, and again from a new clone at the same path. npx keeps its link
-// to the folder from the first run, so the second works only if the build itself leaves the bin
-// executable. npm works offline from a copy of npm's own cache (no registry is contacted), with a
-// HOME of its own that both runs share, as one person's machine would.
+// `./setup.sh --dry-run`, and again from a new clone at the same path; after each, `shipshape doctor`
+// in a new terminal (an interactive bash that reads ~/.bashrc). The launcher setup.sh installs names
+// the clone's path, so the second works only if the build leaves the CLI where the launcher looks.
+// npm works offline from a copy of npm's own cache (no registry is contacted), with a HOME of its own
+// that both runs share, as one person's machine would. (A machine with no Node: test/e2e/new-machine.)
 
 import assert from 'node:assert/strict'
 import { cp, mkdir, rm } from 'node:fs/promises'
@@ -43,9 +44,11 @@ test('the quick start works twice from fresh clones at the same path', { timeout
   const clone = join(dir, 'shipshape')
   for (const run of ['first', 'second']) {
     await freshClone(clone)
-    const ci = await runProcess('npm', ['ci'], { cwd: clone, env, timeoutMs: 10 * 60_000 })
-    assert.equal(ci.code, 0, `${run} npm ci: ${ci.stdout}\n${ci.stderr}`)
-    const doctor = await runProcess('npx', ['shipshape', 'doctor'], { cwd: clone, env, timeoutMs: 5 * 60_000 })
+    const setup = await runProcess('./setup.sh', ['--dry-run'], { cwd: clone, env: { ...env, SHELL: '/bin/bash' }, timeoutMs: 10 * 60_000 })
+    assert.equal(setup.code, 0, `${run} ./setup.sh --dry-run: ${setup.stdout}\n${setup.stderr}`)
+    assert.match(setup.stdout, /^shipshape \d+\.\d+\.\d+ setup · /, 'the plan for this machine')
+    assert.equal(setup.stderr.match(/building shipshape/g)?.length, 1, `${run} run builds once: ${setup.stderr}`)
+    const doctor = await runProcess('bash', ['-ic', 'shipshape doctor'], { cwd: env.HOME, env, timeoutMs: 5 * 60_000 })
     assert.doesNotMatch(doctor.stderr, /Permission denied|not found/, `${run} run`)
     // doctor's own exit codes: 0 ready, 1 not ready (this machine may lack minikube); never the shell's 126/127.
     assert.ok(doctor.code === 0 || doctor.code === 1, `${run} run exited ${doctor.code}: ${doctor.stderr}`)
