@@ -36,32 +36,27 @@ const commandEntries: Plugin = {
   },
 }
 
-// shipshape.js loads a command's own file (./doctor.js beside it), not a copy of the command, and
-// as CommonJS (import() would set up the ES module loader after all), compiled with the code V8
-// kept from an earlier run where node does not keep it itself (lib/code-cache.ts).
+// shipshape.js loads a command's own file (./doctor.js beside it) with require(), not a copy of the
+// command: import() would set up the ES module loader after all.
 const commandsApart: Plugin = {
   name: 'commands-apart',
   setup(b) {
     b.onResolve({ filter: /^\.\/[a-z-]+\.js$/ }, (args) =>
       args.kind === 'dynamic-import' && args.importer === join(scripts, 'cli.js') ? { path: args.path, namespace: 'command-file' } : undefined)
     b.onLoad({ filter: /.*/, namespace: 'command-file' }, (args) => ({
-      contents: `module.exports = require('./code-cache.js').requireCompiled(require('node:path').join(__dirname, ${JSON.stringify(args.path)}))`,
-      resolveDir: join(projectRoot, 'dist/lib'),
+      contents: `module.exports = require(require('node:path').join(__dirname, ${JSON.stringify(args.path)}))`,
       loader: 'js',
     }))
   },
 }
 
-// A package the code loads with import() (yaml, zod, undici…) stays out, for node to load when
-// asked: it is only needed on some paths. The bundle loads it with require() (dynamic-import: false
-// below), since code compiled from V8's cache cannot import() on Node 20 (lib/code-cache.ts). The
-// one import() left is lib/esm-import.ts, a file of its own that node compiles, for ora, which is
-// published only as ES modules. Packages imported statically are bundled.
+// A package the code loads with import() (yaml, zod, ora, undici…) stays out, for node to load when
+// asked: it is only needed on some paths, and ora is published only as ES modules. Packages imported
+// statically are bundled.
 const packagesImportedLater: Plugin = {
   name: 'packages-imported-later',
   setup(b) {
     b.onResolve({ filter: /^[^./]/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined))
-    b.onResolve({ filter: /\/esm-import\.js$/ }, () => ({ path: './esm-import.js', external: true }))
   },
 }
 
@@ -79,12 +74,10 @@ await build({
   // dist/cli/*.js sit two folders below the root, as dist/lib/paths.js does: paths.ts finds the
   // project (templates, package.json) as ../../ from its own module's URL, here the bundle's.
   define: { 'import.meta.url': '__shipshapeUrl' },
-  supported: { 'dynamic-import': false },
   // The banner goes before esbuild's own "use strict", which would then be no directive: it leads.
   banner: { js: `'use strict'; var __shipshapeUrl = require('node:url').pathToFileURL(__filename).href;` },
   plugins: [commandEntries, commandsApart, packagesImportedLater],
   sourcemap: 'linked',
   logLevel: 'warning',
 })
-await build({ entryPoints: [join(projectRoot, 'dist/lib/esm-import.js')], outdir, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'warning' })
 chmodSync(cliEntry, 0o755)

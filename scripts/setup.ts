@@ -23,7 +23,6 @@ import { runChecks, selectChecks, summarise, unknownCheck } from '../lib/runner.
 import type { Check, Context, Finding } from '../lib/types.js'
 import { runMain, takeFirstInterrupt } from './run-main.js'
 import { maskUrlCredentials } from '../lib/redact.js'
-import { importEsm } from '../lib/esm-import.js'
 
 /** Checks whose fix depends on setup's options. */
 const SETUP_DEPENDENT = new Set(['docker-cli', 'docker-compose', 'docker-daemon'])
@@ -151,7 +150,7 @@ async function apply(checks: readonly Check[], ctx: Context, plan: Plan, notes: 
   const sudoPassword = json ? undefined : await sudoPasswordFor(ctx, plan.steps, io)
   const logFile = await newLogFile(ctx)
   const live = !json && Boolean(io.stdout.isTTY) && !io.env.CI && canSpin(io.stdout as NodeJS.WriteStream)
-  const spinner = live ? (await importEsm<typeof import('ora')>('ora')).default({ stream: io.stdout as NodeJS.WriteStream, discardStdin: false }) : null
+  const spinner = live ? (await import('ora')).default({ stream: io.stdout as NodeJS.WriteStream, discardStdin: false }) : null
   // The first Ctrl-C lets the running step finish and stops there; a second one ends at once.
   const interrupt = new AbortController()
   const release = takeFirstInterrupt(() => {

@@ -4,7 +4,6 @@
 import type { Check, Finding } from '../types.js'
 import { renderFinding, type HumanOptions } from './human.js'
 import { maskUrlCredentials } from '../redact.js'
-import { importEsm } from '../esm-import.js'
 
 export interface Progress {
   onStart(check: Check): void
@@ -19,7 +18,7 @@ export async function createProgress(stream: NodeJS.WriteStream, opts: HumanOpti
   if (!canSpin(stream)) {
     return { onStart() {}, onFinish: (f) => void stream.write(renderFinding(f, opts) + '\n'), stop() {} }
   }
-  const { default: ora } = await importEsm<typeof import('ora')>('ora')
+  const { default: ora } = await import('ora')
   const running = new Map<string, string>()
   const spinner = ora({ stream, discardStdin: false, isEnabled: true, color: opts.color ? 'cyan' : false })
   const label = () => `Checking ${[...running.values()].join(', ')}…`
