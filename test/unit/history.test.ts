@@ -1,6 +1,7 @@
 // The run history stays bounded (rotated at its size) and shows drift between two recorded runs.
 
 import assert from 'node:assert/strict'
+import { existsSync } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
@@ -117,21 +118,40 @@ test('two runs rotating at 512 KiB at once lose no line and neither crashes', as
   const file = join(dir, 'history.jsonl')
   const { writeFile } = await import('node:fs/promises')
   const historyModule = new URL('../../lib/history.js', import.meta.url).href
+  // A barrier, not the clock: each child says it is ready, then both wait for one file to appear.
   const child = `
+    const { existsSync, writeFileSync } = await import('node:fs')
     const { appendHistory } = await import(${JSON.stringify(historyModule)})
-    const [who, at] = process.argv.slice(1)
-    while (Date.now() < Number(at)) {} // both start in the same millisecond
+    const [who, ready, go] = process.argv.slice(1)
+    writeFileSync(ready, '')
+    for (let i = 0; i < 1e8 && !existsSync(go); i++);
     await appendHistory(${JSON.stringify(file)}, { startedAt: '2027-01-01T00:00:00.000Z', durationMs: 1, exitCode: 0, version: who, platform: 'linux', checks: [] })
   `
   for (let round = 0; round < 8; round++) {
     const filler = JSON.stringify(entry('2026-01-01T00:00:00.000Z', [])) + '\n'
     const lines = Math.floor((512 * 1024 - 1) / filler.length)
     await writeFile(file, filler.repeat(lines))
-    const at = String(Date.now() + 700)
-    const results = await Promise.all(['a', 'b'].map((who) => runProcess(process.execPath, ['--input-type=module', '-e', child, who, at], { timeoutMs: 30_000 })))
-    for (const r of results) assert.equal(r.code, 0, r.stderr)
-    const runs = await readHistory(file)
-    assert.equal(runs.length, lines + 2, `round ${round}: ${lines + 2 - runs.length} lines lost`)
-    assert.deepEqual(runs.filter((r) => r.startedAt.startsWith('2027')).map((r) => r.version).sort(), ['a', 'b'])
+    const go = join(dir, `go-${round}`)
+    const ready = (who: string) => join(dir, `ready-${round}-${who}`)
+    const runs = ['a', 'b'].map((who) => runProcess(process.execPath, ['--input-type=module', '-e', child, who, ready(who), go], { timeoutMs: 30_000 }))
+    for (let i = 0; i < 3000 && !(existsSync(ready('a')) && existsSync(ready('b'))); i++) await new Promise((r) => setTimeout(r, 10))
+    await writeFile(go, '')
+    for (const r of await Promise.all(runs)) assert.equal(r.code, 0, r.stderr)
+    const recorded = await readHistory(file)
+    assert.equal(recorded.length, lines + 2, `round ${round}: ${lines + 2 - recorded.length} lines lost`)
+    assert.deepEqual(recorded.filter((r) => r.startedAt.startsWith('2027')).map((r) => r.version).sort(), ['a', 'b'])
   }
+})
+
+test('a rotation lock another run holds: after a bounded wait the line is appended without rotating, nothing lost', async (t) => {
+  const dir = await tempDir(t)
+  const file = join(dir, 'history.jsonl')
+  const { writeFile } = await import('node:fs/promises')
+  const filler = JSON.stringify(entry('2026-01-01T00:00:00.000Z', [])) + '\n'
+  const lines = Math.floor((512 * 1024 - 1) / filler.length)
+  await writeFile(file, filler.repeat(lines))
+  await writeFile(`${file}.lock`, '')
+  await appendHistory(file, entry('2027-01-01T00:00:00.000Z', []))
+  assert.equal((await readHistory(file)).length, lines + 1, 'nothing lost while another run holds the lock')
+  assert.equal(await stat(`${file}.1`).then(() => 'rotated', () => 'not rotated'), 'not rotated')
 })
