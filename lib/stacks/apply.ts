@@ -134,7 +134,8 @@ export async function k8sUp(p: Prepared, opts: RunOptions, io: Io): Promise<numb
   const kubectl = kubectlFor(p)
   const deadline = Date.now() + opts.timeoutMs
   const left = () => Math.max(1, Math.ceil((deadline - Date.now()) / 1000))
-  await run([...kubectl, 'apply', '-f', join(p.outDir, manifestName(p.stack))], { timeoutMs: 60_000 })
+  // Each object names its namespace itself; the Namespace, first in the file, is created first.
+  await run(['kubectl', 'apply', '-f', join(p.outDir, manifestName(p.stack))], { timeoutMs: 60_000 })
   for (const obj of objectsOf(p)) {
     const argv = k8sWaitCommand(kubectl, obj, left())
     if (!argv) continue
