@@ -49,6 +49,10 @@ for (const { stack, sets } of VARIANTS) {
   })
 }
 
+test('Elasticsearch and MongoDB meet the restricted profile even by default; only echo\'s stock nginx needs podSecurity=restricted', async () => {
+  for (const stack of ['elasticsearch', 'mongodb']) assertMeets((await renderWith(stack, 'k8s')).objects, 'restricted', stack)
+})
+
 test('every Elasticsearch band renders workloads that meet the restricted profile', async () => {
   for (const { version } of ROWS) assertMeets((await renderWith('elasticsearch', 'k8s', [`version=${version}`, 'podSecurity=restricted'])).objects, 'restricted', version)
 })
