@@ -24,11 +24,17 @@ export function kubeSettings(stack: string, v: Values): KubeSettings {
   const warnings: string[] = []
   const init = v.kernelSettings === 'init'
   if (init && v.podSecurity !== undefined) {
-    throw new UsageError(`parameter 'kernelSettings': init runs a privileged init container (sysctl -w vm.max_map_count=262144), which the Pod Security profile podSecurity=${v.podSecurity} does not admit (neither baseline nor restricted allows a privileged container). Keep kernelSettings=mmapOff, use kernelSettings=none where the nodes already have vm.max_map_count=262144, or leave podSecurity out for a namespace that allows privileged Pods`)
+    throw new UsageError(
+      `parameter 'kernelSettings': init runs a privileged init container (sysctl -w vm.max_map_count=262144), ` +
+        `which the Pod Security profile podSecurity=${v.podSecurity} does not admit (neither baseline nor restricted ` +
+        'allows a privileged container). Keep kernelSettings=mmapOff, use kernelSettings=none where the nodes already ' +
+        'have vm.max_map_count=262144, or leave podSecurity out for a namespace that allows privileged Pods',
+    )
   }
   // Kubernetes keeps the kube- prefix for its own namespaces; labelling one would change what its Pods may do.
   if (typeof v.namespace === 'string' && v.namespace.startsWith('kube-')) {
-    throw new UsageError(`parameter 'namespace': '${v.namespace}' starts with kube-, which Kubernetes reserves for its own namespaces; choose another`)
+    const why = 'which Kubernetes reserves for its own namespaces; choose another'
+    throw new UsageError(`parameter 'namespace': '${v.namespace}' starts with kube-, ${why}`)
   }
   const level: PodSecurityLevel = init ? 'privileged' : v.podSecurity === 'restricted' ? 'restricted' : 'baseline'
   const values: Values = { ...v, podSecurityLevel: level }
@@ -41,7 +47,10 @@ export function kubeSettings(stack: string, v: Values): KubeSettings {
   if (stack === 'echo') {
     const restricted = level === 'restricted'
     if (restricted && v.nginxImage !== undefined) {
-      warnings.push(`nginxImage ${v.nginxImage} runs as uid 101 under podSecurity=restricted and must write /etc/nginx/conf.d and listen on ${UNPRIVILEGED_NGINX_PORT} unprivileged, as ${UNPRIVILEGED_NGINX_IMAGE} does`)
+      warnings.push(
+        `nginxImage ${v.nginxImage} runs as uid 101 under podSecurity=restricted and must write /etc/nginx/conf.d ` +
+          `and listen on ${UNPRIVILEGED_NGINX_PORT} unprivileged, as ${UNPRIVILEGED_NGINX_IMAGE} does`,
+      )
     }
     values.nginxImage = v.nginxImage ?? (restricted ? UNPRIVILEGED_NGINX_IMAGE : NGINX_IMAGE)
     values.nginxPort = restricted ? UNPRIVILEGED_NGINX_PORT : 80
@@ -58,13 +67,17 @@ export function clusterNote(v: Values): string | undefined {
   const level = v.podSecurityLevel
   if (level === undefined) return undefined
   const meets = level === 'privileged' ? 'need the "privileged" Pod Security profile (the sysctl init container)' : `meet the "${level}" Pod Security profile`
+  const label = `pod-security.kubernetes.io/enforce=${level}`
   const lines = [
     v.namespace !== undefined
-      ? `These Pods ${meets}; the Namespace ${v.namespace} below has pod-security.kubernetes.io/enforce=${level}.`
-      : `These Pods ${meets}. A cluster admin enforces it on their namespace: kubectl label namespace <namespace> pod-security.kubernetes.io/enforce=${level}`,
+      ? `These Pods ${meets}; the Namespace ${v.namespace} below has ${label}.`
+      : `These Pods ${meets}. A cluster admin enforces it on their namespace: kubectl label namespace <namespace> ${label}`,
   ]
   if (v.kernelSettings === 'mmapOff' && v.mmapOff === false) {
-    lines.push(`Elasticsearch ${v.version} has no node.store.allow_mmap (it came with 7.0): its node needs vm.max_map_count=262144, set by the nodes' admin or with kernelSettings=init.`)
+    lines.push(
+      `Elasticsearch ${v.version} has no node.store.allow_mmap (it came with 7.0): its node needs ` +
+        "vm.max_map_count=262144, set by the nodes' admin or with kernelSettings=init.",
+    )
   }
   return lines.join('\n# ')
 }
