@@ -11,6 +11,7 @@ import { addStackOptions, defaultOutDir, prepare, type Prepared, type StackOptio
 import { planOutputs, rotationWarning, writeOutputs } from '../lib/stacks/output.js'
 import type { OutputFile } from '../lib/stacks/render.js'
 import { loadStack } from '../lib/stacks/catalog.js'
+import { clusterNote } from '../lib/stacks/pod-security.js'
 import { runMain } from './run-main.js'
 
 export interface RenderOptions extends StackOptions {
@@ -80,6 +81,9 @@ export async function render(name: string, opts: RenderOptions, io: Io): Promise
   for (const path of result.written) io.stdout.write(`wrote ${show(path)}\n`)
   for (const path of result.unchanged) io.stdout.write(`unchanged ${show(path)}\n`)
   for (const path of result.backups) io.stdout.write(`backup ${show(path)}\n`)
+  // What the manifest's header says the cluster must allow, where a user who did not open it reads it.
+  const note = p.target === 'k8s' ? clusterNote(p.values) : undefined
+  if (note) io.stdout.write(`${note.replaceAll('\n# ', '\n')}\n`)
   if (hasSecrets) {
     if (opts.showSecrets) for (const [k, v] of Object.entries(p.rendered.secrets)) io.stdout.write(`${k}=${v}\n`)
     else io.stdout.write(`passwords: ${Object.keys(p.rendered.secrets).join(', ')} (kept in ${p.target === 'compose' ? '.env' : 'the Secret'}, mode 0600; --show-secrets prints them)\n`)

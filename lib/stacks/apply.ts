@@ -123,12 +123,19 @@ function objectsOf(p: Prepared): K8sObjectRef[] {
   return p.rendered.objects.map((o) => ({ kind: String(o.kind), name: String(o.metadata?.name), replicas: o.spec?.replicas }))
 }
 
+/** kubectl, in the namespace the render puts its objects in (`namespace=`), if any. */
+function kubectlFor(p: Prepared): string[] {
+  const ns = p.rendered.objects.find((o) => o.kind === 'Namespace')?.metadata?.name
+  return ns ? ['kubectl', '--namespace', String(ns)] : ['kubectl']
+}
+
 export async function k8sUp(p: Prepared, opts: RunOptions, io: Io): Promise<number> {
   const run = runner(p, io, opts.dryRun)
-  const kubectl = ['kubectl']
+  const kubectl = kubectlFor(p)
   const deadline = Date.now() + opts.timeoutMs
   const left = () => Math.max(1, Math.ceil((deadline - Date.now()) / 1000))
-  await run([...kubectl, 'apply', '-f', join(p.outDir, manifestName(p.stack))], { timeoutMs: 60_000 })
+  // Each object names its namespace itself; the Namespace, first in the file, is created first.
+  await run(['kubectl', 'apply', '-f', join(p.outDir, manifestName(p.stack))], { timeoutMs: 60_000 })
   for (const obj of objectsOf(p)) {
     const argv = k8sWaitCommand(kubectl, obj, left())
     if (!argv) continue
@@ -151,11 +158,15 @@ export async function k8sUp(p: Prepared, opts: RunOptions, io: Io): Promise<numb
   if (opts.dryRun) return 0
   io.stdout.write(`${p.stack.name} is up in Kubernetes.\n`)
   let forwarded = false
-  for (const svc of p.rendered.objects.filter((o) => o.kind === 'Service')) {
+  const ns = kubectl.slice(1)
+  // A headless Service beside a client one is the StatefulSet's identity, not where clients go.
+  const services = p.rendered.objects.filter((o) => o.kind === 'Service')
+  const clients = services.filter((s) => s.spec?.clusterIP !== 'None')
+  for (const svc of clients.length ? clients : services) {
     const name = String(svc.metadata?.name)
     const port = svc.spec?.ports?.[0]?.port
     if (svc.spec?.type === 'NodePort' && (await p.ctx.which('minikube'))) {
-      const r = await p.ctx.probe(['minikube', 'service', name, '--url'], { timeoutMs: 30_000 })
+      const r = await p.ctx.probe(['minikube', 'service', ...ns, name, '--url'], { timeoutMs: 30_000 })
       if (r.ok && r.stdout.trim()) {
         io.stdout.write(`  ${name}: ${r.stdout.trim().split('\n')[0]}\n`)
         continue
@@ -165,7 +176,7 @@ export async function k8sUp(p: Prepared, opts: RunOptions, io: Io): Promise<numb
       io.stdout.write(`  ${name}: an alias for ${svc.spec.externalName}\n`)
       continue
     }
-    io.stdout.write(`  ${name}: kubectl port-forward service/${name} ${port}:${port}\n`)
+    io.stdout.write(`  ${name}: ${shellLine([...kubectl, 'port-forward', `service/${name}`, `${port}:${port}`])}\n`)
     forwarded = true
   }
   // With the ports forwarded, the stack answers where its compose version does.
@@ -177,20 +188,25 @@ async function k8sFailure(p: Prepared, obj: K8sObjectRef, io: Io, why: string): 
   io.stderr.write(`shipshape: ${obj.kind}/${obj.name} did not become ready: ${why}\n`)
   const selector = p.rendered.objects.find((o) => o.kind === obj.kind && o.metadata?.name === obj.name)?.spec?.selector?.matchLabels
   const target = obj.kind === 'Pod' ? [`pod/${obj.name}`] : selector ? ['-l', Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',')] : [`${obj.kind.toLowerCase()}/${obj.name}`]
-  const logs = await p.ctx.probe(['kubectl', 'logs', ...target, '--all-containers', '--tail=20'], { timeoutMs: 15_000 })
+  const logs = await p.ctx.probe([...kubectlFor(p), 'logs', ...target, '--all-containers', '--tail=20'], { timeoutMs: 15_000 })
   io.stderr.write(`last log lines:\n${`${logs.stdout}${logs.stderr}`.trimEnd().replace(/^/gm, '  ') || '  (no output)'}\n`)
   return 1
 }
 
 export async function k8sDown(p: Prepared, opts: RunOptions, io: Io): Promise<number> {
   const run = runner(p, io, opts.dryRun)
-  const file = p.rendered.files[0]
-  await run(['kubectl', 'delete', '--ignore-not-found', `--timeout=${Math.ceil(opts.timeoutMs / 1000)}s`, '-f', '-'], { timeoutMs: opts.timeoutMs + 10_000, input: file.text })
+  const kubectl = kubectlFor(p)
+  // The Namespace stays: deleting it would take the volume claims (and anything else in it) along.
+  // The manifest's documents are separated by '---' lines, in the order of the objects.
+  const docs = p.rendered.files[0].text.split(/^---\n/m)
+  const input = docs.filter((_, i) => p.rendered.objects[i]?.kind !== 'Namespace').join('---\n')
+  await run(['kubectl', 'delete', '--ignore-not-found', `--timeout=${Math.ceil(opts.timeoutMs / 1000)}s`, '-f', '-'], { timeoutMs: opts.timeoutMs + 10_000, input })
   // A StatefulSet's volume claims outlive it; they carry its selector's labels.
   for (const set of p.rendered.objects.filter((o) => o.kind === 'StatefulSet')) {
     const labels = Object.entries(set.spec?.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',')
-    if (opts.volumes) await run(['kubectl', 'delete', 'pvc', '--ignore-not-found', '-l', labels], { timeoutMs: opts.timeoutMs })
+    if (opts.volumes) await run([...kubectl, 'delete', 'pvc', '--ignore-not-found', '-l', labels], { timeoutMs: opts.timeoutMs })
   }
-  if (!opts.dryRun) io.stdout.write(`${p.stack.name} is down in Kubernetes; ${opts.volumes ? 'its volume claims were removed' : 'volume claims are kept (--volumes removes them)'}.\n`)
+  const kept = kubectl.length > 1 ? ` The namespace ${kubectl[2]} is kept (\`kubectl delete namespace ${kubectl[2]}\` removes it and all in it).` : ''
+  if (!opts.dryRun) io.stdout.write(`${p.stack.name} is down in Kubernetes; ${opts.volumes ? 'its volume claims were removed' : 'volume claims are kept (--volumes removes them)'}.${kept}\n`)
   return 0
 }

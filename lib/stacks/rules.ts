@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js'
 import type { Platform } from '../types.js'
 import { bandOf, NEWEST_MAJOR, OLDEST } from './elastic-bands.js'
 import { quantityBytes, type Values } from './values.js'
+import { kubeSettings } from './pod-security.js'
 
 export interface Derived {
   values: Values
@@ -99,5 +100,7 @@ const RULES: Record<string, Rule> = {
 export const OPTIONAL_DERIVED: Record<string, readonly string[]> = { elasticsearch: ['memlock', 'nofile'] }
 
 export function applyRules(stack: string, values: Values, platform: Platform): Derived {
-  return (RULES[stack] ?? ((v) => ({ values: v, warnings: [] })))(values, platform)
+  const own = (RULES[stack] ?? ((v) => ({ values: v, warnings: [] })))(values, platform)
+  const kube = kubeSettings(stack, own.values)
+  return { values: kube.values, warnings: [...own.warnings, ...kube.warnings] }
 }

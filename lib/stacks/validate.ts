@@ -16,6 +16,7 @@ import { DNS_LABEL, DNS_SUBDOMAIN } from './values.js'
 type Model = new (data: any) => { validate(): void }
 const MODELS: Record<string, () => Promise<Model>> = {
   'v1/ConfigMap': async () => (await import('kubernetes-models/v1/ConfigMap')).ConfigMap,
+  'v1/Namespace': async () => (await import('kubernetes-models/v1/Namespace')).Namespace,
   'v1/Secret': async () => (await import('kubernetes-models/v1/Secret')).Secret,
   'v1/Service': async () => (await import('kubernetes-models/v1/Service')).Service,
   'v1/Pod': async () => (await import('kubernetes-models/v1/Pod')).Pod,

@@ -26,6 +26,26 @@ test('render writes the compose files, the .env with mode 0600, and prints no pa
   assert.match(shown.stdout, new RegExp(`MONGO_INITDB_ROOT_PASSWORD=${password}`))
 })
 
+test('render elasticsearch with security=false writes no password, no .env and says none', async (t) => {
+  const cwd = await tempDir(t)
+  for (const target of ['compose', 'k8s']) {
+    const r = await runCli(['render', 'elasticsearch', '--target', target, '--set', 'security=false'], { cwd, env: envOf(cwd) })
+    assert.equal(r.code, 0, r.stderr)
+    assert.doesNotMatch(r.stdout, /passwords/)
+    const dir = join(cwd, 'shipshape/elasticsearch', target)
+    const files = (await readdir(dir)).sort()
+    assert.deepEqual(files, [target === 'compose' ? 'compose.yaml' : 'elasticsearch.yaml'])
+    assert.equal((await stat(join(dir, files[0]))).mode & 0o777, 0o644, 'nothing secret in it')
+  }
+})
+
+test('render --target k8s says which Pod Security profile the Pods meet and the label that enforces it', async (t) => {
+  const cwd = await tempDir(t)
+  const r = await runCli(['render', 'echo', '--target', 'k8s', '--set', 'podSecurity=restricted'], { cwd, env: envOf(cwd) })
+  assert.equal(r.code, 0, r.stderr)
+  assert.match(r.stdout, /^These Pods meet the "restricted" Pod Security profile\. A cluster admin enforces it on their namespace: kubectl label namespace <namespace> pod-security\.kubernetes\.io\/enforce=restricted$/m)
+})
+
 test('re-rendering keeps the passwords, even when other values change (with --force)', async (t) => {
   const cwd = await tempDir(t)
   for (const target of ['compose', 'k8s']) {
@@ -71,6 +91,10 @@ test('bad input exits 2 with the problem named and writes nothing', async (t) =>
     [['render', 'echo', '--target', 'k8s', '--set', 'serviceType=NodePort', '--set', 'nodePort=29999'], /outside the NodePort range 30000-32767/],
     [['render', 'echo', '--target', 'swarm'], /unknown target 'swarm'/],
     [['render', 'mongodb', '--target', 'k8s', '--out', '-'], /holds generated passwords; add --show-secrets/],
+    [
+      ['render', 'elasticsearch', '--target', 'k8s', '--set', 'kernelSettings=init', '--set', 'podSecurity=restricted'],
+      /parameter 'kernelSettings': init runs a privileged init container \(sysctl -w vm\.max_map_count=262144\), which the Pod Security profile podSecurity=restricted does not admit/,
+    ],
   ]
   for (const [args, message] of cases) {
     const r = await runCli(args, { cwd, env: envOf(cwd) })

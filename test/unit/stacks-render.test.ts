@@ -52,8 +52,8 @@ test('a value with ": ", "#" or "---" stays one scalar and adds no key or docume
   const evil = 'a: b # not a comment --- kind: Secret c: d #e'
   const r = await renderWith('elasticsearch', 'k8s', [`clusterName=${evil}`])
   const docs = (await readYaml11(r.files[0].text)) as Array<{ kind: string; spec?: any }> // eslint-disable-line @typescript-eslint/no-explicit-any
-  assert.deepEqual(docs.map((d) => d.kind), ['Secret', 'Service', 'StatefulSet', 'Job', 'Deployment', 'Service'])
-  const env = docs[2].spec.template.spec.containers[0].env as Array<{ name: string; value: string }>
+  assert.deepEqual(docs.map((d) => d.kind), ['Secret', 'Service', 'Service', 'StatefulSet', 'Job', 'Deployment', 'Service'])
+  const env = docs[3].spec.template.spec.containers[0].env as Array<{ name: string; value: string }>
   assert.equal(env.find((e) => e.name === 'cluster.name')?.value, evil)
   const compose = await renderWith('elasticsearch', 'compose', [`clusterName=${evil}`])
   const doc = (await readYaml11(compose.files[0].text))[0] as { services: Record<string, { environment: string[] }> }
