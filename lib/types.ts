@@ -72,6 +72,8 @@ export interface Step {
   asUser?: boolean
   /** Longer bound for installers; probes keep their short default. */
   timeoutMs?: number
+  /** Where the command runs (a team's script: the config's folder); otherwise shipshape's own. */
+  cwd?: string
   done?(ctx: Context): Promise<boolean>
   /** A step that is not one command (writing an rc file atomically, verifying a download). */
   perform?(ctx: Context): Promise<void>

@@ -167,7 +167,7 @@ export async function executePlan(outer: Context, plan: Plan, opts: ExecOptions)
       const argv = await effectiveArgv(ctx, step)
       await log(`$ ${shellLine(argv)}`)
       const bound = step.timeoutMs ?? STEP_TIMEOUT_MS
-      const r = await ctx.probe(argv, { timeoutMs: bound, env: { ...ctx.env, DEBIAN_FRONTEND: 'noninteractive' } })
+      const r = await ctx.probe(argv, { timeoutMs: bound, env: { ...ctx.env, DEBIAN_FRONTEND: 'noninteractive' }, ...(step.cwd ? { cwd: step.cwd } : {}) })
       if (r.stdout) await log(r.stdout)
       if (r.stderr) await log(r.stderr)
       if (r.ok) await finish('ok')
