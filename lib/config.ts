@@ -142,13 +142,14 @@ export async function parseConfig(text: string, file: string): Promise<Config> {
   })
   // The fields each strict mapping allows, for "Did you mean" under an unknown one.
   const fieldsAt = (path: readonly PropertyKey[]): string[] =>
-    path.length === 0 ? Object.keys(schema.shape) : path[0] === 'checks' ? Object.keys(checkSettings.shape)
+    path.length === 0 ? Object.keys(schema.shape) : path[0] === 'checks' && path[2] === 'fix' ? ['run'] : path[0] === 'checks' ? Object.keys(checkSettings.shape)
       : path[0] === 'network' ? Object.keys(network.shape) : path[0] === 'steps' ? Object.keys(teamStep.shape) : []
   const raw = (await toJsBounded(parsed0)) ?? {}
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`${where([])}: a config is a mapping of fields (timeoutMs, checks, versions, stacks, sources, network)`)
   const parsed = schema.safeParse(raw)
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]
+    // A misspelt key explains the missing one beside it (fix: {rn: …} lacks run): name it first.
+    const issue = parsed.error.issues.find((i) => i.code === 'unrecognized_keys') ?? parsed.error.issues[0]
     const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))
     if (issue.code === 'unrecognized_keys') throw unknown([...path, issue.keys[0]], 'field', issue.keys[0], fieldsAt(path))
     throw new UsageError(`${where(path)}: ${path.join('.') || 'config'}: ${issue.message}`)
