@@ -19,6 +19,8 @@ export interface ProbeOptions {
   cwd?: string
   /** Written to stdin, which is otherwise closed. */
   input?: string
+  /** Each chunk of output as it comes (setup streams a step's lines to its log); the result still holds it all. */
+  onOutput?(stream: 'stdout' | 'stderr', chunk: Buffer): void
 }
 
 export interface ProbeResult {

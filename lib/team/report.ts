@@ -3,21 +3,13 @@
 // "fix"} checked with zod. What it prints is not ours: control characters are taken out and every
 // line is cut short, so a script that prints garbage cannot reach the terminal or a report.
 
-import { stripVTControlCharacters } from 'node:util'
+import { cleanLine } from '../clean-line.js'
 import type { Outcome, ProbeResult, Status } from '../types.js'
 
-const MAX_LINE = 300
 const MAX_DETAILS = 20
 
-/** One line fit for a report: no escape sequences or control characters, at most MAX_LINE long. */
-export function cleanLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  const plain = stripVTControlCharacters(text).replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').trim()
-  return plain.length > MAX_LINE ? `${plain.slice(0, MAX_LINE - 1)}…` : plain
-}
-
 function lastLines(text: string, n: number): string[] {
-  return text.split('\n').map(cleanLine).filter(Boolean).slice(-n)
+  return text.split('\n').map((l) => cleanLine(l)).filter(Boolean).slice(-n)
 }
 
 const BY_EXIT: Record<number, Status> = { 0: 'ok', 1: 'fail', 2: 'warn' }
