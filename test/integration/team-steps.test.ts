@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { test } from 'node:test'
+import { shellLine } from '../../lib/probe.js'
 import { cliPath } from '../helpers.js'
 import { team } from '../team.js'
 
@@ -83,4 +84,23 @@ test("setup's log grows while a 3-second step runs", async (t) => {
   assert.equal(exited, false)
   assert.equal(await done, 0)
   assert.match(read(), /first line\nlast line\n== slow: ok/)
+})
+
+test("on a terminal the running step's last line shows under its spinner, with no step-id prefix", async (t) => {
+  const tm = await team(t, 'steps:\n  slow: {run: slow.sh, title: A slow step}\n', { 'slow.sh': sh('echo "first \\033[31mline"\nsleep 2\necho last line') })
+  await tm.run(['allow'])
+  // util-linux script gives the CLI a terminal; stty gives it a size, which the spinner needs.
+  const line = shellLine(['sh', '-c', 'stty rows 24 cols 100; exec "$0" "$@"', process.execPath, cliPath, 'setup', '--yes', '--only', 'slow'])
+  const child = spawn('script', ['-qfec', line, '/dev/null'], { cwd: tm.dir, env: tm.env, stdio: ['pipe', 'pipe', 'pipe'] })
+  t.after(() => child.kill('SIGKILL'))
+  let out = ''
+  child.stdout.on('data', (d) => (out += d))
+  const closed = new Promise((resolve) => child.on('close', resolve))
+  for (let i = 0; i < 200 && !/first line/.test(out); i++) await sleep(50)
+  // Under the spinner's title, dimmed, the script's own colour code taken out, while the step runs.
+  assert.match(out, /A slow step\r?\n {2}(\u001b\[2m)?first line/)
+  assert.doesNotMatch(out, /step done/)
+  await closed
+  assert.doesNotMatch(out, /\[slow\]/)
+  assert.match(out, /1 of 1 step done/)
 })
