@@ -104,7 +104,8 @@ export async function setup(opts: SetupOptions, io: Io, builtIn: readonly Check[
   // A mistyped --skip would keep the very step it meant to leave out: refuse it before anything runs.
   for (const id of skipSteps) {
     // path-<folder>: the PATH line for a tool installed off PATH, one id per folder (lib/provision/shell-path.ts).
-    if (STEP_IDS.includes(id) || id.startsWith('path-') || Object.hasOwn(config.data.steps, id)) continue
+    // fix-<id>: a team check's fix.run (lib/team/checks.ts); the team's own steps by their ids.
+    if (STEP_IDS.includes(id) || id.startsWith('path-') || Object.hasOwn(config.data.steps, id) || config.data.checks[id.slice(4)]?.fix) continue
     const near = closest(id, [...STEP_IDS, ...Object.keys(config.data.steps), ...checkIds])
     throw new UsageError(`--skip: no check or step named '${id}'. ${near ? `Did you mean '${near}'?` : `Steps: ${STEP_IDS.join(', ')}; checks: ${[...checkIds].join(', ')}`}`)
   }

@@ -49,7 +49,7 @@ async function jsonOutcome(line: string): Promise<Outcome> {
     return { status: 'error', summary: cleanLine(`the script's JSON line is not a report: ${issue.path.join('.') || 'line'}: ${issue.message}`), details: ['expected {"status":"ok|warn|fail","summary":"…","details":["…"],"fix":"…"}'] }
   }
   const { status, summary, details = [], fix } = parsed.data
-  const out: Outcome = { status, summary: cleanLine(summary), details: details.slice(0, MAX_DETAILS).map(cleanLine) }
+  const out: Outcome = { status, summary: cleanLine(summary), details: details.slice(0, MAX_DETAILS).map((l) => cleanLine(l)) }
   // A fix in words is for a person; a fix script (fix.run in shipshape.yaml) is what setup runs.
   if (fix && status !== 'ok') out.fix = { steps: [], manual: cleanLine(fix) }
   return out

@@ -104,3 +104,27 @@ test("on a terminal the running step's last line shows under its spinner, with n
   assert.doesNotMatch(out, /\[slow\]/)
   assert.match(out, /1 of 1 step done/)
 })
+
+test("a team check's fix.run is planned by setup as fix-<id>, and the check passes after it", async (t) => {
+  const tm = await team(t, `checks:
+  npmrc:
+    title: npm knows the team's scope
+    run: checks/npmrc.sh
+    required: true
+    fix: {run: checks/npmrc-fix.sh}
+`, {
+    'checks/npmrc.sh': sh('grep -q "@acme:registry" npmrc 2>/dev/null && echo "scope set" || { echo "no @acme scope in npmrc"; exit 1; }'),
+    'checks/npmrc-fix.sh': sh('echo "@acme:registry=https://npm.acme.test" >> npmrc'),
+  })
+  await tm.run(['allow'])
+  const doctor = await tm.run(['doctor', '--only', 'npmrc'])
+  assert.equal(doctor.code, 1)
+  assert.match(doctor.stdout, /no @acme scope in npmrc\n {4}fix: .*checks\/npmrc-fix\.sh/)
+  const skipped = await tm.run(['setup', '--yes', '--only', 'npmrc', '--skip', 'fix-npmrc'])
+  assert.equal(skipped.code, 1)
+  assert.ok(!existsSync(join(tm.dir, 'npmrc')))
+  const r = await tm.run(['setup', '--yes', '--only', 'npmrc'])
+  assert.equal(r.code, 0, r.stdout + r.stderr)
+  assert.match(r.stdout, /1\. Fix npm knows the team's scope \(checks\/npmrc-fix\.sh\) {2}\[npmrc\]/)
+  assert.match(r.stdout, /Ready\./)
+})
