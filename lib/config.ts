@@ -63,7 +63,8 @@ export interface Config {
 export const CONFIG_FILE = 'shipshape.yaml'
 
 export function emptyConfig(): Config {
-  return { file: null, data: { checks: {}, versions: {}, stacks: {}, sources: {}, network: { registries: [] }, steps: {} }, where: () => 'defaults' }
+  const data: ConfigData = { checks: {}, versions: {}, stacks: {}, sources: {}, network: { registries: [] }, steps: {} }
+  return { file: null, data, where: () => 'defaults' }
 }
 
 /**
@@ -126,7 +127,12 @@ export async function parseConfig(text: string, file: string): Promise<Config> {
     description: z.string().max(4000).optional(),
     fix: z.strictObject({ run: script }).optional(),
   })
-  const teamStep = z.strictObject({ title: z.string().min(1).max(200).optional(), run: script, done: script.optional(), needs: z.array(z.string()).default([]) })
+  const teamStep = z.strictObject({
+    title: z.string().min(1).max(200).optional(),
+    run: script,
+    done: script.optional(),
+    needs: z.array(z.string()).default([]),
+  })
   const network = z.strictObject({
     offline: z.boolean().optional(),
     registries: z.array(z.string().refine(isRegistry, { message: 'expected host[:port] (registry.example.com:5000) or an https:// URL' })).default([]),
@@ -142,8 +148,11 @@ export async function parseConfig(text: string, file: string): Promise<Config> {
   })
   // The fields each strict mapping allows, for "Did you mean" under an unknown one.
   const fieldsAt = (path: readonly PropertyKey[]): string[] =>
-    path.length === 0 ? Object.keys(schema.shape) : path[0] === 'checks' && path[2] === 'fix' ? ['run'] : path[0] === 'checks' ? Object.keys(checkSettings.shape)
-      : path[0] === 'network' ? Object.keys(network.shape) : path[0] === 'steps' ? Object.keys(teamStep.shape) : []
+    path.length === 0 ? Object.keys(schema.shape)
+      : path[0] === 'checks' && path[2] === 'fix' ? ['run']
+      : path[0] === 'checks' ? Object.keys(checkSettings.shape)
+      : path[0] === 'network' ? Object.keys(network.shape)
+      : path[0] === 'steps' ? Object.keys(teamStep.shape) : []
   const raw = (await toJsBounded(parsed0)) ?? {}
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`${where([])}: a config is a mapping of fields (timeoutMs, checks, versions, stacks, sources, network)`)
   const parsed = schema.safeParse(raw)
@@ -165,13 +174,16 @@ export async function parseConfig(text: string, file: string): Promise<Config> {
     for (const id of checkNames) {
       const settings = data.checks[id]
       if (settings?.run !== undefined) {
-        if (known.includes(id)) throw new UsageError(`${where(['checks', id], 'key')}: checks.${id}: '${id}' is a built-in check; rename the team's check (e.g. 'team-${id}')`)
-        if (!TEAM_ID.test(id)) throw new UsageError(`${where(['checks', id], 'key')}: checks.${id}: ${TEAM_ID_RULE}`)
+        const at = `${where(['checks', id], 'key')}: checks.${id}`
+        if (known.includes(id)) throw new UsageError(`${at}: '${id}' is a built-in check; rename the team's check (e.g. 'team-${id}')`)
+        if (!TEAM_ID.test(id)) throw new UsageError(`${at}: ${TEAM_ID_RULE}`)
         continue
       }
       if (!known.includes(id)) throw unknown(['checks', id], 'check id', id, known)
       const teamOnly = (['title', 'description', 'fix'] as const).find((k) => settings?.[k] !== undefined)
-      if (teamOnly) throw new UsageError(`${where(['checks', id, teamOnly], 'key')}: checks.${id}.${teamOnly}: only a team check (one with run:) takes ${teamOnly}`)
+      if (teamOnly) {
+        throw new UsageError(`${where(['checks', id, teamOnly], 'key')}: checks.${id}.${teamOnly}: only a team check (one with run:) takes ${teamOnly}`)
+      }
     }
   }
   await checkTeamParts(data.checks, data.steps, dirname(file), where, unknown)
@@ -223,11 +235,14 @@ async function checkTeamParts(
   if (stepIds.length) {
     const { STEP_IDS } = await import('./provision/fixes.js')
     for (const [id, s] of Object.entries(steps)) {
-      if (STEP_IDS.includes(id)) throw new UsageError(`${where(['steps', id], 'key')}: steps.${id}: '${id}' is one of shipshape's own steps; rename the team's step`)
+      if (STEP_IDS.includes(id)) {
+        throw new UsageError(`${where(['steps', id], 'key')}: steps.${id}: '${id}' is one of shipshape's own steps; rename the team's step`)
+      }
       scripts.push({ path: ['steps', id, 'run'], file: s.run })
       if (s.done !== undefined) scripts.push({ path: ['steps', id, 'done'], file: s.done })
       for (const [i, need] of s.needs.entries()) {
-        if (!stepIds.includes(need) && !STEP_IDS.includes(need)) throw unknown(['steps', id, 'needs', i], 'step', need, [...stepIds, ...STEP_IDS])
+        if (stepIds.includes(need) || STEP_IDS.includes(need)) continue
+        throw unknown(['steps', id, 'needs', i], 'step', need, [...stepIds, ...STEP_IDS])
       }
     }
   }

@@ -38,7 +38,10 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   const rendered = await readdir(join(io.cwd, 'shipshape'), { withFileTypes: true }).catch(() => [])
   const stacks = rendered.filter((d) => d.isDirectory() && known.includes(d.name)).map((d) => d.name).sort()
   // Both written in full before either is put in place: a full disk leaves neither.
-  const staged = [await stageFile(join(io.cwd, CONFIG_FILE), await initConfig(stacks, platform)), await stageFile(join(io.cwd, EXAMPLE_CHECK), EXAMPLE_SCRIPT)]
+  const staged = [
+    await stageFile(join(io.cwd, CONFIG_FILE), await initConfig(stacks, platform)),
+    await stageFile(join(io.cwd, EXAMPLE_CHECK), EXAMPLE_SCRIPT),
+  ]
   for (const s of staged) await s.commit()
   io.stdout.write(`Wrote ${CONFIG_FILE}${stacks.length ? ` (stacks: ${stacks.join(', ')})` : ''} and ${EXAMPLE_CHECK}.
 

@@ -100,13 +100,14 @@ export async function setup(opts: SetupOptions, io: Io, builtIn: readonly Check[
   const checkIds = new Set(checks.map((c) => c.id))
   const skipChecks = (opts.skip ?? []).filter((id) => checkIds.has(id))
   const skipSteps = (opts.skip ?? []).filter((id) => !checkIds.has(id))
-  for (const id of opts.only ?? []) if (!checkIds.has(id) && !Object.hasOwn(config.data.steps, id)) throw unknownCheck(id, [...checkIds, ...Object.keys(config.data.steps)])
+  const teamStepIds = Object.keys(config.data.steps)
+  for (const id of opts.only ?? []) if (!checkIds.has(id) && !teamStepIds.includes(id)) throw unknownCheck(id, [...checkIds, ...teamStepIds])
   // A mistyped --skip would keep the very step it meant to leave out: refuse it before anything runs.
   for (const id of skipSteps) {
     // path-<folder>: the PATH line for a tool installed off PATH, one id per folder (lib/provision/shell-path.ts).
     // fix-<id>: a team check's fix.run (lib/team/checks.ts); the team's own steps by their ids.
-    if (STEP_IDS.includes(id) || id.startsWith('path-') || Object.hasOwn(config.data.steps, id) || config.data.checks[id.slice(4)]?.fix) continue
-    const near = closest(id, [...STEP_IDS, ...Object.keys(config.data.steps), ...checkIds])
+    if (STEP_IDS.includes(id) || id.startsWith('path-') || teamStepIds.includes(id) || (id.startsWith('fix-') && config.data.checks[id.slice(4)]?.fix)) continue
+    const near = closest(id, [...STEP_IDS, ...teamStepIds, ...checkIds])
     throw new UsageError(`--skip: no check or step named '${id}'. ${near ? `Did you mean '${near}'?` : `Steps: ${STEP_IDS.join(', ')}; checks: ${[...checkIds].join(', ')}`}`)
   }
 
@@ -124,7 +125,10 @@ export async function setup(opts: SetupOptions, io: Io, builtIn: readonly Check[
     if (f.fix?.note && !notes.includes(f.fix.note)) notes.push(f.fix.note)
   }
   const trust = team.length ? await (await import('../lib/team/checks.js')).trustFor(ctx) : null
-  if (trust && !trust.allowed) notes.push(`the team's steps in shipshape.yaml are not planned: ${(await import('../lib/team/trust.js')).notAllowedSummary(trust)}`)
+  if (trust && !trust.allowed) {
+    const { notAllowedSummary } = await import('../lib/team/trust.js')
+    notes.push(`the team's steps in shipshape.yaml are not planned: ${notAllowedSummary(trust)}`)
+  }
   const plan = await buildPlan(ctx, findings, { skipSteps, extraSteps: trust?.allowed ? team : [] })
   const unplanned = skipSteps.filter((id) => !plan.skipped.some((s) => s.id === id))
   if (unplanned.length) notes.push(`--skip: ${unplanned.join(', ')} ${unplanned.length === 1 ? 'is' : 'are'} not in this plan`)
@@ -185,7 +189,8 @@ async function apply(checks: readonly Check[], ctx: Context, plan: Plan, notes: 
   })
   const showLine = (s: Step, line: string) => {
     if (!line || json) return
-    if (spinner) spinner.text = `${s.title}\n  ${paint('dim', line.slice(0, Math.max(20, ((io.stdout as NodeJS.WriteStream).columns ?? 80) - 4)))}`
+    const width = Math.max(20, ((io.stdout as NodeJS.WriteStream).columns ?? 80) - 4)
+    if (spinner) spinner.text = `${s.title}\n  ${paint('dim', line.slice(0, width))}`
     else io.stdout.write(`[${s.id}] ${line}\n`)
   }
   const results = await executePlan(ctx, plan, {

@@ -200,7 +200,8 @@ async function runSteps(ctx: Context, plan: Plan, opts: ExecOptions, log: (text:
       const watch = watchOutput(step, opts, log)
       let r
       try {
-        r = await ctx.probe(argv, { timeoutMs: bound, env: { ...ctx.env, DEBIAN_FRONTEND: 'noninteractive' }, ...(step.cwd ? { cwd: step.cwd } : {}), onOutput: watch.chunk })
+        const env = { ...ctx.env, DEBIAN_FRONTEND: 'noninteractive' }
+        r = await ctx.probe(argv, { timeoutMs: bound, env, ...(step.cwd ? { cwd: step.cwd } : {}), onOutput: watch.chunk })
       } finally {
         watch.end()
       }

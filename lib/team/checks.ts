@@ -29,8 +29,9 @@ export function teamChecks(config: Config): TeamCheck[] {
   for (const [id, c] of Object.entries(config.data.checks)) {
     if (!c.run) continue
     const title = c.title ?? id
+    const fix = c.fix
     const fixStep = (): Step | null =>
-      c.fix ? { id: `fix-${id}`, title: `Fix ${title} (${c.fix.run})`, argv: scriptArgv(dir, c.fix.run), sudo: false, cwd: dir, reason: id } : null
+      fix ? { id: `fix-${id}`, title: `Fix ${title} (${fix.run})`, argv: scriptArgv(dir, fix.run), sudo: false, cwd: dir, reason: id } : null
     out.push({
       id,
       title,
@@ -41,7 +42,8 @@ export function teamChecks(config: Config): TeamCheck[] {
       async run(ctx) {
         const trust = await trustFor(ctx)
         if (!trust.allowed) {
-          return { status: ctx.config.data.checks[id]?.required ? 'fail' : 'warn', summary: notAllowedSummary(trust), details: ['team checks run only after you read them and run `shipshape allow`'], fix: null }
+          const status = ctx.config.data.checks[id]?.required ? 'fail' : 'warn'
+          return { status, summary: notAllowedSummary(trust), details: ['team checks run only after you read them and run `shipshape allow`'], fix: null }
         }
         const outcome = await outcomeOf(await ctx.probe(scriptArgv(dir, c.run!), { cwd: dir }), ctx.boundMs)
         const step = outcome.status === 'fail' || outcome.status === 'warn' ? fixStep() : null

@@ -15,7 +15,10 @@ function lastLines(text: string, n: number): string[] {
 const BY_EXIT: Record<number, Status> = { 0: 'ok', 1: 'fail', 2: 'warn' }
 
 export async function outcomeOf(r: ProbeResult, boundMs: number | undefined): Promise<Outcome> {
-  if (r.timedOut) return { status: 'timeout', summary: `no answer within ${boundMs ?? '?'} ms: the script and what it started were killed`, details: lastLines(r.stderr, 3) }
+  if (r.timedOut) {
+    return { status: 'timeout', summary: `no answer within ${boundMs ?? '?'} ms: the script and what it started were killed`, details: lastLines(r.stderr, 3) }
+  }
+  // The probe stopped it past its output cap (lib/probe.ts) and said so.
   if (/passed \d+ bytes: the command was stopped$/.test(r.stderr)) return { status: 'error', summary: `the script printed too much: ${r.stderr}` }
   const last = lastLines(r.stdout, 1)[0] ?? ''
   const rawLast = r.stdout.trimEnd().split('\n').at(-1)?.trim() ?? ''
@@ -23,8 +26,11 @@ export async function outcomeOf(r: ProbeResult, boundMs: number | undefined): Pr
   const status = r.code === null ? undefined : BY_EXIT[r.code]
   const stderr = lastLines(r.stderr, 5)
   if (!status) {
-    const how = r.code === null ? 'was killed by a signal' : r.code === 127 || r.code === 126 ? `could not be run (${stderr.at(-1) ?? `exit ${r.code}`})` : `exited with ${r.code}`
-    return { status: 'error', summary: `the script ${how}`, details: ['a check script exits 0 (ok), 1 (fail) or 2 (warn), or prints one JSON line', ...stderr] }
+    const how = r.code === null ? 'was killed by a signal'
+      : r.code === 127 || r.code === 126 ? `could not be run (${stderr.at(-1) ?? `exit ${r.code}`})`
+      : `exited with ${r.code}`
+    const rule = 'a check script exits 0 (ok), 1 (fail) or 2 (warn), or prints one JSON line'
+    return { status: 'error', summary: `the script ${how}`, details: [rule, ...stderr] }
   }
   return { status, summary: last || (status === 'ok' ? 'ok' : `exit ${r.code}`), details: status === 'ok' ? [] : stderr }
 }
@@ -46,7 +52,11 @@ async function jsonOutcome(line: string): Promise<Outcome> {
   const parsed = schema.safeParse(value)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
-    return { status: 'error', summary: cleanLine(`the script's JSON line is not a report: ${issue.path.join('.') || 'line'}: ${issue.message}`), details: ['expected {"status":"ok|warn|fail","summary":"…","details":["…"],"fix":"…"}'] }
+    return {
+      status: 'error',
+      summary: cleanLine(`the script's JSON line is not a report: ${issue.path.join('.') || 'line'}: ${issue.message}`),
+      details: ['expected {"status":"ok|warn|fail","summary":"…","details":["…"],"fix":"…"}'],
+    }
   }
   const { status, summary, details = [], fix } = parsed.data
   const out: Outcome = { status, summary: cleanLine(summary), details: details.slice(0, MAX_DETAILS).map((l) => cleanLine(l)) }
