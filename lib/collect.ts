@@ -32,8 +32,9 @@ export interface PreparedRun {
 }
 
 /** Reads the config and the selection first: bad input fails here, before anything runs. */
-export async function prepareRun(registry: readonly Check[], opts: CollectOptions): Promise<PreparedRun> {
+export async function prepareRun(builtIn: readonly Check[], opts: CollectOptions): Promise<PreparedRun> {
   const config = await loadConfig(opts.cwd, opts.config)
+  const registry = await withTeamChecks(builtIn, config)
   const newContext = () => createContext({ env: opts.env, cwd: opts.cwd, config, probe: opts.probe, noCache: opts.noCache, offline: opts.offline })
   let unused: Awaited<ReturnType<typeof newContext>> | null = await newContext()
   selectChecks(registry, unused, opts)
@@ -52,4 +53,11 @@ export async function prepareRun(registry: readonly Check[], opts: CollectOption
 export async function collect(registry: readonly Check[], opts: CollectOptions): Promise<{ report: Report; config: Config }> {
   const { config, run } = await prepareRun(registry, opts)
   return { config, report: await run() }
+}
+
+/** The built-in checks and, after them, the team's own from the config (loaded only when it has any). */
+export async function withTeamChecks(builtIn: readonly Check[], config: Config): Promise<readonly Check[]> {
+  if (!Object.values(config.data.checks).some((c) => c.run)) return builtIn
+  const { teamChecks } = await import('./team/checks.js')
+  return [...builtIn, ...teamChecks(config)]
 }

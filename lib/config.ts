@@ -2,7 +2,8 @@
 // the download sources (a team mirror). Optional: with no file, the embedded defaults serve.
 // Every error names file:line:column, because a config is edited by hand and read by tired people.
 
-import { resolve } from 'node:path'
+import { stat } from 'node:fs/promises'
+import { dirname, isAbsolute, resolve } from 'node:path'
 import { UsageError, located, preview } from './errors.js'
 import { BoundError, readBoundedFile } from './bounded-read.js'
 import { MAX_YAML_BYTES, parseYamlInput, toJsBounded } from './yaml-input.js'
@@ -11,6 +12,22 @@ export interface CheckSettings {
   required?: boolean
   timeoutMs?: number
   enabled?: boolean
+  /** A team check (lib/team/): the script that judges it, relative to the config's folder. */
+  run?: string
+  title?: string
+  /** What the check looks at and why the team wants it, for people reading about it. */
+  description?: string
+  /** A script setup runs to fix it, relative to the config's folder. */
+  fix?: { run: string }
+}
+
+/** A team's onboarding step for setup: `run` does it, `done` (exit 0) says it already holds. */
+export interface TeamStepSettings {
+  title?: string
+  run: string
+  done?: string
+  /** Other step ids (the team's or shipshape's own) that must succeed first. */
+  needs: string[]
 }
 
 export interface ConfigData {
@@ -25,6 +42,8 @@ export interface ConfigData {
   sources: Record<string, string>
   /** How this machine reaches the network: offline (check nothing remote) and the registries the team uses. */
   network: NetworkSettings
+  /** A team's onboarding steps, by id. */
+  steps: Record<string, TeamStepSettings>
 }
 
 export interface NetworkSettings {
@@ -44,7 +63,8 @@ export interface Config {
 export const CONFIG_FILE = 'shipshape.yaml'
 
 export function emptyConfig(): Config {
-  return { file: null, data: { checks: {}, versions: {}, stacks: {}, sources: {}, network: { registries: [] } }, where: () => 'defaults' }
+  const data: ConfigData = { checks: {}, versions: {}, stacks: {}, sources: {}, network: { registries: [] }, steps: {} }
+  return { file: null, data, where: () => 'defaults' }
 }
 
 /**
@@ -97,7 +117,22 @@ export async function parseConfig(text: string, file: string): Promise<Config> {
   }
 
   const duration = z.number().int().positive().max(600_000)
-  const checkSettings = z.strictObject({ required: z.boolean().optional(), timeoutMs: duration.optional(), enabled: z.boolean().optional() })
+  const script = z.string().min(1).refine((p) => !isAbsolute(p), { message: "a script's path is relative to the config file's folder" })
+  const checkSettings = z.strictObject({
+    required: z.boolean().optional(),
+    timeoutMs: duration.optional(),
+    enabled: z.boolean().optional(),
+    run: script.optional(),
+    title: z.string().min(1).max(200).optional(),
+    description: z.string().max(4000).optional(),
+    fix: z.strictObject({ run: script }).optional(),
+  })
+  const teamStep = z.strictObject({
+    title: z.string().min(1).max(200).optional(),
+    run: script,
+    done: script.optional(),
+    needs: z.array(z.string()).default([]),
+  })
   const network = z.strictObject({
     offline: z.boolean().optional(),
     registries: z.array(z.string().refine(isRegistry, { message: 'expected host[:port] (registry.example.com:5000) or an https:// URL' })).default([]),
@@ -109,15 +144,21 @@ export async function parseConfig(text: string, file: string): Promise<Config> {
     stacks: z.record(z.string(), z.record(z.string(), z.unknown()).nullable()).default({}),
     sources: z.record(z.string(), z.url()).default({}),
     network: network.nullable().default({ registries: [] }),
+    steps: z.record(z.string().regex(TEAM_ID, { message: TEAM_ID_RULE }), teamStep).default({}),
   })
   // The fields each strict mapping allows, for "Did you mean" under an unknown one.
   const fieldsAt = (path: readonly PropertyKey[]): string[] =>
-    path.length === 0 ? Object.keys(schema.shape) : path[0] === 'checks' ? Object.keys(checkSettings.shape) : path[0] === 'network' ? Object.keys(network.shape) : []
+    path.length === 0 ? Object.keys(schema.shape)
+      : path[0] === 'checks' && path[2] === 'fix' ? ['run']
+      : path[0] === 'checks' ? Object.keys(checkSettings.shape)
+      : path[0] === 'network' ? Object.keys(network.shape)
+      : path[0] === 'steps' ? Object.keys(teamStep.shape) : []
   const raw = (await toJsBounded(parsed0)) ?? {}
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`${where([])}: a config is a mapping of fields (timeoutMs, checks, versions, stacks, sources, network)`)
   const parsed = schema.safeParse(raw)
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]
+    // A misspelt key explains the missing one beside it (fix: {rn: …} lacks run): name it first.
+    const issue = parsed.error.issues.find((i) => i.code === 'unrecognized_keys') ?? parsed.error.issues[0]
     const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))
     if (issue.code === 'unrecognized_keys') throw unknown([...path, issue.keys[0]], 'field', issue.keys[0], fieldsAt(path))
     throw new UsageError(`${where(path)}: ${path.join('.') || 'config'}: ${issue.message}`)
@@ -125,12 +166,27 @@ export async function parseConfig(text: string, file: string): Promise<Config> {
   const data = parsed.data
 
   // Names a section is keyed by must be names shipshape knows: a typo would otherwise be ignored.
+  // A check with `run:` is the team's own; one without is a setting of a built-in check.
   const checkNames = Object.keys(data.checks)
   if (checkNames.length) {
     const { checkIds } = await import('../checks/index.js')
     const known = checkIds()
-    for (const id of checkNames) if (!known.includes(id)) throw unknown(['checks', id], 'check id', id, known)
+    for (const id of checkNames) {
+      const settings = data.checks[id]
+      if (settings?.run !== undefined) {
+        const at = `${where(['checks', id], 'key')}: checks.${id}`
+        if (known.includes(id)) throw new UsageError(`${at}: '${id}' is a built-in check; rename the team's check (e.g. 'team-${id}')`)
+        if (!TEAM_ID.test(id)) throw new UsageError(`${at}: ${TEAM_ID_RULE}`)
+        continue
+      }
+      if (!known.includes(id)) throw unknown(['checks', id], 'check id', id, known)
+      const teamOnly = (['title', 'description', 'fix'] as const).find((k) => settings?.[k] !== undefined)
+      if (teamOnly) {
+        throw new UsageError(`${where(['checks', id, teamOnly], 'key')}: checks.${id}.${teamOnly}: only a team check (one with run:) takes ${teamOnly}`)
+      }
+    }
   }
+  await checkTeamParts(data.checks, data.steps, dirname(file), where, unknown)
   const { FLOORS } = await import('./versions.js')
   for (const tool of Object.keys(data.versions)) if (!Object.hasOwn(FLOORS, tool)) throw unknown(['versions', tool], 'tool', tool, Object.keys(FLOORS))
   const { DEFAULT_SOURCES } = await import('./provision/sources.js')
@@ -150,7 +206,49 @@ export async function parseConfig(text: string, file: string): Promise<Config> {
       stacks,
       sources: data.sources,
       network: { offline: data.network?.offline, registries: data.network?.registries ?? [] },
+      steps: data.steps,
     },
+  }
+}
+
+/** A team check's or step's id: it goes in --only, --skip and report formats, so a plain word. */
+const TEAM_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/
+const TEAM_ID_RULE = 'an id is letters, digits, -, _ and . (at most 64), starting with a letter or digit'
+
+/**
+ * The scripts a team check or step names must be files beside the config, and a step's needs must
+ * be steps: a missing script found at a run would look like a failing check rather than a typo.
+ */
+async function checkTeamParts(
+  checks: Record<string, CheckSettings | null>,
+  steps: Record<string, TeamStepSettings>,
+  dir: string,
+  where: Where,
+  unknown: (path: readonly (string | number)[], what: string, name: string, known: readonly string[]) => UsageError,
+): Promise<void> {
+  const scripts: { path: (string | number)[]; file: string }[] = []
+  for (const [id, c] of Object.entries(checks)) {
+    if (c?.run !== undefined) scripts.push({ path: ['checks', id, 'run'], file: c.run })
+    if (c?.run !== undefined && c.fix) scripts.push({ path: ['checks', id, 'fix', 'run'], file: c.fix.run })
+  }
+  const stepIds = Object.keys(steps)
+  if (stepIds.length) {
+    const { STEP_IDS } = await import('./provision/fixes.js')
+    for (const [id, s] of Object.entries(steps)) {
+      if (STEP_IDS.includes(id)) {
+        throw new UsageError(`${where(['steps', id], 'key')}: steps.${id}: '${id}' is one of shipshape's own steps; rename the team's step`)
+      }
+      scripts.push({ path: ['steps', id, 'run'], file: s.run })
+      if (s.done !== undefined) scripts.push({ path: ['steps', id, 'done'], file: s.done })
+      for (const [i, need] of s.needs.entries()) {
+        if (stepIds.includes(need) || STEP_IDS.includes(need)) continue
+        throw unknown(['steps', id, 'needs', i], 'step', need, [...stepIds, ...STEP_IDS])
+      }
+    }
+  }
+  for (const s of scripts) {
+    const isFile = await stat(resolve(dir, s.file)).then((st) => st.isFile(), () => false)
+    if (!isFile) throw new UsageError(`${where(s.path)}: ${s.path.join('.')}: no file ${resolve(dir, s.file)}`)
   }
 }
 

@@ -22,3 +22,8 @@ export function cacheDir(env: Env, home: string, macos: boolean): string {
   if (env.XDG_CACHE_HOME) return join(env.XDG_CACHE_HOME, 'shipshape')
   return macos ? join(home, 'Library', 'Caches', 'shipshape') : join(home, '.cache', 'shipshape')
 }
+
+/** shipshape's data folder (what `shipshape allow` records): $XDG_DATA_HOME/shipshape, else ~/.local/share/shipshape. */
+export function dataDir(env: Env, home: string): string {
+  return env.XDG_DATA_HOME ? join(env.XDG_DATA_HOME, 'shipshape') : join(home, '.local', 'share', 'shipshape')
+}

@@ -68,7 +68,7 @@ export function createProbe(defaults: ProbeDefaults): Probe {
     if (opts.input !== undefined) child.stdin?.end(opts.input)
     // Ctrl-C does not reach a detached group: remember it, so the interrupt handler can end it.
     const forget = trackGroup(child.pid)
-    const out = collect(child)
+    const out = collect(child, opts.onOutput)
 
     let timedOut = false
     const kill = () => {
@@ -115,7 +115,7 @@ function killGroup(child: ChildProcess): void {
 }
 
 /** Keeps a child's output up to the cap (killing its group past it) and closes its pipes soon after it exits. */
-function collect(child: ChildProcess) {
+function collect(child: ChildProcess, onOutput?: (stream: 'stdout' | 'stderr', chunk: Buffer) => void) {
   const chunks = { stdout: [] as Buffer[], stderr: [] as Buffer[] }
   const state = {
     overflow: null as 'stdout' | 'stderr' | null,
@@ -126,6 +126,7 @@ function collect(child: ChildProcess) {
     let bytes = 0
     child[name]?.on('data', (chunk: Buffer) => {
       bytes += chunk.length
+      onOutput?.(name, chunk)
       if (bytes <= MAX_PROBE_OUTPUT_BYTES) chunks[name].push(chunk)
       else if (!state.overflow) {
         state.overflow = name

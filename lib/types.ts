@@ -19,6 +19,8 @@ export interface ProbeOptions {
   cwd?: string
   /** Written to stdin, which is otherwise closed. */
   input?: string
+  /** Each chunk of output as it comes (setup streams a step's lines to its log); the result still holds it all. */
+  onOutput?(stream: 'stdout' | 'stderr', chunk: Buffer): void
 }
 
 export interface ProbeResult {
@@ -72,6 +74,8 @@ export interface Step {
   asUser?: boolean
   /** Longer bound for installers; probes keep their short default. */
   timeoutMs?: number
+  /** Where the command runs (a team's script: the config's folder); otherwise shipshape's own. */
+  cwd?: string
   done?(ctx: Context): Promise<boolean>
   /** A step that is not one command (writing an rc file atomically, verifying a download). */
   perform?(ctx: Context): Promise<void>

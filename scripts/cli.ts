@@ -29,6 +29,8 @@ export const COMMANDS: Record<string, Entry> = {
   schedule: { summary: 'run the checks on a schedule (install, remove, status) and record each run', load: () => import('./schedule.js') },
   history: { summary: 'show recent scheduled runs and what changed between them', load: () => import('./history.js') },
   serve: { summary: 'serve /healthz and /metrics over HTTP for load balancers and Prometheus', load: () => import('./serve.js') },
+  init: { summary: 'write a commented shipshape.yaml and an example team check to start from', load: () => import('./init.js') },
+  allow: { summary: "let the team checks and steps of shipshape.yaml run, once you have read them", load: () => import('./allow.js') },
   'self-install': { summary: 'install the shipshape command for this user', hidden: true, load: () => import('./self-install.js') },
 }
 

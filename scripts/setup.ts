@@ -5,7 +5,8 @@
 import { pathToFileURL } from 'node:url'
 import { registry } from '../checks/index.js'
 import { Option, csv, formatOption, newCommand, parseArgs, processIo, type Io } from '../lib/command.js'
-import { loadConfig } from '../lib/config.js'
+import { loadConfig, type Config } from '../lib/config.js'
+import { withTeamChecks } from '../lib/collect.js'
 import { createContext } from '../lib/context.js'
 import { ExitError, UsageError } from '../lib/errors.js'
 import { checkDockerChoice, DOCKER_CHOICES, type DockerChoice } from '../lib/provision/docker.js'
@@ -20,9 +21,10 @@ import { sudoPasswordFor } from '../lib/provision/sudo-password.js'
 import { renderPlanHuman, renderResultsHuman, renderSetupJson } from '../lib/report/plan.js'
 import { painter, wantsColor } from '../lib/report/style.js'
 import { runChecks, selectChecks, summarise, unknownCheck } from '../lib/runner.js'
-import type { Check, Context, Finding } from '../lib/types.js'
+import type { Check, Context, Finding, Step } from '../lib/types.js'
 import { runMain, takeFirstInterrupt } from './run-main.js'
 import { maskUrlCredentials } from '../lib/redact.js'
+import { cleanLine } from '../lib/clean-line.js'
 
 /** Checks whose fix depends on setup's options. */
 const SETUP_DEPENDENT = new Set(['docker-cli', 'docker-compose', 'docker-daemon'])
@@ -51,7 +53,7 @@ export function setupCommand(io: Io) {
     .addOption(formatOption(['human', 'json']))
     .option('--yes', 'run the plan without asking (needed when there is no terminal)')
     .option('--dry-run', 'print the plan and change nothing')
-    .option('--only <ids>', 'only fix these checks (comma-separated)', csv)
+    .option('--only <ids>', "only fix these checks, or run these of the team's steps (comma-separated)", csv)
     .option('--skip <ids>', 'leave out these checks or steps, e.g. minikube-start (comma-separated)', csv)
     .addOption(new Option('--docker <way>', 'how to get Docker').choices(DOCKER_CHOICES).default('auto'))
     .option('--config <file>', 'a shipshape.yaml other than ./shipshape.yaml')
@@ -80,24 +82,31 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
 }
 
 async function diagnose(checks: readonly Check[], ctx: Context, opts: SetupOptions, skipChecks: string[]): Promise<Finding[]> {
-  const selected = selectChecks(checks, ctx, { only: opts.only, skip: skipChecks })
+  // --only naming team steps alone: no check's fix is wanted.
+  const only = opts.only?.filter((id) => !Object.hasOwn(ctx.config.data.steps, id))
+  if (opts.only?.length && !only?.length) return []
+  const selected = selectChecks(checks, ctx, { only, skip: skipChecks })
   return runChecks(selected, ctx, { timeoutMs: opts.timeout })
 }
 
 /** `checks` is the registry; tests hand in their own. */
-export async function setup(opts: SetupOptions, io: Io, checks: readonly Check[] = registry): Promise<number> {
+export async function setup(opts: SetupOptions, io: Io, builtIn: readonly Check[] = registry): Promise<number> {
   const config = await loadConfig(io.cwd, opts.config)
+  const checks = await withTeamChecks(builtIn, config)
+  const team = await teamPlanSteps(config, opts)
   const ctx = await createContext({ env: io.env, cwd: io.cwd, config, offline: opts.offline })
   checkDockerChoice(ctx.platform, opts.docker)
   const checkIds = new Set(checks.map((c) => c.id))
   const skipChecks = (opts.skip ?? []).filter((id) => checkIds.has(id))
   const skipSteps = (opts.skip ?? []).filter((id) => !checkIds.has(id))
-  for (const id of opts.only ?? []) if (!checkIds.has(id)) throw unknownCheck(id, [...checkIds])
+  const teamStepIds = Object.keys(config.data.steps)
+  for (const id of opts.only ?? []) if (!checkIds.has(id) && !teamStepIds.includes(id)) throw unknownCheck(id, [...checkIds, ...teamStepIds])
   // A mistyped --skip would keep the very step it meant to leave out: refuse it before anything runs.
   for (const id of skipSteps) {
     // path-<folder>: the PATH line for a tool installed off PATH, one id per folder (lib/provision/shell-path.ts).
-    if (STEP_IDS.includes(id) || id.startsWith('path-')) continue
-    const near = closest(id, [...STEP_IDS, ...checkIds])
+    // fix-<id>: a team check's fix.run (lib/team/checks.ts); the team's own steps by their ids.
+    if (STEP_IDS.includes(id) || id.startsWith('path-') || teamStepIds.includes(id) || (id.startsWith('fix-') && config.data.checks[id.slice(4)]?.fix)) continue
+    const near = closest(id, [...STEP_IDS, ...teamStepIds, ...checkIds])
     throw new UsageError(`--skip: no check or step named '${id}'. ${near ? `Did you mean '${near}'?` : `Steps: ${STEP_IDS.join(', ')}; checks: ${[...checkIds].join(', ')}`}`)
   }
 
@@ -114,7 +123,12 @@ export async function setup(opts: SetupOptions, io: Io, checks: readonly Check[]
     }
     if (f.fix?.note && !notes.includes(f.fix.note)) notes.push(f.fix.note)
   }
-  const plan = await buildPlan(ctx, findings, { skipSteps })
+  const trust = team.length ? await (await import('../lib/team/checks.js')).trustFor(ctx) : null
+  if (trust && !trust.allowed) {
+    const { notAllowedSummary } = await import('../lib/team/trust.js')
+    notes.push(`the team's steps in shipshape.yaml are not planned: ${notAllowedSummary(trust)}`)
+  }
+  const plan = await buildPlan(ctx, findings, { skipSteps, extraSteps: trust?.allowed ? team : [] })
   const unplanned = skipSteps.filter((id) => !plan.skipped.some((s) => s.id === id))
   if (unplanned.length) notes.push(`--skip: ${unplanned.join(', ')} ${unplanned.length === 1 ? 'is' : 'are'} not in this plan`)
   const privilege = await privilegeOf(ctx)
@@ -145,6 +159,21 @@ export async function setup(opts: SetupOptions, io: Io, checks: readonly Check[]
   return apply(checks, ctx, plan, notes, opts, io, paint)
 }
 
+/** The team's own steps from shipshape.yaml: all of them, or those --only names and what they need. */
+async function teamPlanSteps(config: Config, opts: SetupOptions): Promise<Step[]> {
+  if (Object.keys(config.data.steps).length === 0) return []
+  const steps = (await import('../lib/team/steps.js')).teamSteps(config)
+  if (!opts.only?.length) return steps
+  const wanted = new Set<string>()
+  const add = (id: string) => {
+    if (wanted.has(id) || !Object.hasOwn(config.data.steps, id)) return
+    wanted.add(id)
+    for (const need of config.data.steps[id].needs) add(need)
+  }
+  for (const id of opts.only) add(id)
+  return steps.filter((s) => wanted.has(s.id))
+}
+
 async function apply(checks: readonly Check[], ctx: Context, plan: Plan, notes: string[], opts: SetupOptions, io: Io, paint: ReturnType<typeof painter>): Promise<number> {
   const json = opts.format === 'json'
   const sudoPassword = json ? undefined : await sudoPasswordFor(ctx, plan.steps, io)
@@ -157,11 +186,20 @@ async function apply(checks: readonly Check[], ctx: Context, plan: Plan, notes: 
     interrupt.abort()
     io.stderr.write('\nshipshape: interrupted; the running step finishes, no other starts (Ctrl-C again to quit now)\n')
   })
+  const showLine = (s: Step, line: string) => {
+    if (!line || json) return
+    const width = Math.max(20, ((io.stdout as NodeJS.WriteStream).columns ?? 80) - 4)
+    if (spinner) spinner.text = `${s.title}\n  ${paint('dim', line.slice(0, width))}`
+    else io.stdout.write(`[${s.id}] ${line}\n`)
+  }
   const results = await executePlan(ctx, plan, {
     logFile,
     signal: interrupt.signal,
     sudoPassword,
     onStart: (s) => (spinner ? spinner.start(s.title) : json ? undefined : io.stdout.write(`… ${s.title}\n`)),
+    // On a terminal the step's latest line sits under its spinner; without one each line says its step.
+    onOutput: (s, line) => showLine(s, cleanLine(maskUrlCredentials(line), 200)),
+    onQuiet: (s, message) => showLine(s, message),
     onFinish: (s, r) => {
       const line = r.status === 'ok' ? `✓ ${s.title}` : `✗ ${s.title}: ${r.error ?? r.status}`
       if (spinner) (r.status === 'ok' ? spinner.succeed(s.title) : spinner.fail(line.slice(2)))

@@ -2,9 +2,15 @@
 // ordered by `needs`; each step's `done` guard is asked first, so a second run plans nothing for what
 // the first one finished. The executor runs steps one at a time (installers share apt's lock), each
 // through the probe with a long bound; a failed step stops the steps that need it, independent steps
-// go on, and every command with its output goes to a log file the summary names.
+// go on, and every command with its output goes to a log file the summary names, line by line as it
+// comes, so a step that runs for minutes (apt, a cask, minikube start) can be watched while it runs.
+//
+// Commands run through the probe (node's spawn), not zx's `$`: a step is an argv, so there is nothing
+// for a shell to parse or quote, and the probe already kills the whole process group at the bound;
+// zx would add a shell, its `ps`-based kill and its load time to every setup, team steps or not.
 
-import { appendFile, mkdir } from 'node:fs/promises'
+import { closeSync, openSync, writeSync } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { shellLine } from '../probe.js'
 import type { Context, Finding, Step } from '../types.js'
@@ -12,6 +18,10 @@ import { effectiveArgv, PrivilegeError, withSudoPassword } from './privilege.js'
 
 /** Installers download and unpack; a minute is too short, an hour means something hangs. */
 export const STEP_TIMEOUT_MS = 15 * 60_000
+/** A step silent this long says it is still running, so a hang is not a bare spinner for 15 minutes. */
+export const QUIET_MS = 60_000
+/** A line with no end in sight is passed on in pieces of this size. */
+const MAX_LINE_BYTES = 64 * 1024
 const DONE_TIMEOUT_MS = 10_000
 
 export interface Plan {
@@ -28,6 +38,8 @@ export interface Plan {
 export interface PlanOptions {
   /** Step ids to leave out (check ids are left out before, by not running their fixes). */
   skipSteps?: string[]
+  /** Steps asked for by no check: a team's onboarding steps (shipshape.yaml's steps), after the fixes. */
+  extraSteps?: readonly Step[]
 }
 
 /** Findings that want fixing: anything not ok or skip, with a fix. */
@@ -50,6 +62,7 @@ export async function buildPlan(ctx: Context, findings: readonly Finding[], opts
     }
     if (f.fix!.manual) manual.push(`${f.id}: ${f.fix!.manual}`)
   }
+  for (const step of opts.extraSteps ?? []) if (!byId.has(step.id)) byId.set(step.id, step)
   const skip = new Set(opts.skipSteps ?? [])
   const ordered = orderByNeeds([...byId.values()])
   const steps: Step[] = []
@@ -123,6 +136,12 @@ export interface ExecOptions {
   sudoPassword?: string
   onStart?(step: Step): void
   onFinish?(step: Step, result: StepResult): void
+  /** Each line a running step prints, as it comes (also in the log). */
+  onOutput?(step: Step, line: string): void
+  /** A step printed nothing for `quietMs`: what to say (still running, for how long). */
+  onQuiet?(step: Step, message: string): void
+  /** Default QUIET_MS. */
+  quietMs?: number
 }
 
 /** ~/.shipshape/logs/2026-11-25T21-00-00-000Z.log */
@@ -134,7 +153,18 @@ export async function newLogFile(ctx: Context): Promise<string> {
 
 export async function executePlan(outer: Context, plan: Plan, opts: ExecOptions): Promise<StepResult[]> {
   const ctx = opts.sudoPassword ? { ...outer, probe: withSudoPassword(outer.probe, opts.sudoPassword) } : outer
-  const log = (text: string) => appendFile(opts.logFile, text.endsWith('\n') ? text : `${text}\n`, { mode: 0o600 })
+  // One descriptor for the run, written synchronously: lines land in the order they came, at once.
+  const fd = openSync(opts.logFile, 'a', 0o600)
+  try {
+    return await runSteps(ctx, plan, opts, (text: string) => {
+      writeSync(fd, text.endsWith('\n') ? text : `${text}\n`)
+    })
+  } finally {
+    closeSync(fd)
+  }
+}
+
+async function runSteps(ctx: Context, plan: Plan, opts: ExecOptions, log: (text: string) => void): Promise<StepResult[]> {
   const results = new Map<string, StepResult>()
   await log(`# shipshape setup, ${ctx.now().toISOString()}, ${plan.steps.length} step(s)`)
   for (const step of plan.steps) {
@@ -167,9 +197,14 @@ export async function executePlan(outer: Context, plan: Plan, opts: ExecOptions)
       const argv = await effectiveArgv(ctx, step)
       await log(`$ ${shellLine(argv)}`)
       const bound = step.timeoutMs ?? STEP_TIMEOUT_MS
-      const r = await ctx.probe(argv, { timeoutMs: bound, env: { ...ctx.env, DEBIAN_FRONTEND: 'noninteractive' } })
-      if (r.stdout) await log(r.stdout)
-      if (r.stderr) await log(r.stderr)
+      const watch = watchOutput(step, opts, log)
+      let r
+      try {
+        const env = { ...ctx.env, DEBIAN_FRONTEND: 'noninteractive' }
+        r = await ctx.probe(argv, { timeoutMs: bound, env, ...(step.cwd ? { cwd: step.cwd } : {}), onOutput: watch.chunk })
+      } finally {
+        watch.end()
+      }
       if (r.ok) await finish('ok')
       else await finish('failed', `${shellLine(argv)}: ${r.timedOut ? `no answer within ${bound} ms` : lastLines(r.stderr || r.stdout) || `exit ${r.code}`}`)
     } catch (error) {
@@ -178,6 +213,52 @@ export async function executePlan(outer: Context, plan: Plan, opts: ExecOptions)
     }
   }
   return plan.steps.map((s) => results.get(s.id)!)
+}
+
+/**
+ * Splits a running step's output into lines for the log and onOutput (stdout and stderr apart, so
+ * their halves do not mix), and says so when it has printed nothing for opts.quietMs.
+ */
+function watchOutput(step: Step, opts: ExecOptions, log: (text: string) => void) {
+  const started = performance.now()
+  const quietMs = opts.quietMs ?? QUIET_MS
+  const partial = { stdout: '', stderr: '' }
+  const emit = (line: string) => {
+    log(line)
+    opts.onOutput?.(step, line)
+  }
+  let timer: NodeJS.Timeout | undefined
+  const arm = () => {
+    clearTimeout(timer)
+    timer = setTimeout(() => {
+      const message = `still running (${elapsed(performance.now() - started)}), no output for ${elapsed(quietMs)}`
+      log(`(${message})`)
+      opts.onQuiet?.(step, message)
+      arm()
+    }, quietMs)
+  }
+  arm()
+  return {
+    chunk(stream: 'stdout' | 'stderr', chunk: Buffer) {
+      arm()
+      const lines = (partial[stream] + chunk.toString('utf8')).split('\n')
+      partial[stream] = lines.pop() ?? ''
+      for (const line of lines) emit(line)
+      while (partial[stream].length > MAX_LINE_BYTES) {
+        emit(partial[stream].slice(0, MAX_LINE_BYTES))
+        partial[stream] = partial[stream].slice(MAX_LINE_BYTES)
+      }
+    },
+    end() {
+      clearTimeout(timer)
+      for (const stream of ['stdout', 'stderr'] as const) if (partial[stream]) emit(partial[stream])
+    },
+  }
+}
+
+function elapsed(ms: number): string {
+  const s = Math.round(ms / 1000)
+  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`
 }
 
 function lastLines(text: string): string {
