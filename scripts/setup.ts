@@ -42,7 +42,7 @@ export interface SetupOptions {
   docker: DockerChoice
   config?: string
   timeout?: number
-  /** doctor --fix --offline: the network checks skip, before the steps and after, as doctor's did. */
+  /** --offline (and doctor --fix --offline): the network checks skip, before the steps and after. */
   offline?: boolean
 }
 
@@ -56,6 +56,7 @@ export function setupCommand(io: Io) {
     .option('--skip <ids>', 'leave out these checks or steps, e.g. minikube-start (comma-separated)', csv)
     .addOption(new Option('--docker <way>', 'how to get Docker').choices(DOCKER_CHOICES).default('auto'))
     .option('--config <file>', 'a shipshape.yaml other than ./shipshape.yaml')
+    .option('--offline', 'skip the network checks (registries, proxy, clock); network.offline in shipshape.yaml says the same')
     .addHelpText('after', `
 ${SETUP_INCLUDES}
 

@@ -24,6 +24,8 @@ export interface StackOptions {
   config?: string
   /** New passwords instead of the ones kept in the output folder (render and up only). */
   rotateSecrets?: boolean
+  /** --offline (up, down): the network checks skip, as network.offline in shipshape.yaml says. */
+  offline?: boolean
 }
 
 export interface Prepared {
@@ -59,7 +61,7 @@ export async function prepare(name: string, opts: StackOptions, io: Io): Promise
   const stack = await loadStack(name)
   if (!stack.targets.includes(target)) throw new UsageError(`stack ${name} does not render to ${target}`)
   const config = await loadConfig(io.cwd, opts.config)
-  const ctx = await createContext({ env: io.env, cwd: io.cwd, config })
+  const ctx = await createContext({ env: io.env, cwd: io.cwd, config, offline: opts.offline })
   const given = await resolveValues(stack, { config, valuesFiles: opts.values, sets: opts.set, cwd: io.cwd })
   const { values, warnings } = applyRules(stack.name, given, ctx.platform)
   const outDir = opts.out === '-' ? '-' : opts.out ? resolve(io.cwd, opts.out) : defaultOutDir(io.cwd, name, target)
