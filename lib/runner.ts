@@ -83,14 +83,18 @@ async function runOne(check: Check, ctx: Context, opts: RunOptions, waitForNeeds
     opts.onFinish?.(f)
     return f
   }
-  const skip = (summary: string) => finish({ ...base, status: 'skip', summary, version: null, details: [], durationMs: 0, fix: null })
+  const skip = (summary: string, blockedBy: string[] = []) =>
+    finish({ ...base, status: 'skip', summary, version: null, details: [], durationMs: 0, fix: null, ...(blockedBy.length ? { blockedBy } : {}) })
 
   const reason = skipReason(check, ctx)
   if (reason) return skip(reason)
   const blocked = Object.values(deps).filter((d) => d.status !== 'ok' && d.status !== 'warn')
   if (blocked.length > 0) {
-    const why = blocked.map((d) => `${d.id} is ${d.status}`).join(', ')
-    return skip(`skipped: ${why}`)
+    const why = blocked.map((d) => `${d.id} ${STATUS_WORDS[d.status]}`).join(', ')
+    // A prerequisite that was itself skipped for a reason of its own (offline, another platform) blocks
+    // nothing that counts; one that failed, or was blocked in turn, leaves this check unable to tell.
+    const failed = blocked.filter((d) => d.status !== 'skip' || d.blockedBy?.length).map((d) => d.id)
+    return skip(`skipped: ${why}`, failed)
   }
 
   if (opts.signal?.aborted) {
@@ -192,10 +196,22 @@ function boundProbe(probe: Probe, signal: AbortSignal, bound: number, seen: Prob
  * --strict any check that did, and any warning. The exit code and every format's pass/fail (TAP,
  * JUnit) follow this one rule, so a CI harness and doctor never disagree.
  */
-export function failsRun(f: Pick<Finding, 'status' | 'required'>, strict = false): boolean {
-  const bad = f.status === 'fail' || f.status === 'timeout' || f.status === 'error'
+export function failsRun(f: Pick<Finding, 'status' | 'required' | 'blockedBy'>, strict = false): boolean {
+  const bad = f.status === 'fail' || f.status === 'timeout' || f.status === 'error' || (f.status === 'skip' && Boolean(f.blockedBy?.length))
   return (bad && f.required) || (strict && (bad || f.status === 'warn'))
 }
+
+/**
+ * The verdict every format says, from the exit code failsRun decides: human's summary, setup's last
+ * line, the Markdown report, /healthz and shipshape_ready (through their code) all read it here.
+ */
+export const verdictOf = (exitCode: number): 'Ready' | 'Not ready' => (exitCode === 0 ? 'Ready' : 'Not ready')
+
+/** What "Ready" means, for help texts and HELP lines, so no text claims more or less than the rule. */
+export const READY_MEANS = 'every required check is ok or warn, and none was skipped because a check it needs did not pass'
+
+/** A status as a person says it: "docker-cli failed", "kubectl timed out". */
+export const STATUS_WORDS: Record<Status, string> = { ok: 'is ok', warn: 'warned', fail: 'failed', skip: 'was skipped', timeout: 'timed out', error: 'errored' }
 
 export function summarise(findings: readonly Finding[], strict = false): Summary {
   const counts: Record<Status, number> = { ok: 0, warn: 0, fail: 0, skip: 0, timeout: 0, error: 0 }

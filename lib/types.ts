@@ -118,6 +118,11 @@ export interface Finding {
   fix: Fix | null
   /** docker-daemon only: the engine behind the endpoint ("podman", "colima", …), null when unknown. */
   engine?: Engine | null
+  /**
+   * A skip because checks it needs failed, timed out or errored (or were skipped so themselves): their
+   * ids. Such a check could not tell, so a required one fails the run (failsRun).
+   */
+  blockedBy?: string[]
 }
 
 export interface Check {

@@ -1,5 +1,6 @@
 // `shipshape doctor`: detect the platform, run every check in parallel within its bound, report.
-// Exit 0 when every required check is ok (warnings allowed), 1 otherwise, 2 for bad input.
+// Exit 0 when every required check is ok or warn and none was skipped for a failed prerequisite, 1
+// otherwise, 2 for bad input.
 
 import { pathToFileURL } from 'node:url'
 import { registry } from '../checks/index.js'
@@ -46,8 +47,9 @@ export async function doctorCommand(io: Io) {
     .addHelpText('after', `
 Checks: ${registry.map((c) => c.id).join(', ')}
 
-Exit codes: 0 ready (warnings allowed), 1 a required check failed, timed out or errored
-(with --strict, any warning too), 2 bad input (nothing was run).
+Exit codes: 0 ready (warnings allowed), 1 a required check failed, timed out or errored, or was
+skipped because a check it needs did not pass (with --strict, any warning too), 2 bad input (nothing
+was run).
 
 Examples:
   shipshape doctor

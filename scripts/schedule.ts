@@ -13,7 +13,7 @@ import { createContext } from '../lib/context.js'
 import { ExitError, UsageError } from '../lib/errors.js'
 import { appendHistory, historyDir, historyFile, readHistory, toEntry } from '../lib/history.js'
 import { FORMATS, render, type Format } from '../lib/report/index.js'
-import { chooseVia, installActions, jobStatus, removeActions, VIAS, type Action, type Via } from '../lib/schedule/index.js'
+import { chooseVia, installActions, jobStatus, removeActions, VIAS, type Action, type JobStatus, type Via } from '../lib/schedule/index.js'
 import { CRON_NOT_RUNNING, cronRunning } from '../lib/schedule/cron.js'
 import { jobSpec, parseEvery } from '../lib/schedule/spec.js'
 import { textfileDirProblem } from '../lib/schedule/textfile-dir.js'
@@ -116,6 +116,13 @@ export async function main(argv: readonly string[], io: Io = processIo(), hooks:
   return 0
 }
 
+/** Why status gives no time for the next run. */
+function nextUnknown(j: JobStatus): string {
+  if (j.via === 'cron' && j.state?.includes(CRON_NOT_RUNNING)) return 'none while cron is not running'
+  if (j.via === 'systemd' && j.state === 'inactive') return 'none: the timer is not active'
+  return `cannot know (${j.via} did not say)`
+}
+
 /** Reading the crontab can fail (no permission, no cron spool): say so plainly, it is not a bug. */
 const failedStep = <T>(p: Promise<T>): Promise<T> =>
   p.catch((error: Error) => {
@@ -130,8 +137,9 @@ async function status(s: Parameters<typeof jobStatus>[0], opts: ScheduleOptions,
   const last = runs.at(-1) ?? null
   const lastRun = last ? { startedAt: last.startedAt, exitCode: last.exitCode, failed: last.checks.filter((c) => ['fail', 'timeout', 'error'].includes(c.status)).map((c) => c.id), error: last.error ?? null } : null
   for (const j of jobs) {
-    // launchd does not say when it will next fire; StartInterval counts from the last run.
-    if (!j.nextRun && j.every && last) j.nextRun = new Date(Date.parse(last.startedAt) + parseEvery(j.every).seconds * 1000).toISOString()
+    // launchd does not say when it will next fire; its StartInterval counts from the last run. systemd
+    // and cron have calendars of their own (jobStatus read them): no guess is put in their place.
+    if (j.via === 'launchd' && !j.nextRun && j.every && last) j.nextRun = new Date(Date.parse(last.startedAt) + parseEvery(j.every).seconds * 1000).toISOString()
   }
   if (format === 'json') {
     io.stdout.write(JSON.stringify({ installed: jobs.length > 0, jobs, lastRun, history: historyFile(s.home) }, null, 2) + '\n')
@@ -139,7 +147,7 @@ async function status(s: Parameters<typeof jobStatus>[0], opts: ScheduleOptions,
   }
   if (!jobs.length) io.stdout.write('No shipshape job is scheduled. Install one with: shipshape schedule install --every 1h\n')
   for (const j of jobs) {
-    io.stdout.write(`Scheduled with ${j.via}${j.every ? `, every ${j.every}` : ''}${j.state ? ` (${j.state})` : ''}\n  entry: ${j.entry}\n  config: ${j.config ?? 'none (built-in defaults)'}\n  next run: ${j.nextRun ?? 'unknown'}\n`)
+    io.stdout.write(`Scheduled with ${j.via}${j.every ? `, every ${j.every}` : ''}${j.state ? ` (${j.state})` : ''}\n  entry: ${j.entry}\n  config: ${j.config ?? 'none (built-in defaults)'}\n  next run: ${j.nextRun ?? nextUnknown(j)}\n`)
   }
   io.stdout.write(lastRun ? `Last run: ${lastRun.startedAt}, exit ${lastRun.exitCode}${lastRun.failed.length ? `, failing: ${lastRun.failed.join(', ')}` : ''}${lastRun.error ? `\n  error: ${lastRun.error}` : ''}\n` : 'Last run: none recorded yet\n')
   return 0

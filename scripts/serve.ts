@@ -34,7 +34,7 @@ const duration = (v: string) => {
 
 export function serveCommand(io: Io) {
   return newCommand('serve', io)
-    .description('Serve the checks over HTTP: GET /healthz (200 ready, 503 not, JSON report) and GET /metrics (Prometheus text).')
+    .description('Serve the checks over HTTP: GET /healthz (200 when doctor would exit 0, i.e. ready, warnings allowed; 503 not; JSON report) and GET /metrics (Prometheus text).')
     .option('--port <port>', 'port to listen on (0 picks a free one)', port, 9798)
     .option('--host <host>', 'address to bind; loopback unless you mean otherwise', '127.0.0.1')
     .option('--cache <duration>', 'reuse a run for this long (e.g. 30s, 5m)', duration, 30_000)

@@ -164,7 +164,26 @@ const secondsFromCron = (line: string): number | null => {
   return null
 }
 
-const nextAfter = (last: Date, seconds: number) => new Date((Math.floor(last.getTime() / 1000 / seconds) + 1) * seconds * 1000)
+/**
+ * When cron next fires `line` after `now`, read from the line's own minute and hour fields on cron's
+ * calendar (the local clock, as cron keeps it: a step of 15 minutes is :00, :15, :30 and :45 of every
+ * hour, a step of 2 hours the even hours), or null for a line shipshape did not write.
+ */
+export function cronNext(line: string, now: Date): Date | null {
+  const [min, hour, dom, month, dow] = line.split(/\s+/)
+  const field = (f: string): ((n: number) => boolean) | null =>
+    f === '*' ? () => true : /^\*\/\d+$/.test(f) ? (n) => n % Number(f.slice(2)) === 0 : /^\d+$/.test(f) ? (n) => n === Number(f) : null
+  const [m, h] = [field(min), field(hour)]
+  if (!m || !h || [dom, month, dow].some((f) => f !== '*')) return null
+  const t = new Date(now)
+  t.setSeconds(0, 0)
+  // At most a day of minutes: every line shipshape writes fires at least daily.
+  for (let i = 0; i < 1441; i++) {
+    t.setMinutes(t.getMinutes() + 1)
+    if (m(t.getMinutes()) && h(t.getHours())) return t
+  }
+  return null
+}
 
 export async function jobStatus(s: SchedulerContext, now: Date): Promise<JobStatus[]> {
   const found: JobStatus[] = []
@@ -186,10 +205,11 @@ export async function jobStatus(s: SchedulerContext, now: Date): Promise<JobStat
     const line = ourLine(await crontab(s.probe, s.crontabUser).read().catch(() => ''))
     if (line) {
       const seconds = secondsFromCron(line)
-      // cron runs on the wall clock, so the next run is the next multiple of the interval (in UTC for whole hours and days; close enough elsewhere).
+      // cron fires on its own calendar (the line's fields on the local clock), not from the last run;
+      // a cron that is not running fires never, and status says so rather than promise a time.
       const running = await cronRunning(s.probe)
       const state = running === false ? `in crontab, but ${CRON_NOT_RUNNING}` : 'in crontab'
-      found.push({ via: 'cron', installed: true, entry: line, every: seconds ? humanEvery(seconds) : null, nextRun: seconds && running !== false ? nextAfter(now, seconds).toISOString() : null, state, config: configInLine(line) })
+      found.push({ via: 'cron', installed: true, entry: line, every: seconds ? humanEvery(seconds) : null, nextRun: running !== false ? (cronNext(line, now)?.toISOString() ?? null) : null, state, config: configInLine(line) })
     }
   }
   const plist = plistPath(s.home)
