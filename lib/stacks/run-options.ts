@@ -34,8 +34,8 @@ export function runOptions(stack: string, opts: UpDownOptions): RunOptions {
 
 /**
  * What a stack needs is required for this run: every check in stack.yaml's `needs` for the target
- * must be ok (a warning refuses too: Elasticsearch dies at boot on a low vm.max_map_count, and kubectl
- * against no cluster says only "connection refused"). The checks see this stack alone, with its
+ * must be ok (a warning refuses too: kubectl against no cluster says only "connection refused"), but
+ * for the warnings that still run (WARNING_STILL_RUNS), which are shown. The checks see this stack alone, with its
  * values, so another stack's port in shipshape.yaml holds nothing back. Prints the report and the
  * fixes and returns true when the run must stop; --no-checks skips all of it.
  * `purpose` keeps, when stopping, only what stopping needs: the engine (or cluster) answering. Free
@@ -83,8 +83,9 @@ export async function checkNeeds(p: Prepared, opts: UpDownOptions, io: Io, purpo
 }
 
 // Every docker-compose warning is a Compose that runs the stacks (v1, a standalone v2, an older
-// plugin): up drives each of them, so the warning is shown and the run goes on.
-const WARNING_STILL_RUNS = ['docker-compose']
+// plugin): up drives each of them, so the warning is shown and the run goes on. A low
+// vm.max_map_count is a single-node Elasticsearch that starts and warns (checks/max-map-count.ts).
+const WARNING_STILL_RUNS = ['docker-compose', 'max-map-count']
 
 const CHECK_BOUND_MS = 15_000
 
