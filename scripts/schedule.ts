@@ -14,7 +14,8 @@ import { ExitError, UsageError } from '../lib/errors.js'
 import { appendHistory, historyDir, historyFile, readHistory, toEntry } from '../lib/history.js'
 import { FORMATS, render, type Format } from '../lib/report/index.js'
 import { chooseVia, installActions, jobStatus, removeActions, VIAS, type Action, type JobStatus, type Via } from '../lib/schedule/index.js'
-import { CRON_NOT_RUNNING, cronRunning } from '../lib/schedule/cron.js'
+import { CRON_NOT_RUNNING, cronNotRunning, cronRunning } from '../lib/schedule/cron.js'
+import { privilegeOf } from '../lib/provision/privilege.js'
 import { jobSpec, parseEvery } from '../lib/schedule/spec.js'
 import { textfileDirProblem } from '../lib/schedule/textfile-dir.js'
 import { runMain } from './run-main.js'
@@ -89,7 +90,7 @@ export async function main(argv: readonly string[], io: Io = processIo(), hooks:
     const textfileDir = abs(opts.textfileDir)
     if (textfileDir) {
       // The job runs as the owner of the crontab it is in; everywhere else as whoever installs it.
-      const problem = await textfileDirProblem(textfileDir, ctx.probe, via === 'cron' ? s.crontabUser : undefined)
+      const problem = await textfileDirProblem(textfileDir, ctx.probe, via === 'cron' ? s.crontabUser : undefined, await privilegeOf(ctx))
       if (problem) throw new UsageError(`--textfile-dir: ${problem}`)
     }
     // The job runs elsewhere (its own working folder), so it names the config doctor would read here.
@@ -112,7 +113,7 @@ export async function main(argv: readonly string[], io: Io = processIo(), hooks:
     }
   }
   if (opts.dryRun) io.stdout.write('Dry run: nothing was changed.\n')
-  if (action === 'install' && actions.some((a) => a.describe.includes('crontab')) && (await cronRunning(ctx.probe)) === false) io.stdout.write(`Note: ${CRON_NOT_RUNNING}.\n`)
+  if (action === 'install' && actions.some((a) => a.describe.includes('crontab')) && (await cronRunning(ctx.probe)) === false) io.stdout.write(`Note: ${cronNotRunning(await privilegeOf(ctx))}.\n`)
   return 0
 }
 

@@ -8,7 +8,8 @@ import { writeFileAtomic } from '../atomic-write.js'
 import { ExitError } from '../errors.js'
 import { shellLine } from '../probe.js'
 import type { Platform, Probe } from '../types.js'
-import { configInLine, CRON_NOT_RUNNING, crontab, cronLine, cronRunning, mergeCrontab, ourLine } from './cron.js'
+import { privilegeOf } from '../provision/privilege.js'
+import { configInLine, cronNotRunning, crontab, cronLine, cronRunning, mergeCrontab, ourLine } from './cron.js'
 import { configInPlist, domain, launchAgentPlist, plistPath } from './launchd.js'
 import { LAUNCHD_LABEL, type JobSpec } from './spec.js'
 import { configInService, parseShow, serviceUnit, SERVICE, TIMER, timerUnit, unitDir } from './systemd.js'
@@ -208,7 +209,7 @@ export async function jobStatus(s: SchedulerContext, now: Date): Promise<JobStat
       // cron fires on its own calendar (the line's fields on the local clock), not from the last run;
       // a cron that is not running fires never, and status says so rather than promise a time.
       const running = await cronRunning(s.probe)
-      const state = running === false ? `in crontab, but ${CRON_NOT_RUNNING}` : 'in crontab'
+      const state = running === false ? `in crontab, but ${cronNotRunning(await privilegeOf(s))}` : 'in crontab'
       found.push({ via: 'cron', installed: true, entry: line, every: seconds ? humanEvery(seconds) : null, nextRun: running !== false ? (cronNext(line, now)?.toISOString() ?? null) : null, state, config: configInLine(line) })
     }
   }
