@@ -16,7 +16,7 @@ import { FORMATS, render, type Format } from '../lib/report/index.js'
 import { chooseVia, installActions, jobStatus, removeActions, VIAS, type Action, type JobStatus, type Via } from '../lib/schedule/index.js'
 import { CRON_NOT_RUNNING, cronNotRunning, cronRunning } from '../lib/schedule/cron.js'
 import { privilegeOf } from '../lib/provision/privilege.js'
-import { jobSpec, parseEvery } from '../lib/schedule/spec.js'
+import { jobSpec, parseEvery, TEXTFILE_NAME } from '../lib/schedule/spec.js'
 import { textfileDirProblem } from '../lib/schedule/textfile-dir.js'
 import { runMain } from './run-main.js'
 
@@ -34,7 +34,7 @@ interface ScheduleOptions {
 }
 
 const EXT: Record<Format, string> = { human: 'txt', json: 'json', junit: 'xml', tap: 'tap', prometheus: 'prom', markdown: 'md' }
-export const TEXTFILE_NAME = 'shipshape.prom'
+export { TEXTFILE_NAME }
 
 export function scheduleCommand(io: Io) {
   return newCommand('schedule', io)

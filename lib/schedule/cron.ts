@@ -25,9 +25,9 @@ export function cronLine(spec: JobSpec): string {
   return `${spec.every.cron} * * ${command} ${CRON_MARKER}`
 }
 
-/** The `--config` file in shipshape's crontab line, unquoted as the shell and cron would (null when none). */
-export function configInLine(line: string): string | null {
-  const m = / --config ('(?:[^']|'\\'')*'|\S+)/.exec(line)
+/** The `--config` file (or `flag`'s value) in shipshape's crontab line, unquoted as the shell and cron would (null when none). */
+export function configInLine(line: string, flag = '--config'): string | null {
+  const m = new RegExp(` ${flag} ('(?:[^']|'\\\\'')*'|\\S+)`).exec(line)
   if (!m) return null
   const arg = m[1].replace(/\\%/g, '%')
   return arg.startsWith("'") ? arg.slice(1, -1).replaceAll(`'\\''`, "'") : arg

@@ -11,7 +11,7 @@ import type { Platform, Probe } from '../types.js'
 import { privilegeOf } from '../provision/privilege.js'
 import { configInLine, cronNotRunning, crontab, cronLine, cronRunning, mergeCrontab, ourLine } from './cron.js'
 import { configInPlist, domain, launchAgentPlist, plistPath } from './launchd.js'
-import { LAUNCHD_LABEL, type JobSpec } from './spec.js'
+import { LAUNCHD_LABEL, TEXTFILE_NAME, type JobSpec } from './spec.js'
 import { configInService, parseShow, serviceUnit, SERVICE, TIMER, timerUnit, unitDir } from './systemd.js'
 
 export type Via = 'systemd' | 'cron' | 'launchd'
@@ -127,10 +127,15 @@ export async function removeActions(s: SchedulerContext, vias: readonly Via[] = 
       if (await s.which('systemctl')) actions.push({ describe: shellLine(systemctl('disable', '--now', TIMER)), apply: () => run(s, systemctl('disable', '--now', TIMER), true) })
       for (const f of files) actions.push({ describe: `delete ${f}`, apply: () => rm(f, { force: true }) })
       if (await s.which('systemctl')) actions.push({ describe: shellLine(systemctl('daemon-reload')), apply: () => run(s, systemctl('daemon-reload'), true) })
+      actions.push(...(await textfileRemoval(configInService(await readFile(join(dir, SERVICE), 'utf8').catch(() => ''), TEXTFILE_FLAG))))
     }
   }
   if (vias.includes('cron') && s.platform.kind !== 'macos' && (await s.which('crontab'))) {
-    if (ourLine(await crontab(s.probe, s.crontabUser).read())) actions.push({ describe: `delete shipshape's line from the crontab${s.crontabUser ? ` of ${s.crontabUser}` : ''}`, apply: () => rewriteCrontab(s, null) })
+    const line = ourLine(await crontab(s.probe, s.crontabUser).read())
+    if (line) {
+      actions.push({ describe: `delete shipshape's line from the crontab${s.crontabUser ? ` of ${s.crontabUser}` : ''}`, apply: () => rewriteCrontab(s, null) })
+      actions.push(...(await textfileRemoval(configInLine(line, TEXTFILE_FLAG))))
+    }
   }
   if (vias.includes('launchd')) {
     const path = plistPath(s.home)
@@ -138,9 +143,22 @@ export async function removeActions(s: SchedulerContext, vias: readonly Via[] = 
       const target = `${domain(s.uid)}/${LAUNCHD_LABEL}`
       if (await s.which('launchctl')) actions.push({ describe: `${shellLine(['launchctl', 'bootout', target])} (and wait until launchd lets go of it)`, apply: () => bootoutAndWait(s, target) })
       actions.push({ describe: `delete ${path}`, apply: () => rm(path, { force: true }) })
+      actions.push(...(await textfileRemoval(configInPlist(await readFile(path, 'utf8').catch(() => ''), TEXTFILE_FLAG))))
     }
   }
   return actions
+}
+
+const TEXTFILE_FLAG = '--textfile-dir'
+
+/**
+ * The job's Prometheus textfile goes with the job: left behind, node_exporter would export the last
+ * run's readiness for ever. Only the file shipshape writes there, and only when it is there.
+ */
+async function textfileRemoval(dir: string | null): Promise<Action[]> {
+  if (!dir) return []
+  const file = join(dir, TEXTFILE_NAME)
+  return (await exists(file)) ? [{ describe: `delete ${file} (the job's textfile for node_exporter)`, apply: () => rm(file, { force: true }) }] : []
 }
 
 export interface JobStatus {

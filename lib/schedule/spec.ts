@@ -60,6 +60,9 @@ export interface JobInput {
   offline?: boolean
 }
 
+/** The file a scheduled run with --textfile-dir writes there, for node_exporter's textfile collector. */
+export const TEXTFILE_NAME = 'shipshape.prom'
+
 export function jobSpec(input: JobInput): JobSpec {
   const argv = [process.execPath, cliEntry, 'schedule', 'run']
   if (input.format) argv.push('--format', input.format)
