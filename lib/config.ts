@@ -139,7 +139,12 @@ export async function parseConfig(text: string, file: string): Promise<Config> {
   for (const [tool, range] of Object.entries(data.versions)) {
     if (!validRange(range)) throw new UsageError(`${where(['versions', tool])}: versions.${tool}: '${preview(range)}' is not a semver range (try ">=1.30")`)
   }
-  const stacks = await checkStacks(data.stacks, where, unknown)
+  // The text of a value as written in the file, for a message about what YAML made of it (8.10 → 8.1).
+  const writtenAt = (path: readonly (string | number)[]): string | undefined => {
+    const node = doc.getIn(path, true) as { range?: number[] } | undefined
+    return node?.range ? text.slice(node.range[0], node.range[1]) : undefined
+  }
+  const stacks = await checkStacks(data.stacks, where, unknown, writtenAt)
   return {
     file,
     where,
@@ -165,6 +170,7 @@ async function checkStacks(
   given: Record<string, Record<string, unknown> | null>,
   where: Where,
   unknown: (path: readonly (string | number)[], what: string, name: string, known: readonly string[]) => UsageError,
+  writtenAt: (path: readonly (string | number)[]) => string | undefined,
 ): Promise<Record<string, Record<string, unknown>>> {
   const names = Object.keys(given)
   if (names.length === 0) return {}
@@ -177,7 +183,7 @@ async function checkStacks(
     out[name] = {}
     for (const [param, raw] of Object.entries(given[name] ?? {})) {
       const at = where(['stacks', name, param], Object.hasOwn(stack.params, param) ? 'value' : 'key')
-      out[name][param] = coerce({ name, params: stack.params }, param, raw, `${at}: stacks.${name}.${param}`)
+      out[name][param] = coerce({ name, params: stack.params }, param, raw, `${at}: stacks.${name}.${param}`, writtenAt(['stacks', name, param]))
     }
   }
   return out

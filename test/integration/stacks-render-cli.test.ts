@@ -122,7 +122,7 @@ test('render --params lists every parameter with its type and default, and write
   const cwd = await tempDir(t)
   const r = await runCli(['render', 'elasticsearch', '--params'], { cwd, env: envOf(cwd) })
   assert.equal(r.code, 0, r.stderr)
-  assert.match(r.stdout, /^ {2}version +string +8\.\d+\.\d+ +Elasticsearch and Kibana version/m)
+  assert.match(r.stdout, /^ {2}version +version +8\.\d+\.\d+ +Elasticsearch and Kibana version/m)
   assert.match(r.stdout, /^ {2}security +bool +true /m)
   assert.match(r.stdout, /^ {2}image +image +- /m)
   assert.deepEqual(await readdir(cwd), [])
