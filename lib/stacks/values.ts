@@ -152,7 +152,7 @@ export function coerce(stack: Pick<Stack, 'name' | 'params'>, name: string, raw:
 }
 
 /** One to three dot-separated whole numbers: 8, 8.19, 8.19.10. */
-const VERSION = /^\d{1,9}(\.\d{1,9}){0,2}$/
+const VERSION = /^\d+(\.\d+){0,2}$/
 export const QUANTITY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/
 export const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/
 export const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/

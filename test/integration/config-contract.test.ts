@@ -157,7 +157,7 @@ test('up --dry-run refuses a differing file with exit 2, as the real run does, a
   for (const args of [['--dry-run'], []]) {
     const r = await runCli(['up', 'echo', '--set', 'port=8099', ...args], { cwd, env })
     assert.equal(r.code, 2, `${args}: ${r.stderr}`)
-    assert.match(r.stderr, /compose\.yaml already exists and differs from this render; nothing was written\. Use --force/)
+    assert.match(r.stderr, /compose\.yaml:1: edited by hand since the last render; nothing was written\. .*--force/)
   }
   assert.equal(await readFile(file, 'utf8'), '# edited by hand\n')
   const forced = await runCli(['up', 'elasticsearch', '--dry-run', '--no-checks'], { cwd, env })

@@ -18,7 +18,7 @@ test('render writes the compose files, the .env with mode 0600, and prints no pa
   const r = await runCli(['render', 'mongodb'], { cwd, env: envOf(cwd) })
   assert.equal(r.code, 0, r.stderr)
   const dir = join(cwd, 'shipshape/mongodb/compose')
-  assert.deepEqual((await readdir(dir)).sort(), ['.env', 'compose.yaml'])
+  assert.deepEqual((await readdir(dir)).sort(), ['.env', '.shipshape-rendered.json', 'compose.yaml'])
   assert.equal((await stat(join(dir, '.env'))).mode & 0o777, 0o600)
   const password = /MONGO_INITDB_ROOT_PASSWORD=(\S+)/.exec(await readFile(join(dir, '.env'), 'utf8'))![1]
   assert.ok(!r.stdout.includes(password) && !r.stderr.includes(password))
@@ -50,7 +50,7 @@ test('an existing file that differs is not overwritten without --force: exit 2, 
   const template = await readFile(join(dir, 'default.conf.template'), 'utf8')
   const r = await runCli(['render', 'echo', '--set', 'port=8099'], { cwd, env: envOf(cwd) })
   assert.equal(r.code, 2)
-  assert.match(r.stderr, /compose\.yaml already exists and differs from this render; nothing was written\. Use --force/)
+  assert.match(r.stderr, /compose\.yaml:1: edited by hand since the last render; nothing was written\. .*--force/)
   assert.equal(await readFile(join(dir, 'compose.yaml'), 'utf8'), '# edited by hand\n')
   assert.equal(await readFile(join(dir, 'default.conf.template'), 'utf8'), template)
   const forced = await runCli(['render', 'echo', '--set', 'port=8099', '--force'], { cwd, env: envOf(cwd) })

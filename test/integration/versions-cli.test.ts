@@ -4,6 +4,7 @@
 // quoted form; no message shows a regular expression.
 
 import assert from 'node:assert/strict'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { cleanEnv, put, runCli, tempDir } from '../helpers.js'
@@ -45,4 +46,30 @@ test('an unquoted YAML number is refused as written, with the quoted form, in a 
   const config = await runCli(['doctor', '--only', 'platform'], { cwd, env: cleanEnv({ HOME: cwd }) })
   assert.equal(config.code, 2)
   assert.match(config.stderr, /shipshape\.yaml:3:14: stacks\.mongodb\.version: .*YAML reads 7\.0 as the number 7, not a version; quote it: version: "7\.0"/)
+})
+
+test('render again with other values writes the new files (a .bak kept); a file edited by hand since is refused by file and line', async (t) => {
+  const cwd = await tempDir(t)
+  const env = cleanEnv({ HOME: cwd })
+  const dir = join(cwd, 'shipshape/echo/compose')
+  assert.equal((await runCli(['render', 'echo'], { cwd, env })).code, 0)
+  const again = await runCli(['render', 'echo', '--set', 'port=8081'], { cwd, env })
+  assert.equal(again.code, 0, again.stderr)
+  assert.match(again.stdout, /^wrote shipshape\/echo\/compose\/compose\.yaml$/m)
+  assert.match(again.stdout, /^backup shipshape\/echo\/compose\/compose\.yaml\.bak$/m)
+  assert.match(await readFile(join(dir, 'compose.yaml'), 'utf8'), /8081/)
+  const record = JSON.parse(await readFile(join(dir, '.shipshape-rendered.json'), 'utf8'))
+  assert.deepEqual(Object.keys(record).sort(), ['compose.yaml', 'default.conf.template'])
+
+  // A hand edit on one line: the next render with other values names that file and line, and writes nothing.
+  const lines = (await readFile(join(dir, 'compose.yaml'), 'utf8')).split('\n')
+  const at = lines.findIndex((l) => l.includes('8081'))
+  lines[at] = lines[at].replace('8081', '8090')
+  await writeFile(join(dir, 'compose.yaml'), lines.join('\n'))
+  const refused = await runCli(['render', 'echo', '--set', 'port=8082'], { cwd, env })
+  assert.equal(refused.code, 2)
+  assert.match(refused.stderr, new RegExp(`compose\\.yaml:${at + 1}: edited by hand since the last render; nothing was written`))
+  assert.match(await readFile(join(dir, 'compose.yaml'), 'utf8'), /8090/)
+  const forced = await runCli(['render', 'echo', '--set', 'port=8082', '--force'], { cwd, env })
+  assert.equal(forced.code, 0, forced.stderr)
 })
