@@ -12,6 +12,7 @@ export const dockerCli = {
   id: 'docker-cli',
   title: 'Docker CLI',
   required: true,
+  versionProbe: true,
   async run(ctx) {
     const loc = await locateTool(ctx, 'docker')
     if (!loc) return { status: 'fail', summary: 'docker is not on PATH', details: [`PATH=${ctx.env.PATH ?? ''}`] }

@@ -23,6 +23,7 @@ export const dockerCompose = {
   id: 'docker-compose',
   title: 'Docker Compose',
   required: true,
+  versionProbe: true,
   async run(ctx) {
     const [docker, standalone] = await Promise.all([ctx.which('docker'), ctx.which('docker-compose')])
     // v1 takes about half a second to answer when not cached: it starts before the plugin is looked for.

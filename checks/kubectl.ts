@@ -13,6 +13,7 @@ export const kubectl = {
   id: 'kubectl',
   title: 'kubectl',
   required: true,
+  versionProbe: true,
   async run(ctx) {
     const loc = await locateTool(ctx, 'kubectl')
     if (!loc) return { status: 'fail', summary: 'kubectl is not on PATH', details: [`PATH=${ctx.env.PATH ?? ''}`] }

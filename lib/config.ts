@@ -104,10 +104,11 @@ export async function parseConfig(text: string, file: string): Promise<Config> {
   })
   const schema = z.strictObject({
     timeoutMs: duration.optional(),
-    checks: z.record(z.string(), checkSettings.nullable()).default({}),
-    versions: z.record(z.string(), z.string()).default({}),
-    stacks: z.record(z.string(), z.record(z.string(), z.unknown()).nullable()).default({}),
-    sources: z.record(z.string(), z.url()).default({}),
+    // An empty section (`checks:` with nothing under it) is YAML's null: read as no entries.
+    checks: z.record(z.string(), checkSettings.nullable()).nullable().transform((v) => v ?? {}).default({}),
+    versions: z.record(z.string(), z.string()).nullable().transform((v) => v ?? {}).default({}),
+    stacks: z.record(z.string(), z.record(z.string(), z.unknown()).nullable()).nullable().transform((v) => v ?? {}).default({}),
+    sources: z.record(z.string(), z.url()).nullable().transform((v) => v ?? {}).default({}),
     network: network.nullable().default({ registries: [] }),
   })
   // The fields each strict mapping allows, for "Did you mean" under an unknown one.

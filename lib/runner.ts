@@ -8,6 +8,8 @@ import { closest } from './suggest.js'
 import type { Check, Context, Finding, Fix, Outcome, Probe, Report, Status, Summary } from './types.js'
 
 export const DEFAULT_CHECK_TIMEOUT_MS = 3_000
+/** The default bound of a version probe with nothing cached (Check.versionProbe). */
+export const COLD_CHECK_TIMEOUT_MS = 10_000
 export const OFFLINE_SUMMARY = 'offline (--offline or network.offline in shipshape.yaml): the network is not checked'
 
 export interface RunOptions {
@@ -46,6 +48,13 @@ export function unknownCheck(id: string, known: readonly string[]): UsageError {
 
 export function boundFor(check: Check, ctx: Context, opts: RunOptions): number {
   return opts.timeoutMs ?? ctx.config.data.checks[check.id]?.timeoutMs ?? ctx.config.data.timeoutMs ?? check.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS
+}
+
+/** A version probe's bound when nothing is cached and no bound was set; null otherwise. */
+async function coldBound(check: Check, ctx: Context, opts: RunOptions): Promise<number | null> {
+  if (!check.versionProbe || opts.timeoutMs !== undefined || ctx.config.data.checks[check.id]?.timeoutMs !== undefined || ctx.config.data.timeoutMs !== undefined) return null
+  const { cacheIsCold } = await import('./version-cache.js')
+  return (await cacheIsCold(ctx)) ? Math.max(COLD_CHECK_TIMEOUT_MS, check.timeoutMs ?? 0) : null
 }
 
 export async function runChecks(checks: readonly Check[], given: Context, opts: RunOptions = {}): Promise<Finding[]> {
@@ -101,7 +110,7 @@ async function runOne(check: Check, ctx: Context, opts: RunOptions, waitForNeeds
     return skip('skipped: the run was stopped')
   }
   opts.onStart?.(check)
-  const bound = boundFor(check, ctx, opts)
+  const bound = await coldBound(check, ctx, opts) ?? boundFor(check, ctx, opts)
   const abort = new AbortController()
   const probes: ProbeRecord[] = []
   const scoped: Context = { ...ctx, probe: boundProbe(ctx.probe, abort.signal, bound, probes), boundMs: bound }

@@ -131,6 +131,12 @@ export interface Check {
   required: boolean
   /** Default bound for this check; config and --timeout override. */
   timeoutMs?: number
+  /**
+   * The check asks a tool its version (lib/version-cache.ts): with nothing cached yet (a first run,
+   * or --no-cache) it gets COLD_CHECK_TIMEOUT_MS instead of the default, as a tool's first start on a
+   * busy machine is slow and is not a missing tool. Config and --timeout still win.
+   */
+  versionProbe?: boolean
   /** Checks that must be ok or warn before this one runs; otherwise it is `skip`. */
   needs?: string[]
   appliesTo?(platform: Platform): boolean

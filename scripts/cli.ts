@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url'
 import { realpathSync } from 'node:fs'
 import { UsageError } from '../lib/errors.js'
 import { toolVersion } from '../lib/paths.js'
-import { closest } from '../lib/suggest.js'
+import { closest, didYouMean } from '../lib/suggest.js'
 import type { Io } from '../lib/io.js'
 import { runMain, type Main } from './run-main.js'
 
@@ -39,7 +39,7 @@ Gets a machine ready for Docker, Compose, kubectl and minikube, and keeps it tha
 Commands:
 ${lines.join('\n')}
 
-Run 'shipshape <command> --help' for a command's options.
+Run 'shipshape <command> --help' (or 'shipshape help <command>') for a command's options.
 Exit codes: 0 ok, 1 a required check or step failed, 2 bad input (nothing changed).
 `
 }
@@ -52,7 +52,10 @@ const commandNamed = (name: string | undefined): Entry | undefined => (name !== 
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const [name, ...rest] = argv
+  // `shipshape help doctor` is `shipshape doctor --help`.
+  if (name === 'help' && rest.length > 0 && commandNamed(rest[0])) return (await commandNamed(rest[0])!.load()).main(['--help'], io)
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    if (name === 'help' && rest.length > 0) throw new UsageError(`no command '${rest[0]}'.${didYouMean(rest[0], Object.keys(COMMANDS), ` Commands: ${Object.keys(COMMANDS).join(', ')}`)}`)
     io.stdout.write(help())
     return name === undefined ? 2 : 0
   }
@@ -61,6 +64,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return 0
   }
   const entry = commandNamed(name)
+  if (!entry && name.startsWith('-')) throw new UsageError(`unknown option '${name}'.${didYouMean(name, ['--help', '--version'], '')} Run 'shipshape --help' for the commands.`)
   if (!entry) {
     const near = closest(name, Object.keys(COMMANDS))
     throw new UsageError(`unknown command '${name}'. ${near ? `Did you mean '${near}'?` : `Commands: ${Object.keys(COMMANDS).join(', ')}`}`)
@@ -88,7 +92,9 @@ if (import.meta.url === invoked) {
     process.stderr.write(`shipshape: ${tooOld}\n`)
     process.exit(1)
   }
-  const [name, ...rest] = process.argv.slice(2)
+  const [first, ...others] = process.argv.slice(2)
+  // `shipshape help doctor` runs as `shipshape doctor --help`, under doctor's own handler.
+  const [name, rest] = first === 'help' && commandNamed(others[0]) ? [others[0], ['--help']] : [first, others]
   const entry = commandNamed(name)
   // No top-level await: the bundle is CommonJS (build/bundle.ts).
   if (entry) void entry.load().then((command) => (command.runMain ?? runMain)(command.main, rest))

@@ -18,6 +18,7 @@ import { CRON_NOT_RUNNING, cronNotRunning, cronRunning } from '../lib/schedule/c
 import { privilegeOf } from '../lib/provision/privilege.js'
 import { jobSpec, parseEvery, TEXTFILE_NAME } from '../lib/schedule/spec.js'
 import { textfileDirProblem } from '../lib/schedule/textfile-dir.js'
+import { didYouMean } from '../lib/suggest.js'
 import { runMain } from './run-main.js'
 
 interface ScheduleOptions {
@@ -72,7 +73,7 @@ export async function main(argv: readonly string[], io: Io = processIo(), hooks:
   const action = cmd.args[0]
   const opts = cmd.opts<ScheduleOptions>()
   if (action === 'run') return scheduledRun(opts, io)
-  if (!['install', 'remove', 'status'].includes(action)) throw new UsageError(`unknown action '${action}': use install, remove or status`)
+  if (!['install', 'remove', 'status'].includes(action)) throw new UsageError(`unknown action '${action}'.${didYouMean(action, ['install', 'remove', 'status'], ' Use install, remove or status.')}`)
   const every = parseEvery(opts.every) // bad input ends here, before anything is touched
   const ctx = await createContext({ env: io.env, cwd: io.cwd })
   const s = { platform: ctx.platform, probe: ctx.probe, env: io.env, home: ctx.home, uid: hooks.uid ?? process.getuid?.() ?? 0, which: ctx.which, crontabUser: hooks.crontabUser }

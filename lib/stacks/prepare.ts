@@ -5,6 +5,7 @@
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import { loadConfig } from '../config.js'
+import { didYouMean } from '../suggest.js'
 import { createContext } from '../context.js'
 import { UsageError } from '../errors.js'
 import type { Io } from '../command.js'
@@ -56,7 +57,7 @@ export function addStackOptions(cmd: Command): Command {
 export const defaultOutDir = (cwd: string, stack: string, target: string) => resolve(cwd, 'shipshape', stack, target)
 
 export async function prepare(name: string, opts: StackOptions, io: Io): Promise<Prepared> {
-  if (!(TARGETS as readonly string[]).includes(opts.target)) throw new UsageError(`unknown target '${opts.target}' (use ${TARGETS.join(' or ')})`)
+  if (!(TARGETS as readonly string[]).includes(opts.target)) throw new UsageError(`unknown target '${opts.target}'.${didYouMean(opts.target, [...TARGETS, 'kubernetes']).replace("'kubernetes'", "'k8s'")} Use ${TARGETS.join(' or ')}.`)
   const target = opts.target as Target
   const stack = await loadStack(name)
   if (!stack.targets.includes(target)) throw new UsageError(`stack ${name} does not render to ${target}`)
