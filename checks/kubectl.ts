@@ -12,6 +12,11 @@ import type { Check } from '../lib/types.js'
 export const kubectl = {
   id: 'kubectl',
   title: 'kubectl',
+  about: {
+    looks: 'the kubectl command on PATH and its client version',
+    why: 'the k8s target applies and waits through kubectl',
+    statuses: { ok: 'kubectl is on PATH and new enough', fail: 'missing or too old; the fix installs it' },
+  },
   required: true,
   versionProbe: true,
   async run(ctx) {

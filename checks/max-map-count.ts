@@ -18,6 +18,11 @@ export const MIN_MAP_COUNT = 262_144
 export const maxMapCount = {
   id: 'max-map-count',
   title: 'vm.max_map_count',
+  about: {
+    looks: 'vm.max_map_count in the kernel the containers run on: this host\'s, or measured inside the engine\'s VM',
+    why: 'Elasticsearch maps its index files into memory; below 262144 a single-node render starts (its bootstrap checks only warn) but may run out of memory maps under load',
+    statuses: { ok: '262144 or more', warn: 'below 262144; the fix raises it now and after reboots' },
+  },
   required: false,
   async run(ctx) {
     const needed = 'elasticsearch' in ctx.config.data.stacks

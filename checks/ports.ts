@@ -14,6 +14,11 @@ const CONNECT_TIMEOUT_MS = 500
 export const ports = {
   id: 'ports',
   title: 'Stack ports',
+  about: {
+    looks: 'whether the host ports the stacks in use publish are free on 127.0.0.1, and what holds a taken one',
+    why: 'a taken port fails up with \'port is already allocated\'',
+    statuses: { ok: 'free, or held by this project\'s own stack', warn: 'a default port is taken (no stack in use)', fail: 'a port a stack in use needs is taken; the fix names the parameter that moves it' },
+  },
   required: false,
   async run(ctx) {
     const inUse = Object.keys(ctx.config.data.stacks)

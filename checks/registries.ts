@@ -14,6 +14,11 @@ import type { Check, Context, Fix, Outcome } from '../lib/types.js'
 export const registries = {
   id: 'registries',
   title: 'Image registries',
+  about: {
+    looks: 'an HTTPS GET /v2/ to every registry the stacks in use pull from and every mirror in network.registries, through the daemon\'s proxy and trust',
+    why: 'a pull that fails at up time says little; this names the stage (name, connect, proxy, TLS, HTTP) that failed',
+    statuses: { ok: 'every registry answers (200 or 401)', fail: 'one does not; the fix names the cause: DNS, a firewall, a proxy, a certificate' },
+  },
   required: false,
   network: true,
   async run(ctx) {

@@ -125,9 +125,20 @@ export interface Finding {
   blockedBy?: string[]
 }
 
+/** What `shipshape explain <id>` says of a check, kept on the check itself. */
+export interface CheckAbout {
+  /** What the check looks at. */
+  looks: string
+  /** Why it matters. */
+  why: string
+  /** What each status it gives means here; skip, timeout and error read the same for every check. */
+  statuses: Partial<Record<Status, string>>
+}
+
 export interface Check {
   id: string
   title: string
+  about?: CheckAbout
   required: boolean
   /** Default bound for this check; config and --timeout override. */
   timeoutMs?: number

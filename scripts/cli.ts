@@ -27,6 +27,8 @@ export const COMMANDS: Record<string, Entry> = {
   schedule: { summary: 'run the checks on a schedule (install, remove, status) and record each run', load: () => import('./schedule.js') },
   history: { summary: 'show recent scheduled runs and what changed between them', load: () => import('./history.js') },
   serve: { summary: 'serve /healthz and /metrics over HTTP for load balancers and Prometheus', load: () => import('./serve.js') },
+  explain: { summary: 'explain a check: what it looks at, why, what each status means, the fix here', load: () => import('./explain.js') },
+  completion: { summary: 'print a shell completion script (bash, zsh or fish)', load: () => import('./completion.js') },
 }
 
 function help(): string {
