@@ -104,8 +104,26 @@ async function explainComposeFailure(p: Prepared, opts: RunOptions, base: string
     const logs = await lastLogs(p.ctx.probe, c.id)
     io.stderr.write(`${logs ? logs.replace(/^/gm, '  ') : '  (no output)'}\n`)
   }
+  const pull = pullAdvice(p, headline)
+  if (pull) io.stderr.write(`\n${pull}\n`)
   io.stderr.write(`\nThe containers are left as they are for a look; \`${shellLine(downCommandFor(p, opts.project))}\` removes them.\n`)
   return 1
+}
+
+/**
+ * When the engine could not pull an image, the three ways to get it here: load it from a file, pull
+ * through a mirror the team has, or run images that are already here (the stack's image parameters).
+ */
+export function pullAdvice(p: Pick<Prepared, 'stack' | 'values'>, output: string): string | null {
+  if (!/pull access denied|manifest unknown|not found: manifest|error pulling|failed to resolve reference|Get "?https?:\/\/|connection refused|no such host|i\/o timeout|toomanyrequests/i.test(output)) return null
+  const params = Object.entries(p.stack.params).filter(([, param]) => param.type === 'image').map(([name]) => name)
+  const images = params.map((name) => p.values[name]).filter((v): v is string => typeof v === 'string')
+  return [
+    `An image could not be pulled${images.length ? ` (${images.join(', ')})` : ''}. Get it here one of three ways:`,
+    '  - load it from a file made with `docker save` on a machine that has it: docker load -i IMAGE.tar',
+    '  - pull through a mirror your team runs: add it under network.registries in shipshape.yaml (and to the daemon\'s registry-mirrors)',
+    `  - use images this machine already has: ${params.map((n) => `--set ${n}=…`).join(' ')}`,
+  ].join('\n')
 }
 
 /** The `shipshape down` that stops what this run started: its project and target, as this run had them. */

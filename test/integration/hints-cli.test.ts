@@ -77,4 +77,9 @@ test('a failed up names the down that stops this very project', async (t) => {
   const up = await runCli(['up', 'echo', '--project', project, '--no-checks', '--timeout', '60000', '--set', `nginxImage=${image}`, '--set', `echoImage=${image}`], { cwd, env: cleanEnv({ HOME: cwd }), timeoutMs: 120_000 })
   assert.equal(up.code, 1)
   assert.match(up.stderr, new RegExp(`\`shipshape down echo --project ${project}\` removes them`), up.stderr)
+  // The pull failed: how to get the images here, with this stack's image parameters.
+  assert.match(up.stderr, /An image could not be pulled \(127\.0\.0\.1:\d+\/shipshape-test\/missing:1/)
+  assert.match(up.stderr, /docker load -i IMAGE\.tar/)
+  assert.match(up.stderr, /network\.registries/)
+  assert.match(up.stderr, /--set nginxImage=… --set echoImage=…/)
 })
