@@ -79,7 +79,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
 
 /** `began`: when the command started, so the summary's time is the whole run's, waits included. */
 export async function doctor(opts: DoctorOptions, io: Io, began = new Date()): Promise<number> {
-  const { config, platform, run } = await prepareRun(registry, { ...opts, env: io.env, cwd: io.cwd, noCache: !opts.cache, startedAt: began })
+  const { config, platform, ids, run } = await prepareRun(registry, { ...opts, env: io.env, cwd: io.cwd, noCache: !opts.cache, startedAt: began })
   const color = wantsColor(io.env, Boolean(io.stdout.isTTY))
   const live = opts.format === 'human' && Boolean(io.stdout.isTTY) && !io.env.CI
   const humanOpts = { verbose: Boolean(opts.verbose), color }
@@ -88,12 +88,13 @@ export async function doctor(opts: DoctorOptions, io: Io, began = new Date()): P
     io.stdout.write(await render(opts.format, report, { ...humanOpts, strict: Boolean(opts.strict), stacks: Object.keys(config.data.stacks) }))
     return report.summary.exitCode
   }
-  // On a terminal each check is printed as it lands, under a spinner; then the summary line.
+  // On a terminal each check is printed as soon as it and those before it have landed (registry order,
+  // as piped output has it), under a spinner; then the summary line.
   const [{ createProgress }, { closingHint, renderHeader, renderSummary }, { painter }, { toolVersion }] = await Promise.all([
     import('../lib/report/progress.js'), import('../lib/report/human.js'), import('../lib/report/style.js'), import('../lib/paths.js'),
   ])
   io.stdout.write(`${renderHeader({ version: toolVersion(), platform })}\n\n`)
-  const progress = await createProgress(io.stdout as NodeJS.WriteStream, humanOpts)
+  const progress = await createProgress(io.stdout as NodeJS.WriteStream, humanOpts, ids)
   const report = await run(progress)
   progress.stop()
   const hint = closingHint(report, painter(color))

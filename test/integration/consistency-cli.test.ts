@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { test } from 'node:test'
+import { cliOnPty } from '../pty.js'
 import { cleanEnv, fakeExecutable, pathWithout, put, runCli, tempDir } from '../helpers.js'
 
 test('"Did you mean" for a subcommand\'s action, an option, an option\'s value, a target and a config key', async (t) => {
@@ -53,4 +54,16 @@ test('a first version probe, with nothing cached, has a longer bound than a warm
   await fakeExecutable(bin, 'docker', 'sleep 4; echo "Docker version 28.3.0, build 38b7060"')
   const warm = await runCli(['doctor', '--only', 'docker-cli'], { cwd: home, env, timeoutMs: 60_000 })
   assert.match(warm.stdout, /^\[✗\] Docker CLI: timed out: no answer within 3000 ms$/m, warm.stdout)
+})
+
+test('on a terminal, checks are listed in registry order, as piped output is, whatever order they finish in', async (t) => {
+  const [home, bin] = [await tempDir(t), await tempDir(t)]
+  // docker-cli comes before kubectl in the registry, and here finishes after it.
+  await fakeExecutable(bin, 'docker', 'sleep 2; echo "Docker version 28.2.2, build e6534b4"')
+  await fakeExecutable(bin, 'kubectl', 'echo \'{"clientVersion":{"major":"1","minor":"32","gitVersion":"v1.32.4"}}\'')
+  const env = { ...cleanEnv({ HOME: home, PATH: [bin, await pathWithout(t, ['docker', 'kubectl'])].join(':') }), TERM: 'xterm' }
+  const run = cliOnPty(['doctor', '--only', 'kubectl,docker-cli', '--no-cache'], { env, cwd: home })
+  assert.equal(await run.exited, 0, run.output())
+  const out = run.output()
+  assert.ok(out.includes('kubectl v1.32.4') && out.indexOf('Docker CLI 28.2.2') < out.indexOf('kubectl v1.32.4'), out)
 })
