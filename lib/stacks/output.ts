@@ -41,8 +41,8 @@ export async function readKnownSecrets(stack: Stack, target: Target, outDir: str
 }
 
 /** Said whenever passwords are replaced: the data outlives them. */
-export function rotationWarning(stack: string): string {
-  return `new passwords for ${stack} (--rotate-secrets): a data volume keeps the password it was first started with, so a stack started before will refuse the new ones. Remove its volume first (shipshape down ${stack} --volumes, which deletes the data) or change the password inside the running database.`
+export function rotationWarning(stack: string, downArgs: readonly string[] = []): string {
+  return `new passwords for ${stack} (--rotate-secrets): a data volume keeps the password it was first started with, so a stack started before will refuse the new ones. Remove its volume first (${['shipshape', 'down', stack, ...downArgs, '--volumes'].join(' ')}, which deletes the data) or change the password inside the running database.`
 }
 
 export interface WriteResult {

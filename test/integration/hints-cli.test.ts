@@ -83,3 +83,9 @@ test('a failed up names the down that stops this very project', async (t) => {
   assert.match(up.stderr, /network\.registries/)
   assert.match(up.stderr, /--set nginxImage=… --set echoImage=…/)
 })
+
+test('the --rotate-secrets warning of up names the down of this very project', async (t) => {
+  const cwd = await tempDir(t)
+  const r = await runCli(['up', 'mongodb', '--project', 'nc-mongo', '--rotate-secrets', '--dry-run', '--no-checks'], { cwd, env: cleanEnv({ HOME: cwd }), timeoutMs: 60_000 })
+  assert.match(r.stderr, /\(shipshape down mongodb --project nc-mongo --volumes, which deletes the data\)/, r.stderr)
+})
