@@ -12,6 +12,11 @@ export const FAIL_SKEW_S = 300
 export const clock = {
   id: 'clock',
   title: 'Clock',
+  about: {
+    looks: 'this machine\'s time against the Date header of the first registry that answered',
+    why: 'TLS refuses certificates outside their dates, so a clock off by minutes breaks pulls',
+    statuses: { ok: 'within 60 s', warn: 'over 60 s off', fail: 'over 5 minutes off; the fix turns on time sync' },
+  },
   required: false,
   network: true,
   async run(ctx) {

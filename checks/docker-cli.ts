@@ -11,7 +11,13 @@ import type { Check } from '../lib/types.js'
 export const dockerCli = {
   id: 'docker-cli',
   title: 'Docker CLI',
+  about: {
+    looks: 'the docker command on PATH and the version it reports',
+    why: 'every Docker check and stack goes through it; an old client speaks an API the daemon may refuse',
+    statuses: { ok: 'docker is on PATH and new enough', fail: 'docker is missing, too old, or does not answer; the fix installs it' },
+  },
   required: true,
+  versionProbe: true,
   async run(ctx) {
     const loc = await locateTool(ctx, 'docker')
     if (!loc) return { status: 'fail', summary: 'docker is not on PATH', details: [`PATH=${ctx.env.PATH ?? ''}`] }

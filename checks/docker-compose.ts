@@ -22,7 +22,13 @@ import type { Check, Context } from '../lib/types.js'
 export const dockerCompose = {
   id: 'docker-compose',
   title: 'Docker Compose',
+  about: {
+    looks: 'Compose: the v2 plugin where docker looks for it, and a standalone docker-compose',
+    why: 'up and down drive the stacks through Compose; v1 reached end of life in July 2023',
+    statuses: { ok: 'the Compose v2 plugin', warn: 'only a standalone v1 or an old plugin: it runs the stacks, but upgrade', fail: 'no Compose at all; the fix installs the plugin' },
+  },
   required: true,
+  versionProbe: true,
   async run(ctx) {
     const [docker, standalone] = await Promise.all([ctx.which('docker'), ctx.which('docker-compose')])
     // v1 takes about half a second to answer when not cached: it starts before the plugin is looked for.

@@ -24,6 +24,11 @@ export const COMPOSE_V2_MIN_API = '1.40'
 export const dockerDaemon = {
   id: 'docker-daemon',
   title: 'Docker daemon',
+  about: {
+    looks: 'the engine docker talks to (DOCKER_HOST, the current context or the standard socket): whether it answers, who may use it, and which engine it is',
+    why: 'no container starts without a daemon that answers this user',
+    statuses: { ok: 'the daemon answers this user', warn: 'it answers, with something to know (an old engine, a VM that is slow to start)', fail: 'nothing answers, permission is denied, or the endpoint is wrong; the fix starts it or grants access' },
+  },
   required: true,
   needs: ['docker-cli'],
   prefetch: prefetchDaemonFacts,

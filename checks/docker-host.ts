@@ -12,6 +12,11 @@ import type { Check, Context, Fix, Outcome, Status } from '../lib/types.js'
 export const dockerHost = {
   id: 'docker-host',
   title: 'DOCKER_HOST',
+  about: {
+    looks: 'DOCKER_HOST in this environment and in the shell start-up files that set it',
+    why: 'a DOCKER_HOST left from an old guide (tcp://localhost:2375) points docker away from the engine, or at one without TLS',
+    statuses: { ok: 'unset, or pointing at an engine that is safe to use', warn: 'set in a way worth a look', fail: 'set to an unencrypted or dead endpoint; the fix comments out the line that sets it' },
+  },
   required: false,
   async run(ctx) {
     const unread: string[] = []

@@ -20,6 +20,11 @@ const MARGIN_MS = 500
 export const kubeContext = {
   id: 'kube-context',
   title: 'Kubernetes cluster',
+  about: {
+    looks: 'kubectl\'s current context, the cluster it names, and the version skew between client and server',
+    why: 'kubectl against no cluster says only \'connection refused\' at up time',
+    statuses: { ok: 'a current context whose cluster answers', warn: 'no current context, or a skew kubectl does not support', fail: 'the cluster named does not answer' },
+  },
   required: false,
   needs: ['kubectl'],
   async run(ctx) {

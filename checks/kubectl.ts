@@ -12,7 +12,13 @@ import type { Check } from '../lib/types.js'
 export const kubectl = {
   id: 'kubectl',
   title: 'kubectl',
+  about: {
+    looks: 'the kubectl command on PATH and its client version',
+    why: 'the k8s target applies and waits through kubectl',
+    statuses: { ok: 'kubectl is on PATH and new enough', fail: 'missing or too old; the fix installs it' },
+  },
   required: true,
+  versionProbe: true,
   async run(ctx) {
     const loc = await locateTool(ctx, 'kubectl')
     if (!loc) return { status: 'fail', summary: 'kubectl is not on PATH', details: [`PATH=${ctx.env.PATH ?? ''}`] }

@@ -27,6 +27,11 @@ export interface NodeStatus {
 export const minikube = {
   id: 'minikube',
   title: 'minikube',
+  about: {
+    looks: 'the minikube command and the state of its cluster',
+    why: 'a local cluster for the k8s target on a laptop',
+    statuses: { ok: 'installed, and its cluster runs (or none was made)', warn: 'its cluster is stopped; the fix starts it', fail: 'missing where a local cluster is wanted; the fix installs it' },
+  },
   required: true,
   // `minikube status` takes a second or two with the docker driver.
   timeoutMs: 10_000,

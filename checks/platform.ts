@@ -9,6 +9,11 @@ const DISTRO_FLOORS: Record<string, string> = { ubuntu: '22.04', debian: '12' }
 export const platform = {
   id: 'platform',
   title: 'Platform',
+  about: {
+    looks: 'the operating system, its version and the CPU architecture (/etc/os-release, /proc/version, sw_vers, WSL\'s markers)',
+    why: 'every fix is for a platform: apt on Debian and Ubuntu, Homebrew on macOS, WSL\'s own rules',
+    statuses: { ok: 'a supported platform: macOS, WSL 2, Debian or Ubuntu', fail: 'a platform shipshape cannot set up; the checks that need it are skipped' },
+  },
   required: true,
   async run(ctx) {
     return judgePlatform(ctx.platform)

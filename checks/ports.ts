@@ -14,6 +14,11 @@ const CONNECT_TIMEOUT_MS = 500
 export const ports = {
   id: 'ports',
   title: 'Stack ports',
+  about: {
+    looks: 'whether the host ports the stacks in use publish are free on 127.0.0.1, and what holds a taken one',
+    why: 'a taken port fails up with \'port is already allocated\'',
+    statuses: { ok: 'free, or held by this project\'s own stack', warn: 'a default port is taken (no stack in use)', fail: 'a port a stack in use needs is taken; the fix names the parameter that moves it' },
+  },
   required: false,
   async run(ctx) {
     const inUse = Object.keys(ctx.config.data.stacks)
@@ -24,7 +29,12 @@ export const ports = {
     const containers = taken.length ? await runningContainers(ctx) : null
     return judgePorts(wanted, taken, containers, inUse.length > 0)
   },
-  fix: (_ctx, finding) => ({ steps: [], manual: `Stop what holds the port, or change the stack's host port in shipshape.yaml (stacks.<name>). ${finding.details.filter((d) => d.startsWith('find it')).join(' ')}`.trim() }),
+  fix: (_ctx, finding) => {
+    // The parameter path of each taken port, as judgePorts noted it: stacks.echo.port, not a placeholder.
+    const paths = finding.details.map((d) => /^set another port with (\S+)/.exec(d)?.[1]).filter(Boolean)
+    const where = paths.length ? paths.join(', ') : "the stack's port parameter under stacks"
+    return { steps: [], manual: `Stop what holds the port, or change the stack's host port in shipshape.yaml (${where}). ${finding.details.filter((d) => d.startsWith('find it')).join(' ')}`.trim() }
+  },
 } satisfies Check
 
 type Wanted = HostPort
@@ -41,7 +51,8 @@ export function judgePorts(wanted: Wanted[], taken: Wanted[], containers: Contai
     else if (holder) foreign.push(`${t.port} (${t.what}) is taken by container ${holder.Names}`)
     else foreign.push(`${t.port} (${t.what}) is taken by a process outside Docker`)
   }
-  const details = [...own, ...foreign, ...(taken.some((t) => !containers?.some((c) => publishes(c.Ports, t.port))) ? [`find it with: ss -ltnp 'sport = :${taken[0].port}' (Linux) or lsof -nP -iTCP:${taken[0].port} -sTCP:LISTEN (macOS)`] : [])]
+  const paths = taken.filter((t) => t.param && !own.some((o) => o.startsWith(`${t.port} `))).map((t) => `set another port with stacks.${t.stack}.${t.param} (or --set ${t.param}=… on render and up)`)
+  const details = [...own, ...foreign, ...paths, ...(taken.some((t) => !containers?.some((c) => publishes(c.Ports, t.port))) ? [`find it with: ss -ltnp 'sport = :${taken[0].port}' (Linux) or lsof -nP -iTCP:${taken[0].port} -sTCP:LISTEN (macOS)`] : [])]
   if (foreign.length === 0) return { status: 'ok', summary: `${list} free on 127.0.0.1${own.length ? ` (${own.length} held by this project's stack)` : ''} (${scope})`, details }
   return { status: configured ? 'fail' : 'warn', required: configured, summary: foreign.join('; '), details }
 }

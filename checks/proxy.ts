@@ -17,6 +17,11 @@ export const MINIKUBE_NET = '192.168.49.0/24'
 export const proxy = {
   id: 'proxy',
   title: 'Proxy settings',
+  about: {
+    looks: 'HTTP(S)_PROXY and NO_PROXY in the shell and in the daemon\'s settings, and whether each proxy takes connections',
+    why: 'the daemon pulls through its own proxy settings, not your shell\'s',
+    statuses: { ok: 'no proxy, or the proxies answer and agree', warn: 'the shell and the daemon disagree', fail: 'a proxy does not take connections' },
+  },
   required: false,
   network: true,
   async run(ctx) {

@@ -5,6 +5,7 @@
 
 import { join } from 'node:path'
 import { readBoundedFile } from '../lib/bounded-read.js'
+import { shellLine } from '../lib/probe.js'
 import { neededByStacks } from '../lib/network/needed.js'
 import { probeRegistries, type RegistryResult } from '../lib/network/registries.js'
 import type { Problem } from '../lib/network/reach.js'
@@ -13,6 +14,11 @@ import type { Check, Context, Fix, Outcome } from '../lib/types.js'
 export const registries = {
   id: 'registries',
   title: 'Image registries',
+  about: {
+    looks: 'an HTTPS GET /v2/ to every registry the stacks in use pull from and every mirror in network.registries, through the daemon\'s proxy and trust',
+    why: 'a pull that fails at up time says little; this names the stage (name, connect, proxy, TLS, HTTP) that failed',
+    statuses: { ok: 'every registry answers (200 or 401)', fail: 'one does not; the fix names the cause: DNS, a firewall, a proxy, a certificate' },
+  },
   required: false,
   network: true,
   async run(ctx) {
@@ -57,7 +63,7 @@ async function registriesFix(ctx: Context, results: RegistryResult[]): Promise<F
     if (CA_PROBLEMS.includes(p)) lines.push(...caFix(ctx, r.target.certsDir, r.reach.issuer ?? 'unknown'))
     if (seen.has(p)) continue
     seen.add(p)
-    if (p === 'resolve') lines.push(...(await resolveFix(ctx)))
+    if (p === 'resolve') lines.push(...(await resolveFix(ctx, results.filter((o) => !o.reach.ok && o.reach.problem === 'resolve').map((o) => o.target.host))))
     else if (p === 'refused') lines.push('Something refuses the connection: check the registry\'s host and port (a mirror is host[:port], no path), a firewall, or whether this network needs a proxy for the Docker daemon (see the proxy check).')
     else if (p === 'timeout') lines.push('Nothing answered within the bound: a firewall that drops packets, or a network that needs a proxy for the Docker daemon (see the proxy check). On a slow link, raise --timeout.')
     else if (p === 'proxy-refused' || p === 'proxy-resolve') lines.push("The proxy does not take the connection: check its address where the daemon's proxy is set (`docker info` shows it) and HTTPS_PROXY in your shell; the proxy check tests each one.")
@@ -88,8 +94,10 @@ export function caFix(ctx: Context, certsDir: string, issuer: string): string[] 
   ]
 }
 
-async function resolveFix(ctx: Context): Promise<string[]> {
-  const lines = ['The name does not resolve: check your DNS (`getent hosts <registry>`), or a VPN that replaced it.']
+async function resolveFix(ctx: Context, hosts: string[]): Promise<string[]> {
+  // The names this run could not resolve, in the command that asks the system resolver as Docker does.
+  const ask = (host: string) => shellLine(ctx.platform.kind === 'macos' ? ['dscacheutil', '-q', 'host', '-a', 'name', host] : ['getent', 'hosts', host])
+  const lines = [`The name does not resolve: check your DNS (${hosts.map((h) => `\`${ask(h)}\``).join(', ')}), or a VPN that replaced it.`]
   if (ctx.platform.kind !== 'wsl') return lines
   const resolv = await readBoundedFile(join(ctx.hostRoot, 'etc/resolv.conf'), 64 * 1024).catch(() => '')
   const servers = resolv.split('\n').map((l) => l.match(/^\s*nameserver\s+(\S+)/)?.[1]).filter(Boolean)

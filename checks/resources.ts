@@ -16,6 +16,11 @@ export const NEEDS = { cpus: 2, memory: 4 * GiB, dockerDisk: 10 * GiB, minikubeD
 export const resources = {
   id: 'resources',
   title: 'CPU, memory and disk',
+  about: {
+    looks: 'the CPUs, memory and disk the engine has',
+    why: 'Elasticsearch and MongoDB need a few GiB of memory and disk',
+    statuses: { ok: 'enough for the stacks', warn: 'less than the stacks want; they may be slow or be killed' },
+  },
   required: false,
   needs: ['docker-daemon'],
   async run(ctx) {

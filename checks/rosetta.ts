@@ -20,6 +20,11 @@ const SETTINGS_FILES = ['settings-store.json', 'settings.json']
 export const rosetta = {
   id: 'rosetta',
   title: 'Rosetta 2',
+  about: {
+    looks: 'Rosetta 2 on Apple silicon',
+    why: 'images without an arm64 build (Elasticsearch before 7.8) run only under it',
+    statuses: { ok: 'installed, or not needed here', warn: 'missing; the fix installs it' },
+  },
   required: false,
   appliesTo: (p) => p.kind === 'macos' && p.arch === 'arm64',
   async run(ctx) {

@@ -27,6 +27,8 @@ export interface CollectOptions {
 export interface PreparedRun {
   config: Config
   platform: Platform
+  /** The ids the run will report, in registry order. */
+  ids: string[]
   /** Runs the checks; each call gets a fresh context, so no daemon or cluster state is reused. */
   run(hooks?: Pick<RunOptions, 'onStart' | 'onFinish' | 'signal'>): Promise<Report>
 }
@@ -37,7 +39,7 @@ export async function prepareRun(builtIn: readonly Check[], opts: CollectOptions
   const registry = await withTeamChecks(builtIn, config)
   const newContext = () => createContext({ env: opts.env, cwd: opts.cwd, config, probe: opts.probe, noCache: opts.noCache, offline: opts.offline })
   let unused: Awaited<ReturnType<typeof newContext>> | null = await newContext()
-  selectChecks(registry, unused, opts)
+  const ids = selectChecks(registry, unused, opts).map((c) => c.id)
   const platform = unused.platform
   const run = async (hooks: Pick<RunOptions, 'onStart' | 'onFinish' | 'signal'> = {}) => {
     const first = unused !== null
@@ -47,7 +49,7 @@ export async function prepareRun(builtIn: readonly Check[], opts: CollectOptions
     const findings = await runChecks(selectChecks(registry, ctx, opts), ctx, { timeoutMs: opts.timeout, ...hooks })
     return buildReport(findings, ctx, startedAt, toolVersion(), opts.strict)
   }
-  return { config, platform, run }
+  return { config, platform, ids, run }
 }
 
 export async function collect(registry: readonly Check[], opts: CollectOptions): Promise<{ report: Report; config: Config }> {

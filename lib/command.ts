@@ -4,6 +4,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { ExitError, UsageError } from './errors.js'
 import type { Io } from './io.js'
+import { didYouMean } from './suggest.js'
 import { BadValue, csv, formatSpec, positiveMs, type OptionSpec } from './options.js'
 
 export { processIo, type Io } from './io.js'
@@ -12,6 +13,8 @@ export function newCommand(name: string, io: Io): Command {
   return new Command(`shipshape ${name}`)
     .exitOverride()
     .allowExcessArguments(false)
+    // Suggestions come from lib/suggest.ts (parseArgs), the same as for commands, checks and stacks.
+    .showSuggestionAfterError(false)
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       // Errors are rethrown below and printed once by the top-level handler.
@@ -27,8 +30,23 @@ export function parseArgs(cmd: Command, argv: readonly string[]): void {
   } catch (error) {
     if (!(error instanceof CommanderError)) throw error
     if (error.exitCode === 0) throw new ExitError(0)
-    throw new UsageError(`${error.message.replace(/^error: /, '')}\nSee '${cmd.name()} --help'.`)
+    throw new UsageError(`${error.message.replace(/^error: /, '')}${suggestionFor(cmd, error)}\nSee '${cmd.name()} --help'.`)
   }
+}
+
+/** " Did you mean …?" for an unknown option or a value outside an option's choices; '' otherwise. */
+function suggestionFor(cmd: Command, error: CommanderError): string {
+  if (error.code === 'commander.unknownOption') {
+    const typed = /'(--?[^'=]+)/.exec(error.message)?.[1]
+    const longs = [...cmd.options.map((o) => o.long).filter((l): l is string => Boolean(l)), '--help']
+    const near = typed ? didYouMean(typed, longs) : ''
+    return near ? `.${near}` : ''
+  }
+  if (error.code === 'commander.invalidArgument') {
+    const m = /argument '([^']*)' is invalid\. Allowed choices are (.*)\.$/.exec(error.message)
+    return m ? didYouMean(m[1], m[2].split(', ')) : ''
+  }
+  return ''
 }
 
 /** A parser of lib/options.ts for commander: its BadValue becomes commander's "argument is invalid". */

@@ -139,10 +139,11 @@ export async function parseConfig(text: string, file: string): Promise<Config> {
   })
   const schema = z.strictObject({
     timeoutMs: duration.optional(),
-    checks: z.record(z.string(), checkSettings.nullable()).default({}),
-    versions: z.record(z.string(), z.string()).default({}),
-    stacks: z.record(z.string(), z.record(z.string(), z.unknown()).nullable()).default({}),
-    sources: z.record(z.string(), z.url()).default({}),
+    // An empty section (`checks:` with nothing under it) is YAML's null: read as no entries.
+    checks: z.record(z.string(), checkSettings.nullable()).nullable().transform((v) => v ?? {}).default({}),
+    versions: z.record(z.string(), z.string()).nullable().transform((v) => v ?? {}).default({}),
+    stacks: z.record(z.string(), z.record(z.string(), z.unknown()).nullable()).nullable().transform((v) => v ?? {}).default({}),
+    sources: z.record(z.string(), z.url()).nullable().transform((v) => v ?? {}).default({}),
     network: network.nullable().default({ registries: [] }),
     steps: z.record(z.string().regex(TEAM_ID, { message: TEAM_ID_RULE }), teamStep).default({}),
   })
@@ -195,7 +196,12 @@ export async function parseConfig(text: string, file: string): Promise<Config> {
   for (const [tool, range] of Object.entries(data.versions)) {
     if (!validRange(range)) throw new UsageError(`${where(['versions', tool])}: versions.${tool}: '${preview(range)}' is not a semver range (try ">=1.30")`)
   }
-  const stacks = await checkStacks(data.stacks, where, unknown)
+  // The text of a value as written in the file, for a message about what YAML made of it (8.10 → 8.1).
+  const writtenAt = (path: readonly (string | number)[]): string | undefined => {
+    const node = doc.getIn(path, true) as { range?: number[] } | undefined
+    return node?.range ? text.slice(node.range[0], node.range[1]) : undefined
+  }
+  const stacks = await checkStacks(data.stacks, where, unknown, writtenAt)
   return {
     file,
     where,
@@ -263,6 +269,7 @@ async function checkStacks(
   given: Record<string, Record<string, unknown> | null>,
   where: Where,
   unknown: (path: readonly (string | number)[], what: string, name: string, known: readonly string[]) => UsageError,
+  writtenAt: (path: readonly (string | number)[]) => string | undefined,
 ): Promise<Record<string, Record<string, unknown>>> {
   const names = Object.keys(given)
   if (names.length === 0) return {}
@@ -275,7 +282,7 @@ async function checkStacks(
     out[name] = {}
     for (const [param, raw] of Object.entries(given[name] ?? {})) {
       const at = where(['stacks', name, param], Object.hasOwn(stack.params, param) ? 'value' : 'key')
-      out[name][param] = coerce({ name, params: stack.params }, param, raw, `${at}: stacks.${name}.${param}`)
+      out[name][param] = coerce({ name, params: stack.params }, param, raw, `${at}: stacks.${name}.${param}`, writtenAt(['stacks', name, param]))
     }
   }
   return out

@@ -8,6 +8,8 @@ import { closest } from './suggest.js'
 import type { Check, Context, Finding, Fix, Outcome, Probe, Report, Status, Summary } from './types.js'
 
 export const DEFAULT_CHECK_TIMEOUT_MS = 3_000
+/** The default bound of a version probe with nothing cached (Check.versionProbe). */
+export const COLD_CHECK_TIMEOUT_MS = 10_000
 export const OFFLINE_SUMMARY = 'offline (--offline or network.offline in shipshape.yaml): the network is not checked'
 
 export interface RunOptions {
@@ -48,6 +50,13 @@ export function boundFor(check: Check, ctx: Context, opts: RunOptions): number {
   return opts.timeoutMs ?? ctx.config.data.checks[check.id]?.timeoutMs ?? ctx.config.data.timeoutMs ?? check.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS
 }
 
+/** A version probe's bound when nothing is cached and no bound was set; null otherwise. */
+async function coldBound(check: Check, ctx: Context, opts: RunOptions): Promise<number | null> {
+  if (!check.versionProbe || opts.timeoutMs !== undefined || ctx.config.data.checks[check.id]?.timeoutMs !== undefined || ctx.config.data.timeoutMs !== undefined) return null
+  const { cacheIsCold } = await import('./version-cache.js')
+  return (await cacheIsCold(ctx)) ? Math.max(COLD_CHECK_TIMEOUT_MS, check.timeoutMs ?? 0) : null
+}
+
 export async function runChecks(checks: readonly Check[], given: Context, opts: RunOptions = {}): Promise<Finding[]> {
   // Checks and their fixes' guards only read, so each tool is looked up on PATH once per run however
   // many ask (docker: four); setup's look after it installs is a run of its own.
@@ -83,21 +92,25 @@ async function runOne(check: Check, ctx: Context, opts: RunOptions, waitForNeeds
     opts.onFinish?.(f)
     return f
   }
-  const skip = (summary: string) => finish({ ...base, status: 'skip', summary, version: null, details: [], durationMs: 0, fix: null })
+  const skip = (summary: string, blockedBy: string[] = []) =>
+    finish({ ...base, status: 'skip', summary, version: null, details: [], durationMs: 0, fix: null, ...(blockedBy.length ? { blockedBy } : {}) })
 
   const reason = skipReason(check, ctx)
   if (reason) return skip(reason)
   const blocked = Object.values(deps).filter((d) => d.status !== 'ok' && d.status !== 'warn')
   if (blocked.length > 0) {
-    const why = blocked.map((d) => `${d.id} is ${d.status}`).join(', ')
-    return skip(`skipped: ${why}`)
+    const why = blocked.map((d) => `${d.id} ${STATUS_WORDS[d.status]}`).join(', ')
+    // A prerequisite that was itself skipped for a reason of its own (offline, another platform) blocks
+    // nothing that counts; one that failed, or was blocked in turn, leaves this check unable to tell.
+    const failed = blocked.filter((d) => d.status !== 'skip' || d.blockedBy?.length).map((d) => d.id)
+    return skip(`skipped: ${why}`, failed)
   }
 
   if (opts.signal?.aborted) {
     return skip('skipped: the run was stopped')
   }
   opts.onStart?.(check)
-  const bound = boundFor(check, ctx, opts)
+  const bound = await coldBound(check, ctx, opts) ?? boundFor(check, ctx, opts)
   const abort = new AbortController()
   const probes: ProbeRecord[] = []
   const scoped: Context = { ...ctx, probe: boundProbe(ctx.probe, abort.signal, bound, probes), boundMs: bound }
@@ -192,10 +205,22 @@ function boundProbe(probe: Probe, signal: AbortSignal, bound: number, seen: Prob
  * --strict any check that did, and any warning. The exit code and every format's pass/fail (TAP,
  * JUnit) follow this one rule, so a CI harness and doctor never disagree.
  */
-export function failsRun(f: Pick<Finding, 'status' | 'required'>, strict = false): boolean {
-  const bad = f.status === 'fail' || f.status === 'timeout' || f.status === 'error'
+export function failsRun(f: Pick<Finding, 'status' | 'required' | 'blockedBy'>, strict = false): boolean {
+  const bad = f.status === 'fail' || f.status === 'timeout' || f.status === 'error' || (f.status === 'skip' && Boolean(f.blockedBy?.length))
   return (bad && f.required) || (strict && (bad || f.status === 'warn'))
 }
+
+/**
+ * The verdict every format says, from the exit code failsRun decides: human's summary, setup's last
+ * line, the Markdown report, /healthz and shipshape_ready (through their code) all read it here.
+ */
+export const verdictOf = (exitCode: number): 'Ready' | 'Not ready' => (exitCode === 0 ? 'Ready' : 'Not ready')
+
+/** What "Ready" means, for help texts and HELP lines, so no text claims more or less than the rule. */
+export const READY_MEANS = 'every required check is ok or warn, and none was skipped because a check it needs did not pass'
+
+/** A status as a person says it: "docker-cli failed", "kubectl timed out". */
+export const STATUS_WORDS: Record<Status, string> = { ok: 'is ok', warn: 'warned', fail: 'failed', skip: 'was skipped', timeout: 'timed out', error: 'errored' }
 
 export function summarise(findings: readonly Finding[], strict = false): Summary {
   const counts: Record<Status, number> = { ok: 0, warn: 0, fail: 0, skip: 0, timeout: 0, error: 0 }

@@ -1,6 +1,6 @@
-// The health endpoint behind `shipshape serve`: GET /healthz answers 200 when every required check is
-// ok and 503 otherwise, with the JSON report; GET /metrics the Prometheus text. One run serves every
-// request for the cache period, and requests that arrive during a run wait for that same run, so a
+// The health endpoint behind `shipshape serve`: GET /healthz answers 200 when doctor would exit 0
+// (every required check ok or warn, none skipped for a failed prerequisite) and 503 otherwise, with
+// the JSON report; GET /metrics the Prometheus text. One run serves every request for the cache period, and requests that arrive during a run wait for that same run, so a
 // scraper and a load balancer together never start a second doctor.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'

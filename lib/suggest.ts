@@ -1,5 +1,6 @@
-// The one suggester for a mistyped name (a command, a check id, a step id, a stack or a parameter):
-// the known name it most likely meant, or none when nothing is near.
+// The one suggester for a mistyped name (a command, an option, an option's value, a check id, a step
+// id, a stack, a parameter, a config field): the known name it most likely meant, or none when
+// nothing is near. `didYouMean` is the sentence every message ends with.
 
 /** The known name `name` most likely meant, or undefined. */
 export function closest(name: string, known: readonly string[]): string | undefined {
@@ -13,7 +14,13 @@ export function closest(name: string, known: readonly string[]): string | undefi
     const d = editDistance(name.toLowerCase(), k.toLowerCase())
     if (d < bestDistance) [best, bestDistance] = [k, d]
   }
-  return bestDistance <= Math.max(2, Math.floor(name.length / 3)) || (best && (best.startsWith(name) || name.startsWith(best))) ? best : undefined
+  if (bestDistance <= Math.max(2, Math.floor(name.length / 3)) || (best && (best.startsWith(name) || name.startsWith(best)))) return best
+  // A known name inside what was typed ("docker-compose" for "compose"), or the other way round.
+  // The longest wins: "docker-compose" means compose more than docker.
+  const contained = known
+    .filter((k) => k.length >= 4 && (lower.includes(k.toLowerCase()) || (lower.length >= 4 && k.toLowerCase().includes(lower))))
+    .sort((a, b) => b.length - a.length)[0]
+  return contained
 }
 
 function editDistance(a: string, b: string): number {
@@ -24,4 +31,10 @@ function editDistance(a: string, b: string): number {
     prev = row
   }
   return prev[b.length]
+}
+
+/** " Did you mean 'x'?" for a mistyped `name`, or `otherwise` (the known names, say) when nothing is near. */
+export function didYouMean(name: string, known: readonly string[], otherwise = ''): string {
+  const near = closest(name, known)
+  return near ? ` Did you mean '${near}'?` : otherwise
 }

@@ -122,14 +122,36 @@ export interface Finding {
   fix: Fix | null
   /** docker-daemon only: the engine behind the endpoint ("podman", "colima", …), null when unknown. */
   engine?: Engine | null
+  /**
+   * A skip because checks it needs failed, timed out or errored (or were skipped so themselves): their
+   * ids. Such a check could not tell, so a required one fails the run (failsRun).
+   */
+  blockedBy?: string[]
+}
+
+/** What `shipshape explain <id>` says of a check, kept on the check itself. */
+export interface CheckAbout {
+  /** What the check looks at. */
+  looks: string
+  /** Why it matters. */
+  why: string
+  /** What each status it gives means here; skip, timeout and error read the same for every check. */
+  statuses: Partial<Record<Status, string>>
 }
 
 export interface Check {
   id: string
   title: string
+  about?: CheckAbout
   required: boolean
   /** Default bound for this check; config and --timeout override. */
   timeoutMs?: number
+  /**
+   * The check asks a tool its version (lib/version-cache.ts): with nothing cached yet (a first run,
+   * or --no-cache) it gets COLD_CHECK_TIMEOUT_MS instead of the default, as a tool's first start on a
+   * busy machine is slow and is not a missing tool. Config and --timeout still win.
+   */
+  versionProbe?: boolean
   /** Checks that must be ok or warn before this one runs; otherwise it is `skip`. */
   needs?: string[]
   appliesTo?(platform: Platform): boolean

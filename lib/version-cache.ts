@@ -49,6 +49,11 @@ export async function versionOutput(ctx: Context, bin: string, args: readonly st
   return { ...result, cached: false }
 }
 
+/** Nothing to answer from: --no-cache, or no version recorded yet (a first run on this machine). */
+export async function cacheIsCold(ctx: Context): Promise<boolean> {
+  return Boolean(ctx.noCache) || Object.keys((await loadStore(ctx)).entries).length === 0
+}
+
 async function identity(bin: string): Promise<string | null> {
   try {
     const real = await realpath(bin)

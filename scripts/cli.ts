@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url'
 import { realpathSync } from 'node:fs'
 import { UsageError } from '../lib/errors.js'
 import { toolVersion } from '../lib/paths.js'
-import { closest } from '../lib/suggest.js'
+import { closest, didYouMean } from '../lib/suggest.js'
 import type { Io } from '../lib/io.js'
 import { runMain, type Main } from './run-main.js'
 
@@ -31,6 +31,8 @@ export const COMMANDS: Record<string, Entry> = {
   serve: { summary: 'serve /healthz and /metrics over HTTP for load balancers and Prometheus', load: () => import('./serve.js') },
   init: { summary: 'write a commented shipshape.yaml and an example team check to start from', load: () => import('./init.js') },
   allow: { summary: "let the team checks and steps of shipshape.yaml run, once you have read them", load: () => import('./allow.js') },
+  explain: { summary: 'explain a check: what it looks at, why, what each status means, the fix here', load: () => import('./explain.js') },
+  completion: { summary: 'print a shell completion script (bash, zsh or fish)', load: () => import('./completion.js') },
   'self-install': { summary: 'install the shipshape command for this user', hidden: true, load: () => import('./self-install.js') },
 }
 
@@ -45,7 +47,7 @@ Gets a machine ready for Docker, Compose, kubectl and minikube, and keeps it tha
 Commands:
 ${lines.join('\n')}
 
-Run 'shipshape <command> --help' for a command's options.
+Run 'shipshape <command> --help' (or 'shipshape help <command>') for a command's options.
 Exit codes: 0 ok, 1 a required check or step failed, 2 bad input (nothing changed).
 `
 }
@@ -58,7 +60,10 @@ const commandNamed = (name: string | undefined): Entry | undefined => (name !== 
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const [name, ...rest] = argv
+  // `shipshape help doctor` is `shipshape doctor --help`.
+  if (name === 'help' && rest.length > 0 && commandNamed(rest[0])) return (await commandNamed(rest[0])!.load()).main(['--help'], io)
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    if (name === 'help' && rest.length > 0) throw new UsageError(`no command '${rest[0]}'.${didYouMean(rest[0], Object.keys(COMMANDS), ` Commands: ${Object.keys(COMMANDS).join(', ')}`)}`)
     io.stdout.write(help())
     return name === undefined ? 2 : 0
   }
@@ -67,6 +72,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return 0
   }
   const entry = commandNamed(name)
+  if (!entry && name.startsWith('-')) throw new UsageError(`unknown option '${name}'.${didYouMean(name, ['--help', '--version'], '')} Run 'shipshape --help' for the commands.`)
   if (!entry) {
     const near = closest(name, Object.keys(COMMANDS))
     throw new UsageError(`unknown command '${name}'. ${near ? `Did you mean '${near}'?` : `Commands: ${Object.keys(COMMANDS).join(', ')}`}`)
@@ -94,7 +100,9 @@ if (import.meta.url === invoked) {
     process.stderr.write(`shipshape: ${tooOld}\n`)
     process.exit(1)
   }
-  const [name, ...rest] = process.argv.slice(2)
+  const [first, ...others] = process.argv.slice(2)
+  // `shipshape help doctor` runs as `shipshape doctor --help`, under doctor's own handler.
+  const [name, rest] = first === 'help' && commandNamed(others[0]) ? [others[0], ['--help']] : [first, others]
   const entry = commandNamed(name)
   // No top-level await: the bundle is CommonJS (build/bundle.ts).
   if (entry) void entry.load().then((command) => (command.runMain ?? runMain)(command.main, rest))

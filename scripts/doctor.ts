@@ -1,5 +1,6 @@
 // `shipshape doctor`: detect the platform, run every check in parallel within its bound, report.
-// Exit 0 when every required check is ok (warnings allowed), 1 otherwise, 2 for bad input.
+// Exit 0 when every required check is ok or warn and none was skipped for a failed prerequisite, 1
+// otherwise, 2 for bad input.
 
 import { pathToFileURL } from 'node:url'
 import { registry } from '../checks/index.js'
@@ -46,8 +47,9 @@ export async function doctorCommand(io: Io) {
     .addHelpText('after', `
 Checks: ${registry.map((c) => c.id).join(', ')}
 
-Exit codes: 0 ready (warnings allowed), 1 a required check failed, timed out or errored
-(with --strict, any warning too), 2 bad input (nothing was run).
+Exit codes: 0 ready (warnings allowed), 1 a required check failed, timed out or errored, or was
+skipped because a check it needs did not pass (with --strict, any warning too), 2 bad input (nothing
+was run).
 
 Examples:
   shipshape doctor
@@ -77,7 +79,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
 
 /** `began`: when the command started, so the summary's time is the whole run's, waits included. */
 export async function doctor(opts: DoctorOptions, io: Io, began = new Date()): Promise<number> {
-  const { config, platform, run } = await prepareRun(registry, { ...opts, env: io.env, cwd: io.cwd, noCache: !opts.cache, startedAt: began })
+  const { config, platform, ids, run } = await prepareRun(registry, { ...opts, env: io.env, cwd: io.cwd, noCache: !opts.cache, startedAt: began })
   const color = wantsColor(io.env, Boolean(io.stdout.isTTY))
   const live = opts.format === 'human' && Boolean(io.stdout.isTTY) && !io.env.CI
   const humanOpts = { verbose: Boolean(opts.verbose), color }
@@ -86,12 +88,13 @@ export async function doctor(opts: DoctorOptions, io: Io, began = new Date()): P
     io.stdout.write(await render(opts.format, report, { ...humanOpts, strict: Boolean(opts.strict), stacks: Object.keys(config.data.stacks) }))
     return report.summary.exitCode
   }
-  // On a terminal each check is printed as it lands, under a spinner; then the summary line.
+  // On a terminal each check is printed as soon as it and those before it have landed (registry order,
+  // as piped output has it), under a spinner; then the summary line.
   const [{ createProgress }, { closingHint, renderHeader, renderSummary }, { painter }, { toolVersion }] = await Promise.all([
     import('../lib/report/progress.js'), import('../lib/report/human.js'), import('../lib/report/style.js'), import('../lib/paths.js'),
   ])
   io.stdout.write(`${renderHeader({ version: toolVersion(), platform })}\n\n`)
-  const progress = await createProgress(io.stdout as NodeJS.WriteStream, humanOpts)
+  const progress = await createProgress(io.stdout as NodeJS.WriteStream, humanOpts, ids)
   const report = await run(progress)
   progress.stop()
   const hint = closingHint(report, painter(color))

@@ -9,7 +9,7 @@ import { addStackOptions, prepare } from '../lib/stacks/prepare.js'
 import { runMain } from './run-main.js'
 
 export function downCommand(io: Io) {
-  return addRunOptions(addStackOptions(newCommand('down', io)))
+  return addRunOptions(addStackOptions(newCommand('down', io)), 'stop')
     .description('Stop a stack and remove its containers; volumes are kept unless --volumes.')
     .option('--volumes', 'remove the data volumes (volume claims) too')
     .option('--timeout <ms>', 'bound for stopping, in milliseconds', positiveInt, 120_000)
@@ -29,7 +29,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
 export async function down(name: string, opts: UpDownOptions & { volumes?: boolean }, io: Io): Promise<number> {
   const run = { ...runOptions(name, opts), volumes: Boolean(opts.volumes) }
   const p = await prepare(name, { ...opts, out: opts.out === '-' ? undefined : opts.out }, io)
-  // Stopping needs the tools and the daemon or cluster (not free ports); a dry run asks the same.
+  // Stopping needs the engine or cluster to answer (not free ports, nor a registry); a dry run asks the same.
   if (await checkNeeds(p, opts, io, 'down')) return 1
   return p.target === 'compose' ? composeDown(p, run, io) : k8sDown(p, run, io)
 }

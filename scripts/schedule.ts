@@ -13,11 +13,13 @@ import { createContext } from '../lib/context.js'
 import { ExitError, UsageError } from '../lib/errors.js'
 import { appendHistory, historyDir, historyFile, readHistory, toEntry } from '../lib/history.js'
 import { FORMATS, render, type Format } from '../lib/report/index.js'
-import { chooseVia, installActions, jobStatus, removeActions, VIAS, type Action, type Via } from '../lib/schedule/index.js'
-import { CRON_NOT_RUNNING, cronRunning } from '../lib/schedule/cron.js'
-import { jobSpec, parseEvery } from '../lib/schedule/spec.js'
+import { chooseVia, installActions, jobStatus, removeActions, VIAS, type Action, type JobStatus, type Via } from '../lib/schedule/index.js'
+import { CRON_NOT_RUNNING, cronNotRunning, cronRunning } from '../lib/schedule/cron.js'
+import { privilegeOf } from '../lib/provision/privilege.js'
+import { jobSpec, parseEvery, TEXTFILE_NAME } from '../lib/schedule/spec.js'
 import { stableNodePath } from '../lib/launcher.js'
 import { textfileDirProblem } from '../lib/schedule/textfile-dir.js'
+import { didYouMean } from '../lib/suggest.js'
 import { runMain } from './run-main.js'
 
 interface ScheduleOptions {
@@ -34,7 +36,7 @@ interface ScheduleOptions {
 }
 
 const EXT: Record<Format, string> = { human: 'txt', json: 'json', junit: 'xml', tap: 'tap', prometheus: 'prom', markdown: 'md' }
-export const TEXTFILE_NAME = 'shipshape.prom'
+export { TEXTFILE_NAME }
 
 export function scheduleCommand(io: Io) {
   return newCommand('schedule', io)
@@ -72,7 +74,7 @@ export async function main(argv: readonly string[], io: Io = processIo(), hooks:
   const action = cmd.args[0]
   const opts = cmd.opts<ScheduleOptions>()
   if (action === 'run') return scheduledRun(opts, io)
-  if (!['install', 'remove', 'status'].includes(action)) throw new UsageError(`unknown action '${action}': use install, remove or status`)
+  if (!['install', 'remove', 'status'].includes(action)) throw new UsageError(`unknown action '${action}'.${didYouMean(action, ['install', 'remove', 'status'], ' Use install, remove or status.')}`)
   const every = parseEvery(opts.every) // bad input ends here, before anything is touched
   const ctx = await createContext({ env: io.env, cwd: io.cwd })
   const s = { platform: ctx.platform, probe: ctx.probe, env: io.env, home: ctx.home, uid: hooks.uid ?? process.getuid?.() ?? 0, which: ctx.which, crontabUser: hooks.crontabUser }
@@ -90,7 +92,7 @@ export async function main(argv: readonly string[], io: Io = processIo(), hooks:
     const textfileDir = abs(opts.textfileDir)
     if (textfileDir) {
       // The job runs as the owner of the crontab it is in; everywhere else as whoever installs it.
-      const problem = await textfileDirProblem(textfileDir, ctx.probe, via === 'cron' ? s.crontabUser : undefined)
+      const problem = await textfileDirProblem(textfileDir, ctx.probe, via === 'cron' ? s.crontabUser : undefined, await privilegeOf(ctx))
       if (problem) throw new UsageError(`--textfile-dir: ${problem}`)
     }
     // The job runs elsewhere (its own working folder), so it names the config doctor would read here.
@@ -114,8 +116,15 @@ export async function main(argv: readonly string[], io: Io = processIo(), hooks:
     }
   }
   if (opts.dryRun) io.stdout.write('Dry run: nothing was changed.\n')
-  if (action === 'install' && actions.some((a) => a.describe.includes('crontab')) && (await cronRunning(ctx.probe)) === false) io.stdout.write(`Note: ${CRON_NOT_RUNNING}.\n`)
+  if (action === 'install' && actions.some((a) => a.describe.includes('crontab')) && (await cronRunning(ctx.probe)) === false) io.stdout.write(`Note: ${cronNotRunning(await privilegeOf(ctx))}.\n`)
   return 0
+}
+
+/** Why status gives no time for the next run. */
+function nextUnknown(j: JobStatus): string {
+  if (j.via === 'cron' && j.state?.includes(CRON_NOT_RUNNING)) return 'none while cron is not running'
+  if (j.via === 'systemd' && j.state === 'inactive') return 'none: the timer is not active'
+  return `cannot know (${j.via} did not say)`
 }
 
 /** Reading the crontab can fail (no permission, no cron spool): say so plainly, it is not a bug. */
@@ -132,8 +141,9 @@ async function status(s: Parameters<typeof jobStatus>[0], opts: ScheduleOptions,
   const last = runs.at(-1) ?? null
   const lastRun = last ? { startedAt: last.startedAt, exitCode: last.exitCode, failed: last.checks.filter((c) => ['fail', 'timeout', 'error'].includes(c.status)).map((c) => c.id), error: last.error ?? null } : null
   for (const j of jobs) {
-    // launchd does not say when it will next fire; StartInterval counts from the last run.
-    if (!j.nextRun && j.every && last) j.nextRun = new Date(Date.parse(last.startedAt) + parseEvery(j.every).seconds * 1000).toISOString()
+    // launchd does not say when it will next fire; its StartInterval counts from the last run. systemd
+    // and cron have calendars of their own (jobStatus read them): no guess is put in their place.
+    if (j.via === 'launchd' && !j.nextRun && j.every && last) j.nextRun = new Date(Date.parse(last.startedAt) + parseEvery(j.every).seconds * 1000).toISOString()
   }
   if (format === 'json') {
     io.stdout.write(JSON.stringify({ installed: jobs.length > 0, jobs, lastRun, history: historyFile(s.home) }, null, 2) + '\n')
@@ -141,7 +151,7 @@ async function status(s: Parameters<typeof jobStatus>[0], opts: ScheduleOptions,
   }
   if (!jobs.length) io.stdout.write('No shipshape job is scheduled. Install one with: shipshape schedule install --every 1h\n')
   for (const j of jobs) {
-    io.stdout.write(`Scheduled with ${j.via}${j.every ? `, every ${j.every}` : ''}${j.state ? ` (${j.state})` : ''}\n  entry: ${j.entry}\n  config: ${j.config ?? 'none (built-in defaults)'}\n  next run: ${j.nextRun ?? 'unknown'}\n`)
+    io.stdout.write(`Scheduled with ${j.via}${j.every ? `, every ${j.every}` : ''}${j.state ? ` (${j.state})` : ''}\n  entry: ${j.entry}\n  config: ${j.config ?? 'none (built-in defaults)'}\n  next run: ${j.nextRun ?? nextUnknown(j)}\n`)
   }
   io.stdout.write(lastRun ? `Last run: ${lastRun.startedAt}, exit ${lastRun.exitCode}${lastRun.failed.length ? `, failing: ${lastRun.failed.join(', ')}` : ''}${lastRun.error ? `\n  error: ${lastRun.error}` : ''}\n` : 'Last run: none recorded yet\n')
   return 0

@@ -6,7 +6,7 @@ import { registry } from '../checks/index.js'
 import { prepareRun } from '../lib/collect.js'
 import { csv, newCommand, parseArgs, positiveInt, processIo, type Io } from '../lib/command.js'
 import { InvalidArgumentError } from 'commander'
-import { ExitError } from '../lib/errors.js'
+import { ExitError, UsageError } from '../lib/errors.js'
 import { createHealthServer, parseDuration } from '../lib/serve.js'
 import { runMain } from './run-main.js'
 
@@ -34,7 +34,7 @@ const duration = (v: string) => {
 
 export function serveCommand(io: Io) {
   return newCommand('serve', io)
-    .description('Serve the checks over HTTP: GET /healthz (200 ready, 503 not, JSON report) and GET /metrics (Prometheus text).')
+    .description('Serve the checks over HTTP: GET /healthz (200 when doctor would exit 0, i.e. ready, warnings allowed; 503 not; JSON report) and GET /metrics (Prometheus text).')
     .option('--port <port>', 'port to listen on (0 picks a free one)', port, 9798)
     .option('--host <host>', 'address to bind; loopback unless you mean otherwise', '127.0.0.1')
     .option('--cache <duration>', 'reuse a run for this long (e.g. 30s, 5m)', duration, 30_000)
@@ -61,7 +61,11 @@ export async function main(argv: readonly string[], io: Io = processIo(), hooks:
   const { run } = await prepareRun(registry, { env: io.env, cwd: io.cwd, config: opts.config, only: opts.only, skip: opts.skip, timeout: opts.timeout, offline: opts.offline })
   const health = createHealthServer({ run: (signal) => run({ signal }), cacheMs: opts.cache })
   await new Promise<void>((resolve, reject) => {
-    health.server.once('error', (error: NodeJS.ErrnoException) => reject(new ExitError(1, `cannot listen on ${opts.host}:${opts.port}: ${error.code ?? error.message}`)))
+    health.server.once('error', (error: NodeJS.ErrnoException) =>
+      // A --host that names no address (a typo such as 0.0.0.0x) is bad input: exit 2, as any flag's.
+      reject(['ENOTFOUND', 'EAI_AGAIN', 'EADDRNOTAVAIL'].includes(error.code ?? '')
+        ? new UsageError(`--host '${opts.host}' is not an address of this machine (${error.code}): give an IP address such as 127.0.0.1 or 0.0.0.0, or a name that resolves to one`)
+        : new ExitError(1, `cannot listen on ${opts.host}:${opts.port}: ${error.code ?? error.message}`)))
     health.server.listen(opts.port, opts.host, () => resolve())
   })
   const addr = health.server.address()

@@ -15,12 +15,12 @@ import { settleFix } from '../lib/provision/advice.js'
 import { canSpin } from '../lib/report/progress.js'
 import { closest } from '../lib/suggest.js'
 import { toolVersion } from '../lib/paths.js'
-import { buildPlan, executePlan, newLogFile, type Plan } from '../lib/provision/plan.js'
+import { buildPlan, executePlan, manualOf, newLogFile, type Plan } from '../lib/provision/plan.js'
 import { privilegeOf } from '../lib/provision/privilege.js'
 import { sudoPasswordFor } from '../lib/provision/sudo-password.js'
 import { renderPlanHuman, renderResultsHuman, renderSetupJson } from '../lib/report/plan.js'
 import { painter, wantsColor } from '../lib/report/style.js'
-import { runChecks, selectChecks, summarise, unknownCheck } from '../lib/runner.js'
+import { runChecks, selectChecks, summarise, unknownCheck, verdictOf } from '../lib/runner.js'
 import type { Check, Context, Finding, Step } from '../lib/types.js'
 import { runMain, takeFirstInterrupt } from './run-main.js'
 import { maskUrlCredentials } from '../lib/redact.js'
@@ -43,7 +43,7 @@ export interface SetupOptions {
   docker: DockerChoice
   config?: string
   timeout?: number
-  /** doctor --fix --offline: the network checks skip, before the steps and after, as doctor's did. */
+  /** --offline (and doctor --fix --offline): the network checks skip, before the steps and after. */
   offline?: boolean
 }
 
@@ -57,6 +57,7 @@ export function setupCommand(io: Io) {
     .option('--skip <ids>', 'leave out these checks or steps, e.g. minikube-start (comma-separated)', csv)
     .addOption(new Option('--docker <way>', 'how to get Docker').choices(DOCKER_CHOICES).default('auto'))
     .option('--config <file>', 'a shipshape.yaml other than ./shipshape.yaml')
+    .option('--offline', 'skip the network checks (registries, proxy, clock); network.offline in shipshape.yaml says the same')
     .addHelpText('after', `
 ${SETUP_INCLUDES}
 
@@ -220,8 +221,11 @@ async function apply(checks: readonly Check[], ctx: Context, plan: Plan, notes: 
     io.stdout.write(maskUrlCredentials(`\n${renderResultsHuman(results, logFile, paint)}`))
     const bad = after.filter((f) => f.status !== 'ok' && f.status !== 'skip')
     for (const f of bad) io.stdout.write(`${maskUrlCredentials(paint(f.required ? 'red' : 'yellow', `still ${f.status}: ${f.title}: ${f.summary}`))}\n`)
-    if (plan.manual.length) io.stdout.write(`To finish by hand:\n${plan.manual.map((m) => `  • ${m.replaceAll('\n', '\n    ')}`).join('\n')}\n`)
-    io.stdout.write(summary.exitCode === 0 && !failedStep ? `${paint('green', 'Ready.')}\n` : `${paint('red', 'Not ready yet.')} Run 'shipshape doctor' for details.\n`)
+    // What is left by hand is read from the checks after the steps, not from the plan: a step may have
+    // done what the plan's advice described (an rc line commented out), and then nothing is left.
+    const byHand = manualOf(after)
+    if (byHand.length) io.stdout.write(`To finish by hand:\n${byHand.map((m) => `  • ${m.replaceAll('\n', '\n    ')}`).join('\n')}\n`)
+    io.stdout.write(summary.exitCode === 0 && !failedStep ? `${paint('green', `${verdictOf(0)}.`)}\n` : `${paint('red', `${verdictOf(1)} yet.`)} Run 'shipshape doctor' for details.\n`)
   }
   return failedStep || summary.exitCode !== 0 ? 1 : 0
 }

@@ -4,7 +4,7 @@
 
 import { pathToFileURL } from 'node:url'
 import { positiveInt, newCommand, parseArgs, processIo, type Io } from '../lib/command.js'
-import { composeUp, k8sUp } from '../lib/stacks/apply.js'
+import { composeUp, downCommandFor, k8sUp } from '../lib/stacks/apply.js'
 import { addRunOptions, checkNeeds, runOptions, type UpDownOptions } from '../lib/stacks/run-options.js'
 import { addStackOptions, prepare } from '../lib/stacks/prepare.js'
 import { describePlan, planOutputs, rotationWarning, writeOutputs } from '../lib/stacks/output.js'
@@ -42,7 +42,7 @@ export async function up(name: string, opts: UpDownOptions & { force?: boolean }
   // A dry run takes every step the real run takes up to the first change, so it refuses (and exits)
   // exactly where the real run would: a differing file first (exit 2), then the stack's needs (exit 1).
   const plan = await planOutputs(p.outDir, p.rendered.files, Boolean(opts.force), Boolean(opts.rotateSecrets))
-  if (opts.rotateSecrets && p.rendered.files.some((f) => f.secret)) io.stderr.write(`shipshape: warning: ${rotationWarning(name)}\n`)
+  if (opts.rotateSecrets && p.rendered.files.some((f) => f.secret)) io.stderr.write(`shipshape: warning: ${rotationWarning(name, downCommandFor(p, run.project).slice(3))}\n`)
   if (await checkNeeds(p, opts, io)) return 1
   if (run.dryRun) for (const line of describePlan(plan)) io.stdout.write(`# ${line}\n`)
   else await writeOutputs(p.outDir, p.rendered.files, Boolean(opts.force), plan)

@@ -47,9 +47,13 @@ export function wantsFix(f: Finding): boolean {
   return f.status !== 'ok' && f.status !== 'skip' && f.fix !== null
 }
 
+/** What a person must still do by hand for these findings, one line per check: "docker-host: …". */
+export function manualOf(findings: readonly Finding[]): string[] {
+  return findings.filter((f) => wantsFix(f) && f.fix!.manual).map((f) => `${f.id}: ${f.fix!.manual}`)
+}
+
 export async function buildPlan(ctx: Context, findings: readonly Finding[], opts: PlanOptions = {}): Promise<Plan> {
   const byId = new Map<string, Step>()
-  const manual: string[] = []
   for (const f of findings.filter(wantsFix)) {
     for (const step of f.fix!.steps) {
       const seen = byId.get(step.id)
@@ -60,9 +64,9 @@ export async function buildPlan(ctx: Context, findings: readonly Finding[], opts
       }
       byId.set(step.id, { ...step, reason: step.reason ?? f.id })
     }
-    if (f.fix!.manual) manual.push(`${f.id}: ${f.fix!.manual}`)
   }
   for (const step of opts.extraSteps ?? []) if (!byId.has(step.id)) byId.set(step.id, step)
+  const manual = manualOf(findings)
   const skip = new Set(opts.skipSteps ?? [])
   const ordered = orderByNeeds([...byId.values()])
   const steps: Step[] = []

@@ -3,6 +3,7 @@
 
 import { describePlatform } from '../platform.js'
 import type { Finding, Report } from '../types.js'
+import { verdictOf } from '../runner.js'
 import { fixLines } from './fix-text.js'
 import { MARKS, painter, type Paint } from './style.js'
 
@@ -14,7 +15,7 @@ export interface HumanOptions {
 export function renderFinding(f: Finding, opts: HumanOptions, paint: Paint = painter(opts.color)): string {
   const { mark, style } = MARKS[f.status]
   const time = opts.verbose ? paint('dim', ` (${f.durationMs} ms)`) : ''
-  const label = f.status === 'timeout' || f.status === 'error' ? `${f.status}: ` : ''
+  const label = f.status === 'timeout' ? 'timed out: ' : f.status === 'error' ? 'error: ' : ''
   const head = `${paint(style, `[${mark}]`)} ${paint('bold', f.title)}: ${label}${f.summary}${f.required || f.status === 'ok' || f.status === 'skip' ? '' : paint('dim', ' (optional)')}${time}`
   const lines = [head]
   if (opts.verbose) for (const d of f.details) lines.push(paint('dim', `    • ${d}`))
@@ -36,7 +37,7 @@ export function renderSummary(report: Report, paint: Paint): string {
     `${s.ok} ok`,
     s.skip && `${s.skip} skipped`,
   ].filter(Boolean)
-  const verdict = s.exitCode === 0 ? paint('green', 'Ready.') : paint('red', 'Not ready.')
+  const verdict = paint(s.exitCode === 0 ? 'green' : 'red', `${verdictOf(s.exitCode)}.`)
   return `${verdict} ${parts.join(', ')} (${report.durationMs} ms)`
 }
 

@@ -14,9 +14,24 @@ export interface Progress {
 /** A spinner redraws by cursor movement, which needs a size; a terminal reporting 0×0 gets plain lines. */
 export const canSpin = (stream: { columns?: number; rows?: number }) => (stream.columns ?? 0) > 0 && (stream.rows ?? 0) > 0
 
-export async function createProgress(stream: NodeJS.WriteStream, opts: HumanOptions): Promise<Progress> {
+/**
+ * `order`: the ids the run reports, in registry order. A check is printed once it and every check
+ * before it have finished, so a terminal lists them as piped output does; a slow check holds back
+ * only the lines after it, while the spinner names it.
+ */
+export async function createProgress(stream: NodeJS.WriteStream, opts: HumanOptions, order: readonly string[] = []): Promise<Progress> {
+  const finished = new Map<string, Finding>()
+  let next = 0
+  const ready = (finding: Finding): Finding[] => {
+    if (!order.includes(finding.id)) return [finding]
+    finished.set(finding.id, finding)
+    const out: Finding[] = []
+    while (next < order.length && finished.has(order[next])) out.push(finished.get(order[next++])!)
+    return out
+  }
+  const print = (f: Finding) => stream.write(maskUrlCredentials(renderFinding(f, opts)) + '\n')
   if (!canSpin(stream)) {
-    return { onStart() {}, onFinish: (f) => void stream.write(renderFinding(f, opts) + '\n'), stop() {} }
+    return { onStart() {}, onFinish: (f) => void ready(f).forEach(print), stop() {} }
   }
   const { default: ora } = await import('ora')
   const running = new Map<string, string>()
@@ -31,7 +46,7 @@ export async function createProgress(stream: NodeJS.WriteStream, opts: HumanOpti
     onFinish(finding) {
       running.delete(finding.id)
       spinner.clear()
-      stream.write(maskUrlCredentials(renderFinding(finding, opts)) + '\n')
+      ready(finding).forEach(print)
       if (running.size === 0) spinner.stop()
       else {
         spinner.text = label()

@@ -3,6 +3,7 @@
 // /metrics and written by scheduled runs for node_exporter's textfile collector. Every status of every
 // check is a series (1 for the current one, 0 for the rest) so an alert is a plain `== 1`.
 
+import { READY_MEANS } from '../runner.js'
 import { STATUSES, type Report } from '../types.js'
 
 /** Label values escape backslash, double quote and newline; nothing else. */
@@ -39,7 +40,7 @@ export function renderPrometheus(report: Report): string {
     if (f.version) tools.add({ tool: f.id, version: f.version }, 1)
   }
   const info = new Family('shipshape_info', 'The shipshape that ran the checks, and the platform.', 'gauge').add({ version: report.version, platform: report.platform.kind, arch: report.platform.arch }, 1)
-  const ready = new Family('shipshape_ready', '1 when every required check is ok (exit code 0), else 0.', 'gauge').add({}, report.summary.exitCode === 0 ? 1 : 0)
+  const ready = new Family('shipshape_ready', `1 when the run exits 0: ${READY_MEANS} (with --strict, no check warned either); else 0.`, 'gauge').add({}, report.summary.exitCode === 0 ? 1 : 0)
   const last = new Family('shipshape_last_run_timestamp_seconds', 'When the last run started, in seconds since the Unix epoch.', 'gauge').add({}, Date.parse(report.startedAt) / 1000)
   const runDuration = new Family('shipshape_run_duration_seconds', 'How long the whole run took.', 'gauge').add({}, report.durationMs / 1000)
   return [status, required, duration, tools, info, ready, last, runDuration].flatMap((f) => f.lines).join('\n') + '\n'

@@ -46,7 +46,9 @@ function yamlish(diag: Record<string, string | number | boolean | string[]>): st
 function point(f: Finding, n: number, strict: boolean): string {
   const fails = failsRun(f, strict)
   const todo = !fails && (f.status === 'fail' || f.status === 'timeout' || f.status === 'error')
-  const directive = f.status === 'skip' ? ` # SKIP ${description(f.summary)}` : todo ? ` # TODO optional check (${f.status}), does not fail the run` : ''
+  // A skip that fails the run (a required check whose prerequisite failed) is a plain `not ok`: under
+  // a SKIP directive a harness would count it as passed.
+  const directive = f.status === 'skip' && !fails ? ` # SKIP ${description(f.summary)}` : todo ? ` # TODO optional check (${f.status}), does not fail the run` : ''
   const head = `${fails || todo ? 'not ok' : 'ok'} ${n} - ${description(`${f.id}: ${f.summary}`)}${directive}`
   const diag: Record<string, string | number | boolean | string[]> = { status: f.status, title: f.title, required: f.required, duration_ms: f.durationMs }
   if (f.version) diag.version = f.version

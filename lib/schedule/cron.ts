@@ -5,7 +5,8 @@
 
 import { UsageError } from '../errors.js'
 import { shellLine } from '../probe.js'
-import type { Probe } from '../types.js'
+import { stepText } from '../report/fix-text.js'
+import type { Privilege, Probe } from '../types.js'
 import { JOB_NAME, type JobSpec } from './spec.js'
 
 export const CRON_MARKER = `# ${JOB_NAME} (managed by shipshape schedule; remove with: shipshape schedule remove)`
@@ -24,9 +25,9 @@ export function cronLine(spec: JobSpec): string {
   return `${spec.every.cron} * * ${command} ${CRON_MARKER}`
 }
 
-/** The `--config` file in shipshape's crontab line, unquoted as the shell and cron would (null when none). */
-export function configInLine(line: string): string | null {
-  const m = / --config ('(?:[^']|'\\'')*'|\S+)/.exec(line)
+/** The `--config` file (or `flag`'s value) in shipshape's crontab line, unquoted as the shell and cron would (null when none). */
+export function configInLine(line: string, flag = '--config'): string | null {
+  const m = new RegExp(` ${flag} ('(?:[^']|'\\\\'')*'|\\S+)`).exec(line)
   if (!m) return null
   const arg = m[1].replace(/\\%/g, '%')
   return arg.startsWith("'") ? arg.slice(1, -1).replaceAll(`'\\''`, "'") : arg
@@ -76,4 +77,8 @@ export async function cronRunning(probe: Probe): Promise<boolean | null> {
   return null
 }
 
-export const CRON_NOT_RUNNING = 'cron is not running, so the line will not fire: start it with `sudo service cron start` (on WSL, add that to your shell profile or enable systemd)'
+export const CRON_NOT_RUNNING = 'cron is not running, so the line will not fire'
+
+/** CRON_NOT_RUNNING with how to start cron here: as root no sudo, without sudo `su -c`. */
+export const cronNotRunning = (privilege: Privilege) =>
+  `${CRON_NOT_RUNNING}: start it with \`${stepText({ argv: ['service', 'cron', 'start'], sudo: true }, privilege)}\` (on WSL, add that to your shell profile or enable systemd)`

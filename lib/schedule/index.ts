@@ -8,9 +8,10 @@ import { writeFileAtomic } from '../atomic-write.js'
 import { ExitError } from '../errors.js'
 import { shellLine } from '../probe.js'
 import type { Platform, Probe } from '../types.js'
-import { configInLine, CRON_NOT_RUNNING, crontab, cronLine, cronRunning, mergeCrontab, ourLine } from './cron.js'
+import { privilegeOf } from '../provision/privilege.js'
+import { configInLine, cronNotRunning, crontab, cronLine, cronRunning, mergeCrontab, ourLine } from './cron.js'
 import { configInPlist, domain, launchAgentPlist, plistPath } from './launchd.js'
-import { LAUNCHD_LABEL, type JobSpec } from './spec.js'
+import { LAUNCHD_LABEL, TEXTFILE_NAME, type JobSpec } from './spec.js'
 import { configInService, parseShow, serviceUnit, SERVICE, TIMER, timerUnit, unitDir } from './systemd.js'
 
 export type Via = 'systemd' | 'cron' | 'launchd'
@@ -126,10 +127,15 @@ export async function removeActions(s: SchedulerContext, vias: readonly Via[] = 
       if (await s.which('systemctl')) actions.push({ describe: shellLine(systemctl('disable', '--now', TIMER)), apply: () => run(s, systemctl('disable', '--now', TIMER), true) })
       for (const f of files) actions.push({ describe: `delete ${f}`, apply: () => rm(f, { force: true }) })
       if (await s.which('systemctl')) actions.push({ describe: shellLine(systemctl('daemon-reload')), apply: () => run(s, systemctl('daemon-reload'), true) })
+      actions.push(...(await textfileRemoval(configInService(await readFile(join(dir, SERVICE), 'utf8').catch(() => ''), TEXTFILE_FLAG))))
     }
   }
   if (vias.includes('cron') && s.platform.kind !== 'macos' && (await s.which('crontab'))) {
-    if (ourLine(await crontab(s.probe, s.crontabUser).read())) actions.push({ describe: `delete shipshape's line from the crontab${s.crontabUser ? ` of ${s.crontabUser}` : ''}`, apply: () => rewriteCrontab(s, null) })
+    const line = ourLine(await crontab(s.probe, s.crontabUser).read())
+    if (line) {
+      actions.push({ describe: `delete shipshape's line from the crontab${s.crontabUser ? ` of ${s.crontabUser}` : ''}`, apply: () => rewriteCrontab(s, null) })
+      actions.push(...(await textfileRemoval(configInLine(line, TEXTFILE_FLAG))))
+    }
   }
   if (vias.includes('launchd')) {
     const path = plistPath(s.home)
@@ -137,9 +143,22 @@ export async function removeActions(s: SchedulerContext, vias: readonly Via[] = 
       const target = `${domain(s.uid)}/${LAUNCHD_LABEL}`
       if (await s.which('launchctl')) actions.push({ describe: `${shellLine(['launchctl', 'bootout', target])} (and wait until launchd lets go of it)`, apply: () => bootoutAndWait(s, target) })
       actions.push({ describe: `delete ${path}`, apply: () => rm(path, { force: true }) })
+      actions.push(...(await textfileRemoval(configInPlist(await readFile(path, 'utf8').catch(() => ''), TEXTFILE_FLAG))))
     }
   }
   return actions
+}
+
+const TEXTFILE_FLAG = '--textfile-dir'
+
+/**
+ * The job's Prometheus textfile goes with the job: left behind, node_exporter would export the last
+ * run's readiness for ever. Only the file shipshape writes there, and only when it is there.
+ */
+async function textfileRemoval(dir: string | null): Promise<Action[]> {
+  if (!dir) return []
+  const file = join(dir, TEXTFILE_NAME)
+  return (await exists(file)) ? [{ describe: `delete ${file} (the job's textfile for node_exporter)`, apply: () => rm(file, { force: true }) }] : []
 }
 
 export interface JobStatus {
@@ -164,7 +183,26 @@ const secondsFromCron = (line: string): number | null => {
   return null
 }
 
-const nextAfter = (last: Date, seconds: number) => new Date((Math.floor(last.getTime() / 1000 / seconds) + 1) * seconds * 1000)
+/**
+ * When cron next fires `line` after `now`, read from the line's own minute and hour fields on cron's
+ * calendar (the local clock, as cron keeps it: a step of 15 minutes is :00, :15, :30 and :45 of every
+ * hour, a step of 2 hours the even hours), or null for a line shipshape did not write.
+ */
+export function cronNext(line: string, now: Date): Date | null {
+  const [min, hour, dom, month, dow] = line.split(/\s+/)
+  const field = (f: string): ((n: number) => boolean) | null =>
+    f === '*' ? () => true : /^\*\/\d+$/.test(f) ? (n) => n % Number(f.slice(2)) === 0 : /^\d+$/.test(f) ? (n) => n === Number(f) : null
+  const [m, h] = [field(min), field(hour)]
+  if (!m || !h || [dom, month, dow].some((f) => f !== '*')) return null
+  const t = new Date(now)
+  t.setSeconds(0, 0)
+  // At most a day of minutes: every line shipshape writes fires at least daily.
+  for (let i = 0; i < 1441; i++) {
+    t.setMinutes(t.getMinutes() + 1)
+    if (m(t.getMinutes()) && h(t.getHours())) return t
+  }
+  return null
+}
 
 export async function jobStatus(s: SchedulerContext, now: Date): Promise<JobStatus[]> {
   const found: JobStatus[] = []
@@ -186,10 +224,11 @@ export async function jobStatus(s: SchedulerContext, now: Date): Promise<JobStat
     const line = ourLine(await crontab(s.probe, s.crontabUser).read().catch(() => ''))
     if (line) {
       const seconds = secondsFromCron(line)
-      // cron runs on the wall clock, so the next run is the next multiple of the interval (in UTC for whole hours and days; close enough elsewhere).
+      // cron fires on its own calendar (the line's fields on the local clock), not from the last run;
+      // a cron that is not running fires never, and status says so rather than promise a time.
       const running = await cronRunning(s.probe)
-      const state = running === false ? `in crontab, but ${CRON_NOT_RUNNING}` : 'in crontab'
-      found.push({ via: 'cron', installed: true, entry: line, every: seconds ? humanEvery(seconds) : null, nextRun: seconds && running !== false ? nextAfter(now, seconds).toISOString() : null, state, config: configInLine(line) })
+      const state = running === false ? `in crontab, but ${cronNotRunning(await privilegeOf(s))}` : 'in crontab'
+      found.push({ via: 'cron', installed: true, entry: line, every: seconds ? humanEvery(seconds) : null, nextRun: running !== false ? (cronNext(line, now)?.toISOString() ?? null) : null, state, config: configInLine(line) })
     }
   }
   const plist = plistPath(s.home)

@@ -44,8 +44,8 @@ ${Object.entries(spec.env).map(([k, v]) => `    <key>${xmlEscape(k)}</key>\n    
 }
 
 /** The `--config` file among the plist's ProgramArguments (null when none). */
-export function configInPlist(plist: string): string | null {
-  const m = /<string>--config<\/string>\s*<string>([^<]*)<\/string>/.exec(plist)
+export function configInPlist(plist: string, flag = '--config'): string | null {
+  const m = new RegExp(`<string>${flag}</string>\\s*<string>([^<]*)</string>`).exec(plist)
   if (!m) return null
   const entities: Record<string, string> = { lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' }
   return m[1].replace(/&(lt|gt|quot|apos|amp);/g, (_, name: string) => entities[name])

@@ -62,6 +62,9 @@ export interface JobInput {
   node?: string
 }
 
+/** The file a scheduled run with --textfile-dir writes there, for node_exporter's textfile collector. */
+export const TEXTFILE_NAME = 'shipshape.prom'
+
 export function jobSpec(input: JobInput): JobSpec {
   const argv = [input.node ?? process.execPath, cliEntry, 'schedule', 'run']
   if (input.format) argv.push('--format', input.format)

@@ -29,8 +29,8 @@ Nice=10
 }
 
 /** The `--config` file in the service's ExecStart, unquoted (null when none). */
-export function configInService(unit: string): string | null {
-  const m = /^ExecStart=.*"--config" "((?:[^"\\]|\\.)*)"/m.exec(unit)
+export function configInService(unit: string, flag = '--config'): string | null {
+  const m = new RegExp(`^ExecStart=.*"${flag}" "((?:[^"\\\\]|\\\\.)*)"`, 'm').exec(unit)
   return m ? m[1].replace(/%%/g, '%').replace(/\$\$/g, '$').replace(/\\(.)/g, '$1') : null
 }
 

@@ -6,24 +6,26 @@
 import { constants } from 'node:fs'
 import { access, stat } from 'node:fs/promises'
 import { userInfo } from 'node:os'
-import { shellLine } from '../probe.js'
-import type { Probe } from '../types.js'
+import { stepText } from '../report/fix-text.js'
+import type { Privilege, Probe } from '../types.js'
 
 /**
  * What stops `user` (default: whoever runs this) from writing files in `dir`, with the fix; null when
- * nothing does. Another user (root editing that user's crontab) is asked through `runuser`.
+ * nothing does. Another user (root editing that user's crontab) is asked through `runuser`. The fix
+ * gets root as this machine can (`privilege`): no sudo as root.
  */
-export async function textfileDirProblem(dir: string, probe: Probe, user?: string): Promise<string | null> {
+export async function textfileDirProblem(dir: string, probe: Probe, user?: string, privilege: Privilege = 'sudo'): Promise<string | null> {
+  const asRoot = (argv: string[]) => stepText({ argv, sudo: true }, privilege)
   const who = user ?? currentUser()
   const info = await stat(dir).catch((error: NodeJS.ErrnoException) => error.code ?? 'unreadable')
-  if (info === 'ENOENT') return `${dir} does not exist. Create it for ${who}: ${shellLine(['sudo', 'install', '-d', '-o', who, dir])} (or mkdir -p inside your home)`
+  if (info === 'ENOENT') return `${dir} does not exist. Create it for ${who}: ${asRoot(['install', '-d', '-o', who, dir])} (or mkdir -p inside your home)`
   if (typeof info === 'string') return `${dir} cannot be read (${info}). Pick a folder ${who} can write, or fix its permissions.`
   if (!info.isDirectory()) return `${dir} is not a folder. Pass the folder node_exporter's --collector.textfile.directory names.`
   const writable = user
     ? (await probe(['runuser', '-u', user, '--', 'test', '-w', dir, '-a', '-x', dir], { timeoutMs: 10_000 })).ok
     : await access(dir, constants.W_OK | constants.X_OK).then(() => true, () => false)
   if (writable) return null
-  return `${who}, who runs the scheduled job, cannot write ${dir}. Let them (node_exporter only reads it): ${shellLine(['sudo', 'chown', who, dir])}, or pick a folder ${who} owns.`
+  return `${who}, who runs the scheduled job, cannot write ${dir}. Let them (node_exporter only reads it): ${asRoot(['chown', who, dir])}, or pick a folder ${who} owns.`
 }
 
 function currentUser(): string {

@@ -63,14 +63,14 @@ export async function composeUp(p: Prepared, opts: RunOptions, io: Io): Promise<
   const v2 = cmd[0] === 'docker'
   if (v2) {
     const r = await run([...base, 'up', '-d', '--wait', '--wait-timeout', String(Math.ceil(opts.timeoutMs / 1000))], { timeoutMs: opts.timeoutMs + 60_000, allowFail: true })
-    if (!r.ok) return explainComposeFailure(p, base, io, `${shellLine([...base, 'up'])} failed:\n${(r.stderr || r.stdout).trim()}`)
+    if (!r.ok) return explainComposeFailure(p, opts, base, io, `${shellLine([...base, 'up'])} failed:\n${(r.stderr || r.stdout).trim()}`)
   } else {
     // v1 itself waits for `depends_on: service_healthy` before starting a dependant, so its own run
     // shares the deadline, and a failure there is explained with the same log lines.
     const r = await run([...base, 'up', '-d'], { timeoutMs: opts.timeoutMs, allowFail: true })
     if (!r.ok) {
       const why = r.timedOut ? `not healthy within ${opts.timeoutMs} ms` : `${shellLine([...cmd, 'up', '-d'])} failed:\n${(r.stderr || r.stdout).trim().split('\n').slice(-5).join('\n')}`
-      return explainComposeFailure(p, base, io, `${p.stack.name}: ${why}`)
+      return explainComposeFailure(p, opts, base, io, `${p.stack.name}: ${why}`)
     }
     if (opts.dryRun) {
       io.stdout.write(`# then poll \`docker inspect\` until every container is healthy, for at most ${opts.timeoutMs} ms\n`)
@@ -79,7 +79,7 @@ export async function composeUp(p: Prepared, opts: RunOptions, io: Io): Promise<
     const verdict = await pollHealthy({ probe: p.ctx.probe, deadline, containerIds: () => containerIds(p, base) })
     if (!verdict.ready) {
       const why = verdict.failed.length ? 'a service failed' : `not healthy within ${opts.timeoutMs} ms`
-      return explainComposeFailure(p, base, io, `${p.stack.name}: ${why}`)
+      return explainComposeFailure(p, opts, base, io, `${p.stack.name}: ${why}`)
     }
   }
   if (opts.dryRun) return 0
@@ -93,7 +93,7 @@ async function containerIds(p: Prepared, base: string[]): Promise<string[]> {
   return r.ok ? r.stdout.split('\n').map((s) => s.trim()).filter(Boolean) : []
 }
 
-async function explainComposeFailure(p: Prepared, base: string[], io: Io, headline: string): Promise<number> {
+async function explainComposeFailure(p: Prepared, opts: RunOptions, base: string[], io: Io, headline: string): Promise<number> {
   const { inspectContainers, judge } = await import('./wait.js')
   const states = await inspectContainers(p.ctx.probe, await containerIds(p, base))
   const verdict = judge(states)
@@ -104,8 +104,31 @@ async function explainComposeFailure(p: Prepared, base: string[], io: Io, headli
     const logs = await lastLogs(p.ctx.probe, c.id)
     io.stderr.write(`${logs ? logs.replace(/^/gm, '  ') : '  (no output)'}\n`)
   }
-  io.stderr.write(`\nThe containers are left as they are for a look; \`shipshape down ${p.stack.name}${p.target === 'k8s' ? ' --target k8s' : ''}\` removes them.\n`)
+  const pull = pullAdvice(p, headline)
+  if (pull) io.stderr.write(`\n${pull}\n`)
+  io.stderr.write(`\nThe containers are left as they are for a look; \`${shellLine(downCommandFor(p, opts.project))}\` removes them.\n`)
   return 1
+}
+
+/**
+ * When the engine could not pull an image, the three ways to get it here: load it from a file, pull
+ * through a mirror the team has, or run images that are already here (the stack's image parameters).
+ */
+export function pullAdvice(p: Pick<Prepared, 'stack' | 'values'>, output: string): string | null {
+  if (!/pull access denied|manifest unknown|not found: manifest|error pulling|failed to resolve reference|Get "?https?:\/\/|connection refused|no such host|i\/o timeout|toomanyrequests/i.test(output)) return null
+  const params = Object.entries(p.stack.params).filter(([, param]) => param.type === 'image').map(([name]) => name)
+  const images = params.map((name) => p.values[name]).filter((v): v is string => typeof v === 'string')
+  return [
+    `An image could not be pulled${images.length ? ` (${images.join(', ')})` : ''}. Get it here one of three ways:`,
+    '  - load it from a file made with `docker save` on a machine that has it: docker load -i IMAGE.tar',
+    '  - pull through a mirror your team runs: add it under network.registries in shipshape.yaml (and to the daemon\'s registry-mirrors)',
+    `  - use images this machine already has: ${params.map((n) => `--set ${n}=…`).join(' ')}`,
+  ].join('\n')
+}
+
+/** The `shipshape down` that stops what this run started: its project and target, as this run had them. */
+export function downCommandFor(p: Pick<Prepared, 'stack' | 'target'>, project: string): string[] {
+  return ['shipshape', 'down', p.stack.name, ...(project === defaultProject(p.stack.name) ? [] : ['--project', project]), ...(p.target === 'k8s' ? ['--target', 'k8s'] : [])]
 }
 
 export async function composeDown(p: Prepared, opts: RunOptions, io: Io): Promise<number> {

@@ -14,7 +14,7 @@ import { projectRoot } from '../paths.js'
 export const TARGETS = ['compose', 'k8s'] as const
 export type Target = (typeof TARGETS)[number]
 
-export const PARAM_TYPES = ['string', 'int', 'bool', 'port', 'quantity', 'image', 'dns-name', 'dns-subdomain', 'ip', 'host-path', 'enum'] as const
+export const PARAM_TYPES = ['string', 'int', 'bool', 'port', 'quantity', 'image', 'dns-name', 'dns-subdomain', 'ip', 'host-path', 'enum', 'version'] as const
 export type ParamType = (typeof PARAM_TYPES)[number]
 
 export interface Param {

@@ -19,6 +19,8 @@ export interface HostPort {
   port: number
   /** What listens there, for messages: "elasticsearch kibana". */
   what: string
+  /** The stack parameter that sets it ("port", "kibanaPort"), for the fix's stacks.<stack>.<param>. */
+  param?: string
 }
 
 export interface StackNeeds {
@@ -91,7 +93,7 @@ export async function hostPorts(inUse: Record<string, Record<string, unknown>>, 
     const stack = await declaredStack(name, root)
     for (const p of stack?.ports ?? []) {
       const port = Number(inUse[name]?.[p.param] ?? stack!.params[p.param]?.default)
-      if (Number.isInteger(port)) out.push({ stack: name, port, what: `${name} ${p.service}` })
+      if (Number.isInteger(port)) out.push({ stack: name, port, what: `${name} ${p.service}`, param: p.param })
     }
   }
   return out

@@ -1,6 +1,8 @@
 // The output folder of a render: secrets read back from an earlier render (so re-rendering keeps the
 // passwords a data volume was initialised with), and files written atomically. A file that exists
-// and differs is replaced only with --force, after a backup; without it nothing at all is written.
+// and differs is replaced, after a backup, when it is still as the last render wrote it (render-record.ts:
+// new values render new files); one edited by hand since, or never recorded, only with --force.
+// Without it nothing at all is written.
 
 import { chmod, mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -8,6 +10,7 @@ import { stageFile, type Staged } from '../atomic-write.js'
 import { UsageError } from '../errors.js'
 import type { Stack, Target } from './catalog.js'
 import { manifestName, type KnownSecrets, type OutputFile } from './render.js'
+import { handEdit, readRecord, writeRecord } from './render-record.js'
 
 export async function readKnownSecrets(stack: Stack, target: Target, outDir: string): Promise<KnownSecrets> {
   const known: KnownSecrets = { env: {}, k8s: {} }
@@ -38,8 +41,8 @@ export async function readKnownSecrets(stack: Stack, target: Target, outDir: str
 }
 
 /** Said whenever passwords are replaced: the data outlives them. */
-export function rotationWarning(stack: string): string {
-  return `new passwords for ${stack} (--rotate-secrets): a data volume keeps the password it was first started with, so a stack started before will refuse the new ones. Remove its volume first (shipshape down ${stack} --volumes, which deletes the data) or change the password inside the running database.`
+export function rotationWarning(stack: string, downArgs: readonly string[] = []): string {
+  return `new passwords for ${stack} (--rotate-secrets): a data volume keeps the password it was first started with, so a stack started before will refuse the new ones. Remove its volume first (${['shipshape', 'down', stack, ...downArgs, '--volumes'].join(' ')}, which deletes the data) or change the password inside the running database.`
 }
 
 export interface WriteResult {
@@ -85,10 +88,17 @@ export async function planOutputs(outDir: string, files: OutputFile[], force: bo
     const path = join(outDir, file.path)
     plan.push({ file, path, existing: await readIfThere(path) })
   }
-  // --rotate-secrets replaces the files that hold the passwords: that is what it asks for.
-  const conflicts = plan.filter((p) => p.existing !== undefined && p.existing !== p.file.text && !(replaceSecrets && p.file.secret))
-  if (conflicts.length && !force) {
-    throw new UsageError(`${conflicts.map((c) => c.path).join(', ')} already ${conflicts.length > 1 ? 'exist' : 'exists'} and ${conflicts.length > 1 ? 'differ' : 'differs'} from this render; nothing was written. Use --force to replace (a .bak copy is kept).`)
+  // --rotate-secrets replaces the files that hold the passwords: that is what it asks for. A file still
+  // as the last render wrote it is replaced by this one: the values changed, not the file.
+  const record = await readRecord(outDir)
+  const differing = plan.filter((p) => p.existing !== undefined && p.existing !== p.file.text && !(replaceSecrets && p.file.secret))
+  const edits = differing.map((c) => ({ c, edit: handEdit(c.existing!, record[c.file.path]) })).filter(({ edit }) => edit !== 'as-rendered')
+  if (edits.length && !force) {
+    const edited = edits.filter(({ edit }) => typeof edit === 'number')
+    if (edited.length) {
+      throw new UsageError(`${edited.map(({ c, edit }) => `${c.path}:${edit}`).join(', ')}: edited by hand since the last render; nothing was written. Move the change into --set, --values or the stack's entry in shipshape.yaml, or use --force to replace ${edited.length > 1 ? 'them' : 'it'} (a .bak copy is kept).`)
+    }
+    throw new UsageError(`${edits.map(({ c }) => c.path).join(', ')} already ${edits.length > 1 ? 'exist' : 'exists'} and ${edits.length > 1 ? 'differ' : 'differs'} from this render, and no earlier render of ${edits.length > 1 ? 'them' : 'it'} is recorded; nothing was written. Use --force to replace (a .bak copy is kept).`)
   }
   return plan
 }
@@ -126,6 +136,8 @@ export async function writeOutputs(outDir: string, files: OutputFile[], force: b
     result.unchanged.push(path)
     await chmod(path, file.mode) // a secret file keeps 0600 even if someone loosened it
   }
+  // What the folder now holds as rendered, so the next render with other values may replace it.
+  await writeRecord(outDir, plan.map((p) => p.file))
   return result
 }
 

@@ -5,6 +5,7 @@
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import { loadConfig } from '../config.js'
+import { didYouMean } from '../suggest.js'
 import { createContext } from '../context.js'
 import { UsageError } from '../errors.js'
 import type { Io } from '../command.js'
@@ -24,6 +25,8 @@ export interface StackOptions {
   config?: string
   /** New passwords instead of the ones kept in the output folder (render and up only). */
   rotateSecrets?: boolean
+  /** --offline (up, down): the network checks skip, as network.offline in shipshape.yaml says. */
+  offline?: boolean
 }
 
 export interface Prepared {
@@ -54,12 +57,12 @@ export function addStackOptions(cmd: Command): Command {
 export const defaultOutDir = (cwd: string, stack: string, target: string) => resolve(cwd, 'shipshape', stack, target)
 
 export async function prepare(name: string, opts: StackOptions, io: Io): Promise<Prepared> {
-  if (!(TARGETS as readonly string[]).includes(opts.target)) throw new UsageError(`unknown target '${opts.target}' (use ${TARGETS.join(' or ')})`)
+  if (!(TARGETS as readonly string[]).includes(opts.target)) throw new UsageError(`unknown target '${opts.target}'.${didYouMean(opts.target, [...TARGETS, 'kubernetes']).replace("'kubernetes'", "'k8s'")} Use ${TARGETS.join(' or ')}.`)
   const target = opts.target as Target
   const stack = await loadStack(name)
   if (!stack.targets.includes(target)) throw new UsageError(`stack ${name} does not render to ${target}`)
   const config = await loadConfig(io.cwd, opts.config)
-  const ctx = await createContext({ env: io.env, cwd: io.cwd, config })
+  const ctx = await createContext({ env: io.env, cwd: io.cwd, config, offline: opts.offline })
   const given = await resolveValues(stack, { config, valuesFiles: opts.values, sets: opts.set, cwd: io.cwd })
   const { values, warnings } = applyRules(stack.name, given, ctx.platform)
   const outDir = opts.out === '-' ? '-' : opts.out ? resolve(io.cwd, opts.out) : defaultOutDir(io.cwd, name, target)

@@ -6,6 +6,7 @@ import valid from 'semver/functions/valid.js'
 import { UsageError } from '../errors.js'
 import type { Platform } from '../types.js'
 import { bandOf, NEWEST_MAJOR, OLDEST } from './elastic-bands.js'
+import { ELASTIC_RELEASES, resolveVersion } from './releases.js'
 import { quantityBytes, type Values } from './values.js'
 import { kubeSettings } from './pod-security.js'
 
@@ -22,8 +23,11 @@ const MONGO_PING = `if command -v mongosh >/dev/null 2>&1; then exec mongosh --q
 
 const RULES: Record<string, Rule> = {
   elasticsearch(v, platform) {
-    const version = String(v.version)
     const warnings: string[] = []
+    // Elastic publishes x.y.z tags only: x.y becomes the newest patch of that minor the table knows.
+    const resolved = resolveVersion('Elasticsearch', String(v.version), ELASTIC_RELEASES)
+    const version = resolved.version
+    if (resolved.note) warnings.push(resolved.note)
     // The pattern lets through numbers too large to compare (semver caps each part at 2^53-1).
     if (!valid(version)) throw new UsageError(`parameter 'version': '${version.slice(0, 40)}' is not a version shipshape can compare (each part a whole number below 9007199254740992), e.g. 8.19.10`)
     const band = bandOf(version)
@@ -54,6 +58,7 @@ const RULES: Record<string, Rule> = {
     return {
       values: {
         ...v,
+        version,
         image: v.image ?? `docker.elastic.co/elasticsearch/${flavour}:${version}`,
         kibanaImage: v.kibanaImage ?? `docker.elastic.co/kibana/kibana:${version}`,
         licence,

@@ -20,11 +20,12 @@ export interface UpDownOptions extends StackOptions {
   checks?: boolean
 }
 
-export function addRunOptions(cmd: Command): Command {
+export function addRunOptions(cmd: Command, verb: 'start' | 'stop' = 'start'): Command {
   return cmd
     .option('--project <name>', 'compose project name (default shipshape-<stack>)')
     .option('--dry-run', 'run the same checks and file comparison, print what would be written and run, change nothing; exits as the real run would')
-    .option('--no-checks', 'start without the checks the stack needs (when a check is wrong about this machine)')
+    .option('--no-checks', `${verb} without the checks the stack needs (when a check is wrong about this machine)`)
+    .option('--offline', 'skip the network checks (registries, proxy, clock); network.offline in shipshape.yaml says the same')
 }
 
 export function runOptions(stack: string, opts: UpDownOptions): RunOptions {
@@ -33,15 +34,17 @@ export function runOptions(stack: string, opts: UpDownOptions): RunOptions {
 
 /**
  * What a stack needs is required for this run: every check in stack.yaml's `needs` for the target
- * must be ok (a warning refuses too: Elasticsearch dies at boot on a low vm.max_map_count, and kubectl
- * against no cluster says only "connection refused"). The checks see this stack alone, with its
+ * must be ok (a warning refuses too: kubectl against no cluster says only "connection refused"), but
+ * for the warnings that still run (WARNING_STILL_RUNS), which are shown. The checks see this stack alone, with its
  * values, so another stack's port in shipshape.yaml holds nothing back. Prints the report and the
  * fixes and returns true when the run must stop; --no-checks skips all of it.
- * `purpose` drops the checks that matter only for starting (START_ONLY) when stopping.
+ * `purpose` keeps, when stopping, only what stopping needs: the engine (or cluster) answering. Free
+ * ports, memory, vm.max_map_count and the network (a registry, a proxy, the clock) matter only for
+ * starting.
  */
 export async function checkNeeds(p: Prepared, opts: UpDownOptions, io: Io, purpose: 'up' | 'down' = 'up'): Promise<boolean> {
   if (opts.checks === false) return false
-  const only = p.stack.needs[p.target].filter((id) => purpose === 'up' || !START_ONLY.includes(id))
+  const only = p.stack.needs[p.target].filter((id) => purpose === 'up' || !startOnly(id))
   const verb = purpose === 'up' ? 'start' : 'stop'
   if (only.length > 0) {
     const config = { ...p.ctx.config, data: { ...p.ctx.config.data, stacks: { [p.stack.name]: p.values } } }
@@ -68,20 +71,27 @@ export async function checkNeeds(p: Prepared, opts: UpDownOptions, io: Io, purpo
       return true
     }
     for (const f of findings.filter(tolerated)) io.stderr.write(`shipshape: warning: ${f.id}: ${f.summary}\n`)
-    if (opts.dryRun) io.stdout.write(`# checks passed: ${findings.map((f) => f.id).join(', ')}\n`)
+    if (opts.dryRun) {
+      // A skipped check did not pass: it is listed apart, with why, so "passed" is never a claim about it.
+      const passedIds = findings.filter((f) => f.status !== 'skip').map((f) => f.id)
+      if (passedIds.length) io.stdout.write(`# checks passed: ${passedIds.join(', ')}\n`)
+      for (const f of findings.filter((f) => f.status === 'skip')) io.stdout.write(`# check skipped: ${f.id} (${f.summary})\n`)
+    }
   }
   if (purpose === 'up' && p.target === 'compose' && (await portsTaken(p, checkProject(opts.project ?? defaultProject(p.stack.name)), io))) return true
   return false
 }
 
 // Every docker-compose warning is a Compose that runs the stacks (v1, a standalone v2, an older
-// plugin): up drives each of them, so the warning is shown and the run goes on.
-const WARNING_STILL_RUNS = ['docker-compose']
+// plugin): up drives each of them, so the warning is shown and the run goes on. A low
+// vm.max_map_count is a single-node Elasticsearch that starts and warns (checks/max-map-count.ts).
+const WARNING_STILL_RUNS = ['docker-compose', 'max-map-count']
 
 const CHECK_BOUND_MS = 15_000
 
-/** Checks about starting a stack, which stopping it does not need. */
+/** Checks about starting a stack, which stopping it does not need: the host's room, and the network. */
 const START_ONLY = ['ports', 'max-map-count', 'resources']
+const startOnly = (id: string) => START_ONLY.includes(id) || registry.find((c) => c.id === id)?.network === true
 
 /**
  * The stack's published ports must be free, or held by this very project (up again is fine).

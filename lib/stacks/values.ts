@@ -63,7 +63,7 @@ async function readValuesFile(stack: Stack, file: string): Promise<Values> {
     const where = at(pair.key.range?.[0], '').replace(/: $/, '')
     const node = pair.value
     if (!isScalar(node)) throw new UsageError(`${where}: parameter '${name}': expected a single value, not a list or mapping`)
-    values[name] = coerce(stack, name, node.value, where)
+    values[name] = coerce(stack, name, node.value, where, node.range ? text.slice(node.range[0], node.range[1]) : undefined)
   }
   return values
 }
@@ -73,7 +73,7 @@ async function readValuesFile(stack: Stack, file: string): Promise<Values> {
  * Only the stack's name and parameters are read, so config.ts checks shipshape.yaml with the
  * declarations from the build's index, without loading the templates.
  */
-export function coerce(stack: Pick<Stack, 'name' | 'params'>, name: string, raw: unknown, where: string): Value {
+export function coerce(stack: Pick<Stack, 'name' | 'params'>, name: string, raw: unknown, where: string, written?: string): Value {
   const param = Object.hasOwn(stack.params, name) ? stack.params[name] : undefined
   if (!param) {
     const near = closest(name, Object.keys(stack.params))
@@ -132,13 +132,27 @@ export function coerce(stack: Pick<Stack, 'name' | 'params'>, name: string, raw:
     case 'enum':
       if (typeof raw !== 'string' || !param.values?.includes(raw)) fail(`one of ${param.values?.join(', ')}`)
       return raw as string
+    case 'version': {
+      // YAML reads `version: 8.10` as the number 8.1: say what was written and how to quote it.
+      if (typeof raw === 'number') {
+        const shown = written ?? String(raw)
+        throw new UsageError(`${where}: parameter '${name}': YAML reads ${shown} as the number ${raw}, not a version; quote it: ${name}: "${shown}"`)
+      }
+      if (typeof raw !== 'string' || !VERSION.test(raw)) fail('a version: major.minor or major.minor.patch, such as 8.19 or 8.19.10')
+      return raw as string
+    }
     case 'string':
-      if (typeof raw !== 'string') fail('a string (quote it in YAML)')
-      if (param.pattern && !new RegExp(param.pattern).test(raw as string)) fail(`a value matching ${param.pattern}`)
+      if (typeof raw !== 'string') {
+        if (typeof raw === 'number') throw new UsageError(`${where}: parameter '${name}': YAML reads ${written ?? raw} as a number; quote it: ${name}: "${written ?? raw}"`)
+        fail('a string (quote it in YAML)')
+      }
+      if (param.pattern && !new RegExp(param.pattern).test(raw as string)) fail(`a value of the form this parameter takes (${param.description})`)
       return raw as string
   }
 }
 
+/** One to three dot-separated whole numbers: 8, 8.19, 8.19.10. */
+const VERSION = /^\d+(\.\d+){0,2}$/
 export const QUANTITY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/
 export const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/
 export const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/

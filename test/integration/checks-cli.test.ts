@@ -94,7 +94,7 @@ exit 1`)
   const r = await runCli(['doctor', '--only', 'resources'], { env })
   assert.equal(r.code, 1)
   assert.match(r.stdout, /^\[✗\] Docker daemon: not running: nothing answers at tcp:\/\/127\.0\.0\.1:1$/m)
-  assert.match(r.stdout, /^\[-\] CPU, memory and disk: skipped: docker-daemon is fail$/m)
+  assert.match(r.stdout, /^\[-\] CPU, memory and disk: skipped: docker-daemon failed$/m)
 })
 
 test('resources: measured from the real daemon, with CPUs and memory in the summary', async (t) => {

@@ -86,7 +86,7 @@ test('a full disk: render --force is exit 1 in one line and leaves the earlier r
   assert.ok(oneLine(r.stderr), r.stderr)
   assert.match(r.stderr, /no space left on the device \(ENOSPC\)/)
   assert.deepEqual(await Promise.all(['compose.yaml', '.env'].map((f) => readFile(join(out, f), 'utf8'))), before)
-  assert.deepEqual((await readdir(out)).sort(), ['.env', 'compose.yaml'])
+  assert.deepEqual((await readdir(out)).sort(), ['.env', '.shipshape-rendered.json', 'compose.yaml'])
 })
 
 test('.env in shell forms keeps its passwords; a line shipshape cannot read or an empty password is refused', async (t) => {

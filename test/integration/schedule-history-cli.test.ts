@@ -60,7 +60,7 @@ test('schedule: nothing to schedule with is exit 1 with the fix; a bad --every o
   assert.match(every.stderr, /--every '7m': use minutes that divide an hour/)
   const action = await runCli(['schedule', 'frob'], { env: cleanEnv({ HOME: home, PATH: path }) })
   assert.equal(action.code, 2)
-  assert.match(action.stderr, /unknown action 'frob': use install, remove or status/)
+  assert.match(action.stderr, /unknown action 'frob'\. Use install, remove or status/)
   assert.deepEqual(await readdir(home), [])
   const calls = (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean)
   assert.deepEqual(calls.filter((c) => !/ -l\b/.test(c)), [], 'no crontab was written')

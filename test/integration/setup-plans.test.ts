@@ -266,10 +266,11 @@ test('shipshape setup --dry-run --format json prints the platform and the plan d
   const doc = JSON.parse(r.stdout)
   assert.equal(doc.platform.kind, 'macos')
   assert.equal(doc.platform.arch, 'arm64')
-  // Homebrew first, then everything through Apple silicon's brew, none of it as root.
+  // Homebrew first, then everything through Apple silicon's brew, none of it as root. A step shipshape
+  // performs itself has, as its argv, the shipshape command that performs it.
   assert.deepEqual(doc.steps.map((s: { id: string; argv: string[]; sudo: boolean }) => [s.id, s.argv.join(' '), s.sudo]), [
-    ['homebrew', '', false],
-    ['homebrew-shellenv', '', false],
+    ['homebrew', 'shipshape setup --only docker-cli,kubectl,minikube', false],
+    ['homebrew-shellenv', 'shipshape setup --only docker-cli,kubectl,minikube', false],
     ['docker-desktop', '/opt/homebrew/bin/brew install --cask docker-desktop', false],
     ['kubectl', '/opt/homebrew/bin/brew install kubectl', false],
     ['minikube', '/opt/homebrew/bin/brew install minikube', false],

@@ -41,6 +41,6 @@ test('doctor: help, typos and refused values go to commander, which says what is
     assert.equal(quickParse(argv, DOCTOR_OPTIONS), null, argv.join(' '))
   }
   await assert.rejects(doctorOptions(['--timeout', '0'], io()), (e: Error) => e instanceof UsageError && /option '--timeout <ms>' argument '0' is invalid\. '0' is not a positive whole number of milliseconds\./.test(e.message))
-  await assert.rejects(doctorOptions(['--fomat', 'json'], io()), (e: Error) => e instanceof UsageError && /unknown option '--fomat'\n\(Did you mean --format\?\)/.test(e.message))
+  await assert.rejects(doctorOptions(['--fomat', 'json'], io()), (e: Error) => e instanceof UsageError && /unknown option '--fomat'\. Did you mean '--format'\?/.test(e.message))
   await assert.rejects(doctorOptions(['--format', 'xml'], io()), (e: Error) => e instanceof UsageError && /argument 'xml' is invalid\. Allowed choices are human, json/.test(e.message))
 })

@@ -18,7 +18,7 @@ test('with no stack configured, every shipped stack\'s default host ports are ch
 })
 
 test('a team\'s values move the ports checked; stacks not in use are not checked', async () => {
-  assert.deepEqual(await hostPorts({ mongodb: { port: 27018 } }), [{ stack: 'mongodb', port: 27018, what: 'mongodb mongodb' }])
+  assert.deepEqual(await hostPorts({ mongodb: { port: 27018 } }), [{ stack: 'mongodb', port: 27018, what: 'mongodb mongodb', param: 'port' }])
   assert.deepEqual(await hostPorts({ postgres: {} }), [], 'an unknown stack publishes nothing we know of')
 })
 
