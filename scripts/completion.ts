@@ -69,7 +69,14 @@ export async function candidates(words: readonly string[], io: Io): Promise<stri
   if (name === 'help') return before.length === 1 ? keep(Object.keys(COMMANDS)) : []
   const cmd = await commandOf(name, io)
   if (!cmd) return []
-  const checkIds = async () => (await import('../checks/index.js')).checkIds()
+  // The built-in ids and a team's own from ./shipshape.yaml, when it reads; completion never fails on it.
+  const checkIds = async () => {
+    const { registry } = await import('../checks/index.js')
+    const { loadConfig } = await import('../lib/config.js')
+    const { withTeamChecks } = await import('../lib/collect.js')
+    const config = await loadConfig(io.cwd).catch(() => null)
+    return (config ? await withTeamChecks(registry, config) : registry).map((c) => c.id)
+  }
   const stacks = async () => (await import('../lib/stacks/declared.js')).shippedStacks()
   const prev = before.at(-1)!
   const option = cmd.options.find((o) => o.long === prev)

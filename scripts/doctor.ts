@@ -5,7 +5,7 @@
 import { pathToFileURL } from 'node:url'
 import { registry } from '../checks/index.js'
 import { processIo, type Io } from '../lib/io.js'
-import { csv, formatSpec, positiveMs, quickParse, type OptionSpec } from '../lib/options.js'
+import { csv, formatSpec, positiveMs, type OptionSpec } from '../lib/options.js'
 import { FORMATS, render, type Format } from '../lib/report/index.js'
 import { wantsColor } from '../lib/report/style.js'
 import { prepareRun } from '../lib/collect.js'
@@ -25,7 +25,7 @@ export interface DoctorOptions {
   yes?: boolean
 }
 
-// As plain objects: commander shows them in --help, and quickParse reads the usual lines without it.
+// As plain objects, which commander declares and shows in --help.
 export const DOCTOR_OPTIONS: OptionSpec[] = [
   formatSpec(FORMATS),
   { flags: '--only <ids>', description: 'run only these checks (comma-separated; what they need runs too)', parse: csv },
@@ -58,10 +58,7 @@ Examples:
   shipshape doctor --offline                # on a plane: leave the network checks out`)
 }
 
-/** The options of `argv`: read by quickParse, or by commander for help, mistakes and unusual forms. */
 export async function doctorOptions(argv: readonly string[], io: Io): Promise<DoctorOptions> {
-  const quick = quickParse(argv, DOCTOR_OPTIONS)
-  if (quick) return quick as unknown as DoctorOptions
   const cmd = await doctorCommand(io)
   ;(await import('../lib/command.js')).parseArgs(cmd, argv)
   return cmd.opts<DoctorOptions>()

@@ -4,12 +4,13 @@
 
 import { pathToFileURL } from 'node:url'
 import { registry } from '../checks/index.js'
-import { collect } from '../lib/collect.js'
+import { collect, withTeamChecks } from '../lib/collect.js'
+import { loadConfig } from '../lib/config.js'
 import { newCommand, parseArgs, processIo, type Io } from '../lib/command.js'
 import { fixLines } from '../lib/report/fix-text.js'
 import { maskUrlCredentials } from '../lib/redact.js'
 import { unknownCheck } from '../lib/runner.js'
-import type { Status } from '../lib/types.js'
+import type { Check, Status } from '../lib/types.js'
 import { runMain } from './run-main.js'
 
 /** What skip, timeout and error mean for every check. */
@@ -18,6 +19,9 @@ const COMMON: Partial<Record<Status, string>> = {
   timeout: 'no answer within its bound (--timeout, or checks.<id>.timeoutMs): it proposes no change, only how to look again',
   error: 'the check itself could not finish (an answer it cannot read): no change is proposed',
 }
+
+/** What a team script's exit code says (lib/team/checks.ts). */
+const TEAM: Partial<Record<Status, string>> = { ok: 'the script exited 0', warn: 'the script exited 2', fail: 'the script exited 1' }
 
 export function explainCommand(io: Io) {
   return newCommand('explain', io)
@@ -35,12 +39,14 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   const cmd = explainCommand(io)
   parseArgs(cmd, argv)
   const id = cmd.args[0]
-  const check = registry.find((c) => c.id === id)
-  if (!check) throw unknownCheck(id, registry.map((c) => c.id))
   const opts = cmd.opts<{ config?: string; offline?: boolean }>()
+  // A team's own checks (shipshape.yaml) are explained as the built-in ones, from their description.
+  const checks: readonly (Check & { description?: string })[] = await withTeamChecks(registry, await loadConfig(io.cwd, opts.config))
+  const check = checks.find((c) => c.id === id)
+  if (!check) throw unknownCheck(id, checks.map((c) => c.id))
   const { report } = await collect(registry, { env: io.env, cwd: io.cwd, config: opts.config, only: [id], offline: opts.offline })
   const finding = report.checks.find((f) => f.id === id)!
-  const about = check.about
+  const about = check.about ?? (check.description ? { looks: check.description, why: "your team's own check (shipshape.yaml)", statuses: TEAM } : undefined)
   const statuses = { ...about?.statuses, ...COMMON }
   const width = Math.max(...Object.keys(statuses).map((s) => s.length))
   const out = [

@@ -50,3 +50,18 @@ test('explain docker-daemon prints what it looks at, why, each status, and the f
   assert.equal(unknown.code, 2)
   assert.match(unknown.stderr, /Did you mean 'docker-daemon'\?/)
 })
+
+test("a team's own check completes and is explained from its description, as the built-in ones are", async (t) => {
+  const dir = await tempDir(t)
+  const env = cleanEnv({ HOME: join(dir, 'home') })
+  const init = await runCli(['init'], { cwd: dir, env })
+  assert.equal(init.code, 0, init.stderr)
+  const ids = await runCli(['completion', 'complete', '--', 'doctor', '--only', 'exa'], { cwd: dir, env })
+  assert.deepEqual(ids.stdout.split('\n').filter(Boolean), ['example'])
+  const explained = await runCli(['explain', 'example', '--offline'], { cwd: dir, env })
+  assert.equal(explained.code, 0, explained.stderr)
+  assert.match(explained.stdout, /^Work git email \(example\): optional/)
+  assert.match(explained.stdout, /What it looks at: .+/)
+  assert.match(explained.stdout, /Why it matters: your team's own check \(shipshape\.yaml\)/)
+  assert.match(explained.stdout, /On this machine: warn: not allowed yet: read .*, then run `shipshape allow`/)
+})
