@@ -11,6 +11,7 @@ import { collect, prepareRun } from '../lib/collect.js'
 import { csv, newCommand, Option, parseArgs, positiveInt, processIo, type Io } from '../lib/command.js'
 import { createContext } from '../lib/context.js'
 import { ExitError, UsageError } from '../lib/errors.js'
+import { UnsafeValueError } from '../lib/model/shell-quote.js'
 import { appendHistory, historyDir, historyFile, readHistory, toEntry } from '../lib/history.js'
 import { FORMATS, render, type Format } from '../lib/report/index.js'
 import { chooseVia, installActions, jobStatus, removeActions, VIAS, type Action, type Via } from '../lib/schedule/index.js'
@@ -119,7 +120,7 @@ export async function main(argv: readonly string[], io: Io = processIo(), hooks:
 /** Reading the crontab can fail (no permission, no cron spool): say so plainly, it is not a bug. */
 const failedStep = <T>(p: Promise<T>): Promise<T> =>
   p.catch((error: Error) => {
-    throw error instanceof ExitError || error instanceof UsageError ? error : new ExitError(1, error.message)
+    throw error instanceof ExitError || error instanceof UsageError || error instanceof UnsafeValueError ? error : new ExitError(1, error.message)
   })
 
 async function status(s: Parameters<typeof jobStatus>[0], opts: ScheduleOptions, io: Io, now: Date): Promise<number> {
