@@ -64,6 +64,8 @@ export interface ScheduleHooks {
   /** Root only: edit this user's crontab (tests use their own user). */
   crontabUser?: string
   uid?: number
+  /** The node the job runs (tests: one that cannot start). */
+  node?: string
 }
 
 export async function main(argv: readonly string[], io: Io = processIo(), hooks: ScheduleHooks = {}): Promise<number> {
@@ -94,7 +96,7 @@ export async function main(argv: readonly string[], io: Io = processIo(), hooks:
       if (problem) throw new UsageError(`--textfile-dir: ${problem}`)
     }
     // The job runs elsewhere (its own working folder), so it names the config doctor would read here.
-    const spec = jobSpec({ every: every.text, env: io.env, home: ctx.home, format: opts.format, textfileDir, config: config.file ?? undefined, only: opts.only, skip: opts.skip, offline: opts.offline })
+    const spec = jobSpec({ every: every.text, env: io.env, home: ctx.home, format: opts.format, textfileDir, config: config.file ?? undefined, only: opts.only, skip: opts.skip, offline: opts.offline, node: hooks.node })
     actions = await failedStep(installActions(s, via, spec))
     header = `Schedule shipshape doctor every ${every.text} with ${via} (${why}):`
   } else {

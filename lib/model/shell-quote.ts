@@ -141,7 +141,7 @@ export function cronCommand(env: Record<string, string>, argv: readonly string[]
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new UnsafeValueError(`the variable name ${JSON.stringify(k)}`, k)
     return shWord(`${k}=${refuseControl(k, v)}`, k)
   })
-  const words = [...assignments, shLine(argv)]
+  const words = [...(assignments.length ? ['/usr/bin/env', ...assignments] : []), shLine(argv)]
   return `${words.join(' ')}${redirect ? ` ${redirect}` : ''}`.replace(/%/g, '\\%')
 }
 

@@ -19,6 +19,23 @@ export function cronLine(spec: JobSpec): string {
   return `${spec.every.cron} * * ${cronCommand(spec.env, spec.argv, '>/dev/null 2>&1')} ${CRON_MARKER}`
 }
 
+/** cron's own environment for a job (Debian's cron: PATH, HOME, SHELL, LOGNAME; nothing inherited). */
+export const CRON_PATH = '/usr/bin:/bin'
+
+/**
+ * Runs the job's line once as cron would (`env -i`, cron's PATH, `/bin/sh -c`), with doctor's
+ * arguments replaced by `--version` so nothing is checked or written; null when it starts, else why
+ * not. A line that cannot start fails every run into /dev/null while `status` says installed.
+ */
+export async function cronLineProblem(spec: JobSpec, probe: Probe): Promise<string | null> {
+  const command = cronUnescape(cronCommand(spec.env, [...spec.argv.slice(0, 2), '--version'], ''))
+  const argv = ['env', '-i', `PATH=${CRON_PATH}`, `HOME=${spec.home}`, 'SHELL=/bin/sh', '/bin/sh', '-c', command]
+  const r = await probe(argv, { timeoutMs: 30_000 })
+  if (r.ok && /\d+\.\d+/.test(r.stdout)) return null
+  const said = (r.stderr.trim() || r.stdout.trim()).split('\n')[0]
+  return `${r.timedOut ? 'did not finish within 30 s' : `exit ${r.code}`}${said ? `: ${said.slice(0, 200)}` : ''}`
+}
+
 /** The `--config` file in shipshape's crontab line, unquoted as the shell and cron would (null when none). */
 export function configInLine(line: string): string | null {
   const at = line.indexOf(' --config ')

@@ -58,10 +58,12 @@ export interface JobInput {
   only?: string[]
   skip?: string[]
   offline?: boolean
+  /** The node that runs the job (this one unless a test says otherwise). */
+  node?: string
 }
 
 export function jobSpec(input: JobInput): JobSpec {
-  const argv = [process.execPath, cliEntry, 'schedule', 'run']
+  const argv = [input.node ?? process.execPath, cliEntry, 'schedule', 'run']
   if (input.format) argv.push('--format', input.format)
   if (input.textfileDir) argv.push('--textfile-dir', input.textfileDir)
   if (input.config) argv.push('--config', input.config)

@@ -20,7 +20,8 @@ test('--every: what cron, systemd and launchd all express; anything else is a us
 test('the crontab line quotes paths with spaces and escapes %, which cron would turn into a newline', () => {
   const spec = jobSpec({ every: '30m', env: { PATH: '/opt/my tools/bin:/usr/bin' }, home: '/home/al ice', config: '/home/al ice/100%.yaml' })
   const line = cronLine(spec)
-  assert.match(line, /^\*\/30 \* \* \* \* 'PATH=\/opt\/my tools\/bin:\/usr\/bin' 'HOME=\/home\/al ice' /)
+  // Through env: a quoted 'PATH=…' word is no assignment to sh, which would run it as a command.
+  assert.match(line, /^\*\/30 \* \* \* \* \/usr\/bin\/env 'PATH=\/opt\/my tools\/bin:\/usr\/bin' 'HOME=\/home\/al ice' /)
   assert.match(line, /--config '\/home\/al ice\/100\\%\.yaml'/)
   assert.doesNotMatch(line.replace(/\\%/g, ''), /%/)
   assert.ok(ourLine(line))
