@@ -58,7 +58,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     // Reading a folder fails at read(2), whose error carries no path: name the file for the message.
     throw Object.assign(error, { path: error.path ?? file })
   })
-  const { backup } = await writeFileAtomic(file, mergeChecklist(existing, block), { backup: existing !== null })
+  const { backup } = await writeFileAtomic(file, mergeChecklist(existing, block), { backup: existing !== null, dirMode: 0o755 })
   const open = openItems(report).length
   io.stdout.write(`${existing === null ? 'Wrote' : 'Updated'} ${opts.output}: ${open} open item${open === 1 ? '' : 's'}${backup ? ` (previous version in ${opts.output}.bak)` : ''}\n`)
   return 0

@@ -4,7 +4,7 @@
 // through the probe with a long bound; a failed step stops the steps that need it, independent steps
 // go on, and every command with its output goes to a log file the summary names.
 
-import { appendFile, mkdir } from 'node:fs/promises'
+import { appendPrivate, makeDirs } from '../atomic-write.js'
 import { join } from 'node:path'
 import { shellLine } from '../probe.js'
 import type { Context, Finding, Step } from '../types.js'
@@ -128,13 +128,13 @@ export interface ExecOptions {
 /** ~/.shipshape/logs/2026-11-25T21-00-00-000Z.log */
 export async function newLogFile(ctx: Context): Promise<string> {
   const dir = join(ctx.home, '.shipshape', 'logs')
-  await mkdir(dir, { recursive: true, mode: 0o700 })
+  await makeDirs(dir, 0o700)
   return join(dir, `${ctx.now().toISOString().replaceAll(':', '-').replace('.', '-')}.log`)
 }
 
 export async function executePlan(outer: Context, plan: Plan, opts: ExecOptions): Promise<StepResult[]> {
   const ctx = opts.sudoPassword ? { ...outer, probe: withSudoPassword(outer.probe, opts.sudoPassword) } : outer
-  const log = (text: string) => appendFile(opts.logFile, text.endsWith('\n') ? text : `${text}\n`, { mode: 0o600 })
+  const log = (text: string) => appendPrivate(opts.logFile, text.endsWith('\n') ? text : `${text}\n`)
   const results = new Map<string, StepResult>()
   await log(`# shipshape setup, ${ctx.now().toISOString()}, ${plan.steps.length} step(s)`)
   for (const step of plan.steps) {

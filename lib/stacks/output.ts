@@ -2,9 +2,9 @@
 // passwords a data volume was initialised with), and files written atomically. A file that exists
 // and differs is replaced only with --force, after a backup; without it nothing at all is written.
 
-import { chmod, mkdir, readFile } from 'node:fs/promises'
+import { chmod, lstat, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { stageFile, type Staged } from '../atomic-write.js'
+import { checkFolder, makeDirs, stageFile, type Staged } from '../atomic-write.js'
 import { UsageError } from '../errors.js'
 import type { Stack, Target } from './catalog.js'
 import { manifestName, type KnownSecrets, type OutputFile } from './render.js'
@@ -103,13 +103,13 @@ export async function writeOutputs(outDir: string, files: OutputFile[], force: b
   const result: WriteResult = { written: [], unchanged: [], backups: [] }
   const plan = planned ?? (await planOutputs(outDir, files, force))
   if (files.some((f) => f.secret)) {
-    const created = await mkdir(outDir, { recursive: true, mode: 0o700 })
-    if (created !== undefined) await chmod(outDir, 0o700)
+    await checkFolder(outDir, '.env')
+    await makeDirs(outDir, 0o700)
   }
   const staged: Array<{ s: Staged; path: string }> = []
   try {
     for (const { file, path, existing } of plan) {
-      if (existing !== file.text) staged.push({ path, s: await stageFile(path, file.text, { mode: file.mode, forceMode: true, backup: existing !== undefined }) })
+      if (existing !== file.text) staged.push({ path, s: await stageFile(path, file.text, { mode: file.mode, forceMode: true, backup: existing !== undefined, dirMode: 0o755 }) })
     }
     for (const { s } of staged) await s.backup()
   } catch (error) {
@@ -124,7 +124,8 @@ export async function writeOutputs(outDir: string, files: OutputFile[], force: b
   for (const { file, path, existing } of plan) {
     if (existing !== file.text) continue
     result.unchanged.push(path)
-    await chmod(path, file.mode) // a secret file keeps 0600 even if someone loosened it
+    // A secret file keeps 0600 even if someone loosened it; never through a link someone planted.
+    if ((await lstat(path)).isFile()) await chmod(path, file.mode)
   }
   return result
 }
