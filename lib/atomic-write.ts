@@ -12,6 +12,7 @@ import type { Stats } from 'node:fs'
 import { constants } from 'node:fs'
 import { chmod, lstat, mkdir, open, readFile, realpath, rename, rm, stat, unlink } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
+import { kindOf } from './bounded-read.js'
 import { UsageError } from './errors.js'
 
 export interface WriteOptions {
@@ -68,7 +69,7 @@ export async function writeTarget(path: string, uid = euid()): Promise<string> {
     throw error
   })
   if (st === null || st.isFile()) return path
-  if (!st.isSymbolicLink()) throw new UsageError(`${path} is not a regular file; nothing was written. Move it away and run again.`)
+  if (!st.isSymbolicLink()) throw new UsageError(`${path}: not a regular file (${kindOf(st)}); nothing was written. Move it away and run again.`)
   const real = await realpath(path).catch(() => null)
   const ts = real === null ? null : await stat(real).catch(() => null)
   const folder = await stat(dirname(path))

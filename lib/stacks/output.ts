@@ -2,7 +2,8 @@
 // passwords a data volume was initialised with), and files written atomically. A file that exists
 // and differs is replaced only with --force, after a backup; without it nothing at all is written.
 
-import { chmod, lstat, readFile } from 'node:fs/promises'
+import { chmod, lstat } from 'node:fs/promises'
+import { readBeforeReplacing } from '../bounded-read.js'
 import { join } from 'node:path'
 import { checkFolder, makeDirs, stageFile, type Staged } from '../atomic-write.js'
 import { UsageError } from '../errors.js'
@@ -130,11 +131,5 @@ export async function writeOutputs(outDir: string, files: OutputFile[], force: b
   return result
 }
 
-async function readIfThere(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8')
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw error
-  }
-}
+// Bounded: a named pipe at .env would hang the render, a link to /dev/zero fill the memory.
+const readIfThere = async (path: string): Promise<string | undefined> => (await readBeforeReplacing(path)) ?? undefined
