@@ -11,9 +11,49 @@
 import type { Stats } from 'node:fs'
 import { constants } from 'node:fs'
 import { chmod, lstat, mkdir, open, readFile, realpath, rename, rm, stat, unlink } from 'node:fs/promises'
-import { basename, dirname, join } from 'node:path'
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import { kindOf } from './bounded-read.js'
 import { UsageError } from './errors.js'
+
+/**
+ * Root writing under the HOME of another user (`sudo -E`, or a sudo that keeps HOME): the user whose
+ * files these are, taken from the HOME folder's owner. null when not root, or the path is not under
+ * a HOME that belongs to someone else.
+ */
+export async function homeOwnerOf(path: string): Promise<{ uid: number; gid: number } | null> {
+  const home = process.env.HOME
+  if (euid() !== 0 || !home) return null
+  const rel = relative(resolve(home), resolve(path))
+  if (rel.startsWith('..') || isAbsolute(rel)) return null
+  const st = await stat(home).catch(() => null)
+  return st && st.uid !== 0 ? { uid: st.uid, gid: st.gid } : null
+}
+
+// Effective ids are the whole process's, so writes as another user take turns: one at a time, and
+// only at the points where a command writes (none of them runs beside another command's probes).
+let turns: Promise<unknown> = Promise.resolve()
+
+/** Runs `fn` as the owner of the HOME `path` lies in (see homeOwnerOf), or as we are. */
+async function asOwnerOf<T>(path: string, fn: () => Promise<T>): Promise<T> {
+  const owner = await homeOwnerOf(path)
+  if (!owner) return fn()
+  const run = async () => {
+    const groups = process.getgroups!()
+    process.setgroups!([owner.gid])
+    process.setegid!(owner.gid)
+    process.seteuid!(owner.uid)
+    try {
+      return await fn()
+    } finally {
+      process.seteuid!(0)
+      process.setegid!(0)
+      process.setgroups!(groups)
+    }
+  }
+  const result = turns.then(run, run)
+  turns = result.catch(() => {})
+  return result
+}
 
 export interface WriteOptions {
   /** Mode for a new file (default 0644); an existing file keeps its own unless `forceMode`. */
@@ -86,7 +126,9 @@ export async function writeTarget(path: string, uid = euid()): Promise<string> {
 }
 
 /** Creates `dir` and any missing parents with `mode`, whatever the umask (chmod after mkdir). */
-export async function makeDirs(dir: string, mode = 0o700): Promise<void> {
+export const makeDirs = (dir: string, mode = 0o700): Promise<void> => asOwnerOf(dir, () => makeDirsAs(dir, mode))
+
+async function makeDirsAs(dir: string, mode: number): Promise<void> {
   const first = await mkdir(dir, { recursive: true, mode })
   if (first === undefined) return
   for (let d = dir; ; d = dirname(d)) {
@@ -137,11 +179,14 @@ export interface Staged {
  * files can all be staged first and put in place only when every one was written: a full disk then
  * leaves none of them changed.
  */
-export async function stageFile(path: string, data: string | Uint8Array, opts: WriteOptions = {}): Promise<Staged> {
+export const stageFile = (path: string, data: string | Uint8Array, opts: WriteOptions = {}): Promise<Staged> =>
+  asOwnerOf(path, () => stageFileAs(path, data, opts))
+
+async function stageFileAs(path: string, data: string | Uint8Array, opts: WriteOptions): Promise<Staged> {
   const target = await writeTarget(path)
   const dir = dirname(target)
   await checkFolder(dir, basename(target))
-  await makeDirs(dir, opts.dirMode ?? 0o700)
+  await makeDirsAs(dir, opts.dirMode ?? 0o700)
   const existing = await lstat(target).then((s) => s.mode & 0o7777, () => null)
   const mode = opts.forceMode || existing === null ? (opts.mode ?? 0o644) : existing
   // A dot-name, so a collector that reads *.prom never sees a half-written file.
@@ -156,18 +201,18 @@ export async function stageFile(path: string, data: string | Uint8Array, opts: W
   }
   let backedUp: Promise<string | null> | undefined
   const backup = () =>
-    (backedUp ??= (async () => {
+    (backedUp ??= asOwnerOf(target, async () => {
       if (!opts.backup || existing === null) return null
       const bak = opts.backupPath?.(target) ?? `${target}.bak`
       await replaceBackup(target, bak, opts.forceMode ? mode : existing)
       return bak
-    })())
+    }))
   const commit = async (): Promise<Written> => {
     let made: string | null
     try {
       made = await backup()
       await opts.beforeRename?.(tmp)
-      await rename(tmp, target)
+      await asOwnerOf(target, () => rename(tmp, target))
     } catch (error) {
       await discard()
       throw error
@@ -181,9 +226,11 @@ export async function stageFile(path: string, data: string | Uint8Array, opts: W
  * Appends to a private file (history, setup's log): its folder made 0700 and checked like any
  * write's, the file created 0600, and a link at its name refused (O_NOFOLLOW) rather than followed.
  */
-export async function appendPrivate(path: string, text: string): Promise<void> {
+export const appendPrivate = (path: string, text: string): Promise<void> => asOwnerOf(path, () => appendPrivateAs(path, text))
+
+async function appendPrivateAs(path: string, text: string): Promise<void> {
   await checkFolder(dirname(path), basename(path))
-  await makeDirs(dirname(path), 0o700)
+  await makeDirsAs(dirname(path), 0o700)
   const fh = await open(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o600).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ELOOP') throw new UsageError(`${path} is a symbolic link; shipshape appends only to a file of its own there. Nothing was written. Remove the link and run again.`)
     throw error

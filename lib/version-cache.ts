@@ -6,7 +6,7 @@
 
 import { lstat, realpath, stat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import { writeFileAtomic } from './atomic-write.js'
+import { homeOwnerOf, writeFileAtomic } from './atomic-write.js'
 import { readJsonObject } from './bounded-read.js'
 import { cacheDir } from './paths.js'
 import type { Context, ProbeOptions, ProbeResult } from './types.js'
@@ -90,6 +90,8 @@ function loadStore(ctx: Context): Promise<Store> {
 async function untrustedCache(file: string): Promise<string | null> {
   const uid = process.geteuid?.() ?? -1
   if (uid === -1) return null
+  const owner = await homeOwnerOf(file)
+  if (owner) return `running as root with the HOME of uid ${owner.uid}: root does not write that user's cache`
   for (const path of [dirname(file), file]) {
     const s = await lstat(path).catch(() => null)
     if (!s) continue
