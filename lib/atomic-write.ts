@@ -10,7 +10,7 @@
 
 import type { Stats } from 'node:fs'
 import { constants } from 'node:fs'
-import { chmod, lstat, mkdir, open, readFile, realpath, rename, rm, stat, unlink } from 'node:fs/promises'
+import { chmod, link, lstat, mkdir, open, readFile, realpath, rename, rm, stat, unlink } from 'node:fs/promises'
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import { kindOf } from './bounded-read.js'
 import { UsageError } from './errors.js'
@@ -66,6 +66,11 @@ export interface WriteOptions {
   backupPath?: (target: string) => string
   /** Mode of the folders this write creates, whatever the umask: 0700 (default) or 0755 for render output. */
   dirMode?: number
+  /**
+   * The file must not exist when it is put in place (a new secret): the commit links instead of
+   * renaming, so of two writers racing for it one wins and the other is refused, never both.
+   */
+  exclusive?: boolean
   /** Called between writing the temporary file and the rename: the seam tests use to interrupt. */
   beforeRename?(tmp: string): Promise<void> | void
 }
@@ -135,6 +140,15 @@ async function makeDirsAs(dir: string, mode: number): Promise<void> {
     await chmod(d, mode)
     if (d === first || dirname(d) === d) break
   }
+}
+
+/** Puts `tmp` at `target` only if nothing is there (link(2) fails with EEXIST otherwise), then drops `tmp`. */
+async function placeExclusive(tmp: string, target: string): Promise<void> {
+  await link(tmp, target).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EEXIST') throw error
+    throw new UsageError(`${target} was created by another run while this one was writing; nothing of this run's was kept there. Run again to use what it holds.`)
+  })
+  await unlink(tmp)
 }
 
 /** Copies `from` (a regular file, already checked) to `to`: any old `to` is removed, the new one created exclusively. */
@@ -212,7 +226,7 @@ async function stageFileAs(path: string, data: string | Uint8Array, opts: WriteO
     try {
       made = await backup()
       await opts.beforeRename?.(tmp)
-      await asOwnerOf(target, () => rename(tmp, target))
+      await asOwnerOf(target, () => (opts.exclusive ? placeExclusive(tmp, target) : rename(tmp, target)))
     } catch (error) {
       await discard()
       throw error

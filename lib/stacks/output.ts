@@ -107,21 +107,28 @@ export async function writeOutputs(outDir: string, files: OutputFile[], force: b
     await checkFolder(outDir, '.env')
     await makeDirs(outDir, 0o700)
   }
-  const staged: Array<{ s: Staged; path: string }> = []
+  const staged: Array<{ s: Staged; path: string; exclusive: boolean }> = []
   try {
     for (const { file, path, existing } of plan) {
-      if (existing !== file.text) staged.push({ path, s: await stageFile(path, file.text, { mode: file.mode, forceMode: true, backup: existing !== undefined, dirMode: 0o755 }) })
+      // A new secret goes in place only if no concurrent render put one there first (exclusive).
+      const exclusive = file.secret && existing === undefined
+      if (existing !== file.text) staged.push({ path, exclusive, s: await stageFile(path, file.text, { mode: file.mode, forceMode: true, backup: existing !== undefined, dirMode: 0o755, exclusive }) })
     }
     for (const { s } of staged) await s.backup()
   } catch (error) {
     await Promise.all(staged.map(({ s }) => s.discard()))
     throw error
   }
-  for (const { s, path } of staged) {
-    const { backup } = await s.commit()
+  // New secrets first: a render that lost the race for them is refused before it changed anything.
+  const order = [...staged].sort((a, b) => Number(b.exclusive) - Number(a.exclusive))
+  for (const [i, { s }] of order.entries()) {
+    const { backup } = await s.commit().catch(async (error: unknown) => {
+      await Promise.all(order.slice(i + 1).map((x) => x.s.discard()))
+      throw error
+    })
     if (backup) result.backups.push(backup)
-    result.written.push(path)
   }
+  result.written.push(...staged.map((x) => x.path))
   for (const { file, path, existing } of plan) {
     if (existing !== file.text) continue
     result.unchanged.push(path)
