@@ -202,6 +202,8 @@ async function stageFileAs(path: string, data: string | Uint8Array, opts: WriteO
   await checkFolder(dir, basename(target))
   await makeDirsAs(dir, opts.dirMode ?? 0o700)
   const existing = await lstat(target).then((s) => s.mode & 0o7777, () => null)
+  // A file its owner made read-only (chmod 444 ~/.bashrc) says "do not edit": a rename would not ask.
+  if (existing !== null && !(existing & 0o200)) throw new UsageError(`${target} is read-only (mode ${octal(existing)}); nothing was written. Make it writable (chmod u+w ${target}) if shipshape may change it.`)
   const mode = opts.forceMode || existing === null ? (opts.mode ?? 0o644) : existing
   // A dot-name, so a collector that reads *.prom never sees a half-written file.
   // node:crypto is loaded here, not at start: a run that writes nothing never pays for it.

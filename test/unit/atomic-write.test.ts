@@ -74,3 +74,14 @@ test('a link of ours is not followed from a folder others can write, and a dangl
   assert.ok((await lstat(join(shared, '.bashrc'))).isSymbolicLink())
   assert.ok((await lstat(join(shared, 'dangling'))).isSymbolicLink())
 })
+
+test('a file its owner made read-only (0444) is not replaced', async (t) => {
+  const dir = await tempDir(t)
+  const { chmod } = await import('node:fs/promises')
+  const file = join(dir, '.bashrc')
+  await writeFile(file, 'mine\n')
+  await chmod(file, 0o444)
+  await assert.rejects(writeFileAtomic(file, 'theirs\n'), /\.bashrc is read-only \(mode 0444\); nothing was written/)
+  assert.equal(await readFile(file, 'utf8'), 'mine\n')
+  assert.deepEqual(await readdir(dir), ['.bashrc'])
+})
