@@ -17,3 +17,18 @@ test('a docker that prints escape sequences cannot colour, clear or retitle the 
     if (format === 'human') assert.match(r.stdout, /build \^\[\[31mPWN\^\[\]0;title\^G \^\[\[2J/, r.stdout)
   }
 })
+
+test('a daemon whose /info lacks DockerRootDir is an error naming the field, and the run is not ready', async (t) => {
+  const home = await tempDir(t)
+  const bin = await tempDir(t)
+  const info = JSON.stringify({ ServerVersion: '28.2.2', OperatingSystem: 'Debian', OSType: 'linux', Architecture: 'x86_64', KernelVersion: '6.1', NCPU: 2, MemTotal: 8e9, Name: 'h' })
+  await fakeExecutable(bin, 'docker', `case "$1" in --version) echo "Docker version 28.2.2, build e6534b4" ;; info) echo '${info}' ;; *) exit 1 ;; esac`)
+  const env = cleanEnv({ HOME: home, PATH: `${bin}:${process.env.PATH}`, DOCKER_HOST: 'tcp://127.0.0.1:1' })
+  const r = await runCli(['doctor', '--only', 'docker-daemon,resources', '--format', 'json'], { cwd: home, env })
+  const doc = JSON.parse(r.stdout)
+  const daemon = doc.checks.find((c: { id: string }) => c.id === 'docker-daemon')
+  assert.equal(daemon.status, 'error', r.stdout)
+  assert.match(daemon.summary, /no usable DockerRootDir/)
+  assert.equal(doc.checks.find((c: { id: string }) => c.id === 'resources').status, 'skip')
+  assert.equal(r.code, 1)
+})
