@@ -56,3 +56,12 @@ test('schedule install --dry-run shows the crontab line with the password masked
   assert.deepEqual(leaks(r.stdout + r.stderr), [], r.stdout)
   assert.match(r.stdout, / DOCKER_HOST=tcp:\/\/carol:\*\*\*@127\.0\.0\.1:1 /)
 })
+
+test('a proxy value no client can use (an open bracket, a port past 65535) is called invalid, not passed over', async (t) => {
+  const home = await tempDir(t)
+  const env = cleanEnv({ HOME: home, HTTPS_PROXY: 'http://[::1', HTTP_PROXY: 'http://127.0.0.1:99999' })
+  const r = await runCli(['doctor', '--only', 'proxy', '--format', 'json'], { cwd: home, env, timeoutMs: 30_000 })
+  const check = JSON.parse(r.stdout).checks.find((c: { id: string }) => c.id === 'proxy')
+  assert.equal(check.status, 'fail', r.stdout)
+  assert.match(check.summary, /the proxy http:\/\/\[::1 \(shell HTTPS_PROXY\) is invalid: .*; the proxy http:\/\/127\.0\.0\.1:99999 \(shell HTTP_PROXY\) is invalid/)
+})
