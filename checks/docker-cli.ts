@@ -2,7 +2,7 @@
 // never talks to the daemon (that is docker-daemon's job), and is cached while the binary is unchanged.
 
 import { probeFailed } from '../lib/probe-outcome.js'
-import { versionOutput } from '../lib/version-cache.js'
+import { cacheTag, versionOutput } from '../lib/version-cache.js'
 import { judgeVersion } from '../lib/versions.js'
 import { provisionFix } from '../lib/provision/fixes.js'
 import { locateTool, offPathOutcome, pendingPath } from '../lib/tool-path.js'
@@ -29,7 +29,7 @@ export const dockerCli = {
     if (!r.ok) return probeFailed(r, `${bin} --version`)
     // "Docker version 28.2.2, build e6534b4"
     const j = judgeVersion('docker', r.stdout, ctx.config)
-    const details = [`${bin}: ${r.stdout.trim()}${r.cached ? ' (cached)' : ''}`]
+    const details = [`${bin}: ${r.stdout.trim()}${cacheTag(r)}`]
     if (!j.version) return { status: 'warn', summary: `cannot read a version from '${r.stdout.trim()}'`, details, fix: null }
     if (!j.meets) return { status: 'fail', summary: `Docker CLI ${j.version} is older than ${j.floor}`, version: j.version, details }
     return pendingPath('docker', loc, { status: 'ok', summary: `Docker CLI ${j.version}`, version: j.version, details })

@@ -13,7 +13,7 @@ import { constants } from 'node:fs'
 import { access } from 'node:fs/promises'
 import { join } from 'node:path'
 import { probeFailed } from '../lib/probe-outcome.js'
-import { versionOutput } from '../lib/version-cache.js'
+import { cacheTag, versionOutput } from '../lib/version-cache.js'
 import { judgeVersion, parseVersion } from '../lib/versions.js'
 import { dockerConfig, dockerConfigDir, engineInUse } from '../lib/docker-facts.js'
 import { provisionFix } from '../lib/provision/fixes.js'
@@ -40,7 +40,7 @@ export const dockerCompose = {
     if (podman) details.push("Podman is the engine: `podman compose` runs docker-compose (or podman-compose) against Podman's socket")
     if (docker && !pluginFile) details.push(`no docker-compose plugin where docker looks for it (${(await pluginDirs(ctx)).join(', ')})`)
     if (plugin) details.push(plugin.ok ? `${pluginFile} version --short: ${plugin.stdout.trim()}` : `${pluginFile} version failed: ${firstLine(plugin.stderr) || `exit ${plugin.code}`}`)
-    if (legacy) details.push(legacy.ok ? `${standalone}: ${legacy.stdout.trim()}${legacy.cached ? ' (cached)' : ''}` : `${standalone} version failed: ${firstLine(legacy.stderr)}`)
+    if (legacy) details.push(legacy.ok ? `${standalone}: ${legacy.stdout.trim()}${cacheTag(legacy)}` : `${standalone} version failed: ${firstLine(legacy.stderr)}`)
 
     if (plugin?.ok) {
       const j = judgeVersion('compose', plugin.stdout, ctx.config)

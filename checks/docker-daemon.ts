@@ -84,6 +84,9 @@ export function judgeDaemon(d: DaemonFacts, clientApi: string | null = null, pla
     }
     case 'no-cli':
       return { status: 'skip', summary: 'docker is not on PATH', details, engine }
+    case 'invalid':
+      // Not a state shipshape can fix: the daemon (or what poses as one) answered outside Docker's API.
+      return { status: 'error', summary: `the daemon at ${d.endpoint} answered without a field shipshape needs: ${d.message}`, details, engine }
     default:
       return { status: 'fail', summary: `docker info failed: ${d.message}`, details, engine }
   }

@@ -3,7 +3,7 @@
 // (`v1.32.4-gke.100`, `minor: "32+"`), so they go through lib/versions.ts.
 
 import { probeFailed } from '../lib/probe-outcome.js'
-import { versionOutput } from '../lib/version-cache.js'
+import { cacheTag, versionOutput } from '../lib/version-cache.js'
 import { judgeVersion } from '../lib/versions.js'
 import { provisionFix } from '../lib/provision/fixes.js'
 import { locateTool, offPathOutcome, pendingPath } from '../lib/tool-path.js'
@@ -27,7 +27,7 @@ export const kubectl = {
     const bin = loc.bin
     const r = await versionOutput(ctx, bin, ['version', '--client', '-o', 'json'])
     const git = clientGitVersion(r.stdout)
-    const details = [`${bin}: ${git ?? r.stdout.trim().slice(0, 200)}${r.cached ? ' (cached)' : ''}`]
+    const details = [`${bin}: ${git ?? r.stdout.trim().slice(0, 200)}${cacheTag(r)}`]
     // Installed but not answering, or answering in a way we cannot read, is no reason to install.
     if (!r.ok) return probeFailed(r, `${bin} version --client`, details)
     if (!git) return { status: 'error', summary: `cannot read a version from \`${bin} version --client -o json\``, details }

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { readJsonObject } from '../lib/bounded-read.js'
 import { probeFailed } from '../lib/probe-outcome.js'
 import { isRoot } from '../lib/provision/privilege.js'
-import { versionOutput } from '../lib/version-cache.js'
+import { cacheTag, versionOutput } from '../lib/version-cache.js'
 import { judgeVersion } from '../lib/versions.js'
 import { minikubeStartStep, minikubeSteps } from '../lib/provision/minikube.js'
 import { offPathFix } from '../lib/provision/shell-path.js'
@@ -48,7 +48,7 @@ export const minikube = {
     ])
     const raw = jsonField(v.stdout, 'minikubeVersion')
     const j = judgeVersion('minikube', raw, ctx.config)
-    const details = [`${bin}: ${raw ?? v.stdout.trim()}${v.cached ? ' (cached)' : ''}`]
+    const details = [`${bin}: ${raw ?? v.stdout.trim()}${cacheTag(v)}`]
     // Installed but not answering, or unreadable, is no reason to reinstall it.
     if (!v.ok) return probeFailed(v, `${bin} version --output=json`)
     if (!j.version) return { status: 'error', summary: `cannot read a version from \`${bin} version --output=json\``, details }

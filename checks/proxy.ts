@@ -36,11 +36,14 @@ export const proxy = {
     const sources: Source[] = [{ name: 'shell', set: shell }, { name: 'daemon', set: daemon.answered ? daemon.set : null }, { name: '~/.docker/config.json', set: config.set }]
     const urls = proxiesOf(sources)
     const timeoutMs = Math.max(100, Math.round(deadline - performance.now()))
-    const refused = (await Promise.all(urls.map(async (u) => ({ ...u, error: await accepts(resolverFor(ctx, deadline), u.url, timeoutMs) })))).filter((u) => u.error)
+    const ask = async (u: { url: string; invalid?: boolean }) => (u.invalid ? INVALID : accepts(resolverFor(ctx, deadline), u.url, timeoutMs))
+    const refused = (await Promise.all(urls.map(async (u) => ({ ...u, error: await ask(u) })))).filter((u) => u.error)
     return judgeProxy({ shell, daemon, config: config.set, minikube: minikube !== null, refused, needed: needed.length > 0, platform: ctx.platform.kind })
   },
   fix: (ctx, finding) => proxyFix(ctx, finding.summary),
 } satisfies Check
+
+const INVALID = 'not a usable http:// or https:// URL with a port from 1 to 65535'
 
 interface Source {
   name: string
@@ -84,7 +87,7 @@ export function judgeProxy(input: ProxyInput): Outcome {
     if (missing.length) warnings.push(`NO_PROXY of the ${s.name} lacks ${missing.join(', ')}: local health checks${input.minikube ? ' and kubectl to minikube' : ''} go through the proxy`)
   }
   if (input.refused.length) {
-    const refused = input.refused.map((r) => `the proxy ${maskCredentials(r.url)} (${r.where}) does not accept connections (${r.error})`)
+    const refused = input.refused.map((r) => (r.error === INVALID ? `the proxy ${maskCredentials(r.url)} (${r.where}) is invalid: ${INVALID}` : `the proxy ${maskCredentials(r.url)} (${r.where}) does not accept connections (${r.error})`))
     return { status: 'fail', required: input.needed, summary: [...refused, ...warnings].join('; '), details }
   }
   if (warnings.length) return { status: 'warn', summary: warnings.join('; '), details }
@@ -106,13 +109,17 @@ export function missingNoProxy(noProxy: string | null, minikube: boolean): strin
 }
 
 /** Every distinct proxy URL configured anywhere, with where it is set. Docker Desktop's internal one is reachable only from its VM. */
-function proxiesOf(sources: Source[]): { url: string; where: string }[] {
-  const out = new Map<string, { url: string; where: string }>()
+function proxiesOf(sources: Source[]): { url: string; where: string; invalid?: boolean }[] {
+  const out = new Map<string, { url: string; where: string; invalid?: boolean }>()
   for (const s of sources) {
     for (const [key, value] of [['HTTPS_PROXY', s.set?.https], ['HTTP_PROXY', s.set?.http]] as const) {
       if (!value || isDesktopInternal(value)) continue
       const url = proxyUrl(value)
-      if (!url) continue
+      // curl and Go refuse it too (a bracket left open, a port past 65535): say so rather than pass it over.
+      if (!url) {
+        out.set(`invalid ${value}`, { url: value, where: `${s.name} ${key}`, invalid: true })
+        continue
+      }
       const k = `${url.hostname}:${proxyPort(url)}`
       const have = out.get(k)
       if (have) have.where += `, ${s.name} ${key}`

@@ -2,7 +2,8 @@
 // opened blocking: it would wait for a writer forever), at most a given size, checked before reading.
 
 import { constants } from 'node:fs'
-import { open } from 'node:fs/promises'
+import { open, stat } from 'node:fs/promises'
+import { UsageError } from './errors.js'
 
 /**
  * Reads a regular file of at most `maxBytes`, refusing others by name before opening them blocking
@@ -44,7 +45,7 @@ export class BoundError extends Error {
   }
 }
 
-function kindOf(st: import('node:fs').Stats): string {
+export function kindOf(st: import('node:fs').Stats): string {
   if (st.isFIFO()) return 'a named pipe'
   if (st.isDirectory()) return 'a directory'
   if (st.isSocket()) return 'a socket'
@@ -79,5 +80,23 @@ export async function readJsonObject(file: string, maxBytes = SETTINGS_MAX_BYTES
     return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null
   } catch {
     return null
+  }
+}
+
+/** The most of a file of ours read back before it is replaced (render's .env and manifests, the checklist). */
+export const OWN_FILE_MAX_BYTES = 4 * 1024 * 1024
+
+/**
+ * A file a command reads back before replacing it (the previous checklist, render's .env): null when
+ * absent; a named pipe, device or file over `maxBytes` is the user's input to fix (exit 2, nothing
+ * written); a folder is the file system's EISDIR, worded as such.
+ */
+export async function readBeforeReplacing(file: string, maxBytes = OWN_FILE_MAX_BYTES): Promise<string | null> {
+  try {
+    return await readBoundedOrNull(file, maxBytes)
+  } catch (error) {
+    if (!(error instanceof BoundError)) throw error
+    if ((await stat(file).catch(() => null))?.isDirectory()) throw Object.assign(new Error(`EISDIR: ${file}`), { code: 'EISDIR', syscall: 'read', path: file })
+    throw new UsageError(`${error.message}; nothing was written. Move it away and run again.`)
   }
 }

@@ -29,7 +29,7 @@ export interface DockerInfo {
   SecurityOptions?: string[] | null
 }
 
-export type DaemonProblem = 'not-running' | 'no-access' | 'not-answering' | 'too-large' | 'no-cli' | 'other'
+export type DaemonProblem = 'not-running' | 'no-access' | 'not-answering' | 'too-large' | 'no-cli' | 'invalid' | 'other'
 
 /** `engine` is what lib/docker-engine.ts makes of the endpoint and the answers (null: cannot tell). */
 export type DaemonFacts =
@@ -158,9 +158,10 @@ async function viaSocket(socketPath: string, endpoint: string, timeoutMs: number
   const grace = setTimeout(() => stopVersion.abort(), VERSION_GRACE_MS)
   const version = await pending
   clearTimeout(grace)
-  const parsed = info.ok ? parseInfo(info.body) : null
+  const parsed = info.ok && info.status === 200 ? await parseInfo(info.body) : null
   const answered = version.ok && version.status === 200 ? (parseJson(version.body) as DockerVersion | null) : null
-  if (info.ok && info.status === 200 && parsed?.ServerVersion) return { ok: true, info: parsed, endpoint, version: answered }
+  if (parsed && 'invalid' in parsed) return { ok: false, problem: 'invalid', endpoint, message: `GET /info: ${parsed.invalid}` }
+  if (parsed) return { ok: true, info: parsed.info, endpoint, version: answered }
   if (info.ok) return { ok: false, problem: 'other', endpoint, message: `GET /info answered ${info.status}: ${info.body.trim().slice(0, 200)}` }
   const waitedMs = Math.round(performance.now() - started)
   // The same cases the CLI names, from the socket's own errors.
@@ -218,8 +219,10 @@ function daemonGet(socketPath: string, path: string, deadline: number, signal?: 
 async function viaCli(ctx: Context, endpoint: string, timeoutMs: number): Promise<DaemonFacts> {
   const started = performance.now()
   const r = await ctx.probe(['docker', 'info', '--format', '{{json .}}'], { timeoutMs })
-  const info = parseInfo(r.stdout)
-  if (r.ok && info?.ServerVersion) {
+  const parsed = r.ok ? await parseInfo(r.stdout) : null
+  if (parsed && 'invalid' in parsed) return { ok: false, problem: 'invalid', endpoint, message: `docker info: ${parsed.invalid}` }
+  if (parsed) {
+    const info = parsed.info
     // Only once the daemon answered: a hung one costs one bound and one child, not two.
     const left = Math.max(200, timeoutMs - (performance.now() - started))
     const v = await ctx.probe(['docker', 'version', '--format', '{{json .Server}}'], { timeoutMs: left })
@@ -228,8 +231,23 @@ async function viaCli(ctx: Context, endpoint: string, timeoutMs: number): Promis
   return { ok: false, ...classify(r.stderr, r.timedOut, endpoint), ...(r.timedOut ? { waitedMs: r.ms } : {}) }
 }
 
-function parseInfo(stdout: string): DockerInfo | null {
-  return parseJson(stdout) as DockerInfo | null
+/**
+ * The daemon's /info checked against the fields shipshape reads, so a missing or mistyped one is named
+ * (an error of the daemon check) instead of crashing a check that uses it. null when it is no JSON
+ * object at all (the callers then say what the daemon answered).
+ */
+async function parseInfo(stdout: string): Promise<{ info: DockerInfo } | { invalid: string } | null> {
+  const value = parseJson(stdout)
+  if (value === null) return null
+  const { z } = await import('zod')
+  const schema = z.looseObject({
+    ServerVersion: z.string().min(1), OperatingSystem: z.string(), OSType: z.string(), Architecture: z.string(), KernelVersion: z.string(),
+    NCPU: z.number(), MemTotal: z.number(), DockerRootDir: z.string(), Name: z.string(), SecurityOptions: z.array(z.string()).nullish(),
+  })
+  const r = schema.safeParse(value)
+  if (r.success) return { info: r.data as DockerInfo }
+  const issue = r.error.issues[0]
+  return { invalid: `the answer has no usable ${issue.path.join('.')} (${issue.message})` }
 }
 
 function parseJson(text: string): unknown {

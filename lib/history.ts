@@ -5,8 +5,9 @@
 // a second look at the size, so two runs rotating at once cannot rotate twice (which would drop the
 // rotated history) nor trip over each other's rename.
 
-import { appendFile, mkdir, open, rename, rm, stat } from 'node:fs/promises'
+import { open, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
+import { appendPrivate, makeDirs } from './atomic-write.js'
 import { readBoundedFile } from './bounded-read.js'
 import type { Report, Status } from './types.js'
 
@@ -50,13 +51,13 @@ const LOCK_STALE_MS = 30_000
 
 /** Appends one run; rotates first when the file has reached its bound. One write per line, so concurrent runs do not interleave. */
 export async function appendHistory(file: string, entry: HistoryEntry, maxBytes = HISTORY_MAX_BYTES): Promise<void> {
-  await mkdir(join(file, '..'), { recursive: true, mode: 0o700 })
+  await makeDirs(join(file, '..'), 0o700)
   const line = JSON.stringify(entry) + '\n'
   const size = await stat(file).then((s) => s.size, () => 0)
   if (size > 0 && size + line.length > maxBytes) await rotate(file, line.length, maxBytes)
   // A line cut short (a full disk, a killed run) must not swallow this one: start on a line of our own.
   const cut = await lastByteIsNot(file, 0x0a)
-  await appendFile(file, (cut ? '\n' : '') + line, { mode: 0o600 })
+  await appendPrivate(file, (cut ? '\n' : '') + line)
 }
 
 async function rotate(file: string, adding: number, maxBytes: number): Promise<void> {

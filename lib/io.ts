@@ -1,6 +1,7 @@
 // The streams and environment a command is handed: the process's own, or a test's. Apart from
 // commander (lib/command.ts), so the top-level handler and `--version` do not load a parser.
 
+import { maskingStream } from './redact.js'
 import type { Env } from './types.js'
 
 export interface Io {
@@ -13,17 +14,22 @@ export interface Io {
   started?: Date
 }
 
-export const processIo = (): Io => ({
-  stdout: process.stdout,
-  // node builds each stream on first use: a run that says nothing on stderr, or asks nothing (only
-  // setup's questions read stdin), never pays for that one.
-  get stderr() {
-    return process.stderr
-  },
-  get stdin() {
-    return process.stdin
-  },
-  env: { ...process.env },
-  cwd: process.cwd(),
-  started: new Date(performance.timeOrigin),
-})
+export function processIo(): Io {
+  let stderr: Io['stderr'] | undefined
+  return {
+    // Every text printed is masked for credentials in URLs (lib/redact.ts).
+    stdout: maskingStream(process.stdout),
+    // node builds each stream on first use: a run that says nothing on stderr, or asks nothing (only
+    // setup's questions read stdin), never pays for that one.
+    get stderr() {
+      stderr ??= maskingStream(process.stderr)
+      return stderr
+    },
+    get stdin() {
+      return process.stdin
+    },
+    env: { ...process.env },
+    cwd: process.cwd(),
+    started: new Date(performance.timeOrigin),
+  }
+}

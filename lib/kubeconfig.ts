@@ -5,6 +5,7 @@
 // hanging cluster would hide its own name.
 
 import { BoundError, readBoundedOrNull } from './bounded-read.js'
+import { realpath } from 'node:fs/promises'
 import { delimiter, join } from 'node:path'
 import type { Context } from './types.js'
 
@@ -23,6 +24,15 @@ export interface KubeTarget {
  */
 export const KUBECONFIG_MAX_BYTES = 2 * 1024 * 1024
 
+/**
+ * What is parsed across all KUBECONFIG files together. The YAML parser's time follows the number of
+ * lines (nodes) more than bytes: 35k lines of contexts take seconds, while a config whose clusters
+ * embed certificates is a few thousand lines however many KiB. Beyond either, the rest is not parsed
+ * (named in the check's details), so the check answers within its bound.
+ */
+export const KUBECONFIG_TOTAL_BYTES = 4 * 1024 * 1024
+export const KUBECONFIG_TOTAL_LINES = 10_000
+
 interface KubeConfigDoc {
   'current-context'?: string
   contexts?: { name?: string; context?: { cluster?: string } }[]
@@ -40,9 +50,25 @@ export async function currentKubeTarget(ctx: Pick<Context, 'env' | 'home'>): Pro
         return { text: null, unread: null }
       },
     )
-  const results = await Promise.all(files.map(read))
+  // The same file named twice (or through a link) is read and parsed once: kubectl's merge keeps the first anyway.
+  const real = await Promise.all(files.map((f) => realpath(f).catch(() => f)))
+  const distinct = files.filter((_, i) => real.indexOf(real[i]) === i)
+  const results = await Promise.all(distinct.map(read))
   const unread = results.flatMap((r) => (r.unread ? [r.unread] : []))
-  const texts = results.flatMap((r) => (r.text !== null ? [r.text] : []))
+  const texts: string[] = []
+  let bytes = 0
+  let lines = 0
+  for (const [i, r] of results.entries()) {
+    if (r.text === null) continue
+    const n = r.text.split('\n').length
+    if (bytes + r.text.length > KUBECONFIG_TOTAL_BYTES || lines + n > KUBECONFIG_TOTAL_LINES) {
+      unread.push(`${distinct[i]}: not parsed, past the ${KUBECONFIG_TOTAL_LINES} lines or ${KUBECONFIG_TOTAL_BYTES} bytes shipshape parses across KUBECONFIG (parsing holds every check)`)
+      continue
+    }
+    bytes += r.text.length
+    lines += n
+    texts.push(r.text)
+  }
   // Most machines without a cluster have no kubeconfig at all: skip loading the YAML parser then.
   const { parse } = texts.length ? await import('yaml') : { parse: () => null }
   const docs: KubeConfigDoc[] = []

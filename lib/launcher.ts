@@ -7,7 +7,7 @@ import { realpath } from 'node:fs/promises'
 import { join, relative, isAbsolute } from 'node:path'
 import { writeFileAtomic } from './atomic-write.js'
 import { readBoundedOrNull } from './bounded-read.js'
-import { posixQuote } from './provision/shell-path.js'
+import { shWord } from './model/shell-quote.js'
 import type { Env } from './types.js'
 
 /** Where setup.sh unpacks its own Node: ${XDG_DATA_HOME:-~/.local/share}/shipshape/node. */
@@ -36,7 +36,7 @@ export function launcherText(node: string, entry: string): string {
   return `#!/bin/sh
 ${MARK}: runs the shipshape clone it names with the Node it was set up with.
 # Run ./setup.sh again to rewrite it; delete this file to remove the command.
-exec ${posixQuote(node)} ${posixQuote(entry)} "$@"
+exec ${shWord(node, 'the node path')} ${shWord(entry, "shipshape's path")} "$@"
 `
 }
 

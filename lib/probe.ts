@@ -8,6 +8,7 @@
 import type { ChildProcess } from 'node:child_process'
 import { trackGroup } from './live-probes.js'
 import type { Env, Probe, ProbeResult } from './types.js'
+import { shLine } from './model/shell-quote.js'
 
 export const DEFAULT_PROBE_TIMEOUT_MS = 10_000
 /** After the kill, how long we wait for the child to be reaped before giving up on it. */
@@ -155,11 +156,4 @@ function cleanEnv(env: Env): NodeJS.ProcessEnv {
 }
 
 /** A command line for people to read or paste, quoted for POSIX shells. Never executed. */
-export function shellLine(argv: readonly string[]): string {
-  return argv.map(quoteArg).join(' ')
-}
-
-function quoteArg(arg: string): string {
-  if (arg !== '' && /^[\w@%+=:,./~-]+$/.test(arg)) return arg
-  return `'${arg.replaceAll("'", `'\\''`)}'`
-}
+export const shellLine = (argv: readonly string[]): string => shLine(argv)

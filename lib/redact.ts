@@ -2,10 +2,33 @@
 // terminal, a report file or /healthz. One function masks them in any text about to be printed:
 // `https://deploy:s3cret@mirror` becomes `https://deploy:***@mirror`.
 
-// scheme://user:password@ — the password ends at '@'; ':' , '/', whitespace and quotes cannot occur
-// in the user part, and whitespace or quotes end the password (a JSON string, a shell word).
-const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/:@"'<>]*):([^\s/@"'<>]+)@/gi
+// [scheme://]user:password@host: the authority runs until '/', '?', '#', whitespace, a quote or '<>',
+// and its LAST '@' ends the password (curl and Go read `http://alice:p@ss@proxy` so). Without a
+// scheme (`HTTP_PROXY=bob:pw@proxy:3128`, which curl and Go accept) the value must start a word; an
+// image reference's `name:tag@sha256:…` is not a credential.
+const STOP = `\\s/?#"'<>`
+const USERINFO = new RegExp(
+  `(?:\\b([a-z][a-z0-9+.-]*://)|(?<=^|[\\s=(,;\\[{"'<>]))([^${STOP}@:]*):([^${STOP}]+)@(?![a-z0-9]+:[a-f0-9]{32,})`,
+  'gi',
+)
 
 export function maskUrlCredentials(text: string): string {
-  return text.replace(USERINFO, (_, scheme: string, user: string) => `${scheme}${user}:***@`)
+  return text.replace(USERINFO, (_, scheme: string | undefined, user: string) => `${scheme ?? ''}${user}:***@`)
+}
+
+/**
+ * The same stream with every text written to it masked: whatever a command prints (reports, plans,
+ * error messages, a unit shown by --dry-run) passes here, so no printer can forget. Everything else
+ * (isTTY, columns, events) is the stream's own.
+ */
+export function maskingStream<T extends NodeJS.WritableStream>(stream: T): T {
+  const write = (chunk: unknown, ...rest: unknown[]) =>
+    (stream.write as (...args: unknown[]) => boolean)(typeof chunk === 'string' ? maskUrlCredentials(chunk) : chunk, ...rest)
+  return new Proxy(stream, {
+    get(target, prop) {
+      if (prop === 'write') return write
+      const value = Reflect.get(target, prop, target)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
 }

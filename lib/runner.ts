@@ -6,6 +6,7 @@ import { UsageError } from './errors.js'
 import { settleFix, type ProbeRecord } from './provision/advice.js'
 import { closest } from './suggest.js'
 import type { Check, Context, Finding, Fix, Outcome, Probe, Report, Status, Summary } from './types.js'
+import { visible } from './model/visible-text.js'
 
 export const DEFAULT_CHECK_TIMEOUT_MS = 3_000
 /** The default bound of a version probe with nothing cached (Check.versionProbe). */
@@ -146,9 +147,10 @@ async function runOne(check: Check, ctx: Context, opts: RunOptions, waitForNeeds
     ...base,
     required: configured ?? outcome.required ?? check.required,
     status: outcome.status,
-    summary: outcome.summary,
-    version: outcome.version ?? null,
-    details: outcome.details ?? [],
+    // What a check found may quote the daemon, a kubeconfig or a tool: no control character reaches a terminal.
+    summary: visible(outcome.summary),
+    version: outcome.version == null ? null : visible(outcome.version),
+    details: (outcome.details ?? []).map(visible),
     durationMs: Math.round(performance.now() - started),
     fix: null,
     ...(outcome.engine !== undefined ? { engine: outcome.engine } : {}),

@@ -6,6 +6,7 @@
 import { readdir, realpath } from 'node:fs/promises'
 import { BoundError, RC_MAX_BYTES, readBoundedFile } from './bounded-read.js'
 import { join } from 'node:path'
+import { shUnquoteWord } from './model/shell-quote.js'
 
 export type Shell = 'bash' | 'zsh' | 'fish' | 'sh'
 
@@ -128,11 +129,8 @@ function stripComment(raw: string): string {
   return raw.replace(/\s+#.*$/, '').trim()
 }
 
-function unquote(raw: string): string {
-  const v = raw.trim()
-  const m = v.match(/^"(.*)"\s*(?:#.*)?$/) ?? v.match(/^'(.*)'\s*(?:#.*)?$/)
-  return m ? m[1] : v.split(/\s+/)[0] ?? ''
-}
+// The value as the shell would see it after quote removal (no expansion); an open quote keeps the text.
+const unquote = (raw: string): string => shUnquoteWord(raw.trim())?.value ?? raw.trim()
 
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')

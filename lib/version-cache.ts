@@ -4,9 +4,9 @@
 // Only versions of files are cached, never a daemon's or a cluster's state. The cache is a
 // convenience: a corrupt, unreadable or unwritable file is ignored, never an error.
 
-import { realpath, stat } from 'node:fs/promises'
-import { join } from 'node:path'
-import { writeFileAtomic } from './atomic-write.js'
+import { lstat, realpath, stat } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { homeOwnerOf, writeFileAtomic } from './atomic-write.js'
 import { readJsonObject } from './bounded-read.js'
 import { cacheDir } from './paths.js'
 import type { Context, ProbeOptions, ProbeResult } from './types.js'
@@ -23,11 +23,18 @@ interface Store {
   file: string
   entries: Record<string, Entry>
   save(): Promise<void>
+  /** Why the cache is neither read nor written (another user could forge or redirect it), or null. */
+  untrusted: string | null
 }
 
 export interface VersionResult extends ProbeResult {
   cached: boolean
+  /** Set when the cache was passed over, saying why. */
+  untrusted?: string
 }
+
+/** What a check's detail line says about where a version came from. */
+export const cacheTag = (r: VersionResult) => (r.cached ? ' (cached)' : r.untrusted ? ` (version cache not used: ${r.untrusted})` : '')
 
 /**
  * Runs `bin ...args` (bin is a path from ctx.which), or returns what it printed last time if the
@@ -42,6 +49,7 @@ export async function versionOutput(ctx: Context, bin: string, args: readonly st
   if (!ctx.noCache && id && hit?.id === id) return { ok: true, code: 0, stdout: hit.stdout, stderr: '', timedOut: false, ms: 0, cached: true }
   const { usable = (r: ProbeResult) => r.ok, ...probeOpts } = opts
   const result = await ctx.probe([bin, ...args], probeOpts)
+  if (store.untrusted) return { ...result, cached: false, untrusted: store.untrusted }
   if (usable(result) && !result.timedOut && id) {
     store.entries[key] = { id, stdout: result.stdout }
     await store.save()
@@ -68,14 +76,35 @@ async function identity(bin: string): Promise<string | null> {
 function loadStore(ctx: Context): Promise<Store> {
   return ctx.facts.once('version-cache', async () => {
     const file = join(cacheDir(ctx.env, ctx.home, ctx.platform.kind === 'macos'), FILE)
-    const entries = await readEntries(file)
+    const untrusted = await untrustedCache(file)
+    const entries = untrusted ? {} : await readEntries(file)
     let chain = Promise.resolve()
     const save = () => {
       chain = chain.then(async () => void (await writeFileAtomic(file, JSON.stringify({ version: 1, entries }, null, 1) + '\n', { mode: 0o600 }))).catch(() => {})
       return chain
     }
-    return { file, entries, save }
+    return { file, entries, save, untrusted }
   })
+}
+
+/**
+ * Why a cache file or its folder cannot be trusted: another user owns it or can write it, so it could
+ * hold a forged version or be swapped for a link to one of your files. null when both are yours alone
+ * (or not there yet).
+ */
+async function untrustedCache(file: string): Promise<string | null> {
+  const uid = process.geteuid?.() ?? -1
+  if (uid === -1) return null
+  const owner = await homeOwnerOf(file)
+  if (owner) return `running as root with the HOME of uid ${owner.uid}: root does not write that user's cache`
+  for (const path of [dirname(file), file]) {
+    const s = await lstat(path).catch(() => null)
+    if (!s) continue
+    if (s.uid !== uid) return `${path} belongs to another user (uid ${s.uid})`
+    if (s.mode & 0o022) return `${path} can be written by other users (mode 0${(s.mode & 0o777).toString(8)})`
+    if (path === file && !s.isFile()) return `${path} is not a regular file`
+  }
+  return null
 }
 
 async function readEntries(file: string): Promise<Record<string, Entry>> {

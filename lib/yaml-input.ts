@@ -39,6 +39,8 @@ export async function parseYamlInput(text: string, file: string): Promise<Parsed
         if (!isScalar(pair.key)) continue
         const key = String(pair.key.value)
         if (seen.has(key)) throw new UsageError(at(pair.key.range?.[0], `duplicate key '${preview(key)}' (each key may appear once in a mapping)`))
+        // toJS would set the object's prototype from it, so the key would vanish instead of being refused as unknown.
+        if (key === '__proto__') throw new UsageError(at(pair.key.range?.[0], `the key '__proto__' is not allowed (it names no check, stack or setting)`))
         seen.add(key)
       }
     },

@@ -1,7 +1,7 @@
 // `shipshape checklist`: an onboarding checklist of this machine in Markdown, to print or keep in a
 // file. With --output, a re-run updates the generated block and keeps the notes a person added.
 
-import { readFile } from 'node:fs/promises'
+import { readBeforeReplacing } from '../lib/bounded-read.js'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { registry } from '../checks/index.js'
@@ -53,12 +53,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     return 0
   }
   const file = resolve(io.cwd, opts.output)
-  const existing = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return null
-    // Reading a folder fails at read(2), whose error carries no path: name the file for the message.
-    throw Object.assign(error, { path: error.path ?? file })
-  })
-  const { backup } = await writeFileAtomic(file, mergeChecklist(existing, block), { backup: existing !== null })
+  const existing = await readBeforeReplacing(file)
+  const { backup } = await writeFileAtomic(file, mergeChecklist(existing, block), { backup: existing !== null, dirMode: 0o755 })
   const open = openItems(report).length
   io.stdout.write(`${existing === null ? 'Wrote' : 'Updated'} ${opts.output}: ${open} open item${open === 1 ? '' : 's'}${backup ? ` (previous version in ${opts.output}.bak)` : ''}\n`)
   return 0

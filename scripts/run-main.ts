@@ -4,6 +4,7 @@
 
 import { ExitError, UsageError, ioFailure } from '../lib/errors.js'
 import { processIo, type Io } from '../lib/io.js'
+import { UnsafeValueError } from '../lib/model/shell-quote.js'
 import { killLiveGroups } from '../lib/live-probes.js'
 
 export type Main = (argv: readonly string[], io: Io) => Promise<number>
@@ -12,7 +13,7 @@ export async function exitCodeOf(main: Main, argv: readonly string[], io: Io): P
   try {
     return await main(argv, io)
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof UnsafeValueError) {
       io.stderr.write(`shipshape: ${error.message}\n`)
       return 2
     }

@@ -11,6 +11,7 @@ import { collect, prepareRun } from '../lib/collect.js'
 import { csv, newCommand, Option, parseArgs, positiveInt, processIo, type Io } from '../lib/command.js'
 import { createContext } from '../lib/context.js'
 import { ExitError, UsageError } from '../lib/errors.js'
+import { UnsafeValueError } from '../lib/model/shell-quote.js'
 import { appendHistory, historyDir, historyFile, readHistory, toEntry } from '../lib/history.js'
 import { FORMATS, render, type Format } from '../lib/report/index.js'
 import { chooseVia, installActions, jobStatus, removeActions, VIAS, type Action, type JobStatus, type Via } from '../lib/schedule/index.js'
@@ -66,6 +67,8 @@ export interface ScheduleHooks {
   /** Root only: edit this user's crontab (tests use their own user). */
   crontabUser?: string
   uid?: number
+  /** The node the job runs (tests: one that cannot start). */
+  node?: string
 }
 
 export async function main(argv: readonly string[], io: Io = processIo(), hooks: ScheduleHooks = {}): Promise<number> {
@@ -96,7 +99,7 @@ export async function main(argv: readonly string[], io: Io = processIo(), hooks:
       if (problem) throw new UsageError(`--textfile-dir: ${problem}`)
     }
     // The job runs elsewhere (its own working folder), so it names the config doctor would read here.
-    const node = await stableNodePath(process.execPath, io.env, ctx.home)
+    const node = hooks.node ?? (await stableNodePath(process.execPath, io.env, ctx.home))
     const spec = jobSpec({ every: every.text, env: io.env, home: ctx.home, format: opts.format, textfileDir, config: config.file ?? undefined, only: opts.only, skip: opts.skip, offline: opts.offline, node })
     actions = await failedStep(installActions(s, via, spec))
     header = `Schedule shipshape doctor every ${every.text} with ${via} (${why}):`
@@ -130,7 +133,7 @@ function nextUnknown(j: JobStatus): string {
 /** Reading the crontab can fail (no permission, no cron spool): say so plainly, it is not a bug. */
 const failedStep = <T>(p: Promise<T>): Promise<T> =>
   p.catch((error: Error) => {
-    throw error instanceof ExitError || error instanceof UsageError ? error : new ExitError(1, error.message)
+    throw error instanceof ExitError || error instanceof UsageError || error instanceof UnsafeValueError ? error : new ExitError(1, error.message)
   })
 
 async function status(s: Parameters<typeof jobStatus>[0], opts: ScheduleOptions, io: Io, now: Date): Promise<number> {

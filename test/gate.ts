@@ -17,6 +17,7 @@ export type Prerequisite =
   | 'kubectl'
   | 'systemd-analyze'
   | 'shellcheck'
+  | 'fish'
   | 'root'
   | 'prove'
   | 'xmllint'
@@ -62,6 +63,7 @@ const GATES: Record<Prerequisite, Gate> = {
   kubectl: { missing: onPath('kubectl'), fix: 'apt-get install kubernetes-client (or the upstream kubectl)' },
   'systemd-analyze': { missing: onPath('systemd-analyze'), fix: 'apt-get install systemd' },
   shellcheck: { missing: onPath('shellcheck'), fix: 'apt-get install shellcheck' },
+  fish: { missing: onPath('fish'), fix: 'apt-get install fish' },
   root: {
     missing: async () => (process.getuid?.() === 0 ? null : 'the test must run as root (it creates users or reads root-only state)'),
     fix: 'run the suite as root, as CI does',

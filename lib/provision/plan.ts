@@ -9,8 +9,8 @@
 // for a shell to parse or quote, and the probe already kills the whole process group at the bound;
 // zx would add a shell, its `ps`-based kill and its load time to every setup, team steps or not.
 
-import { closeSync, openSync, writeSync } from 'node:fs'
-import { mkdir } from 'node:fs/promises'
+import { closeSync, constants, openSync, writeSync } from 'node:fs'
+import { appendPrivate, makeDirs } from '../atomic-write.js'
 import { join } from 'node:path'
 import { shellLine } from '../probe.js'
 import type { Context, Finding, Step } from '../types.js'
@@ -151,14 +151,16 @@ export interface ExecOptions {
 /** ~/.shipshape/logs/2026-11-25T21-00-00-000Z.log */
 export async function newLogFile(ctx: Context): Promise<string> {
   const dir = join(ctx.home, '.shipshape', 'logs')
-  await mkdir(dir, { recursive: true, mode: 0o700 })
+  await makeDirs(dir, 0o700)
   return join(dir, `${ctx.now().toISOString().replaceAll(':', '-').replace('.', '-')}.log`)
 }
 
 export async function executePlan(outer: Context, plan: Plan, opts: ExecOptions): Promise<StepResult[]> {
   const ctx = opts.sudoPassword ? { ...outer, probe: withSudoPassword(outer.probe, opts.sudoPassword) } : outer
-  // One descriptor for the run, written synchronously: lines land in the order they came, at once.
-  const fd = openSync(opts.logFile, 'a', 0o600)
+  // The log is made a file of the user's own first (no link followed, 0600), then written through one
+  // descriptor, synchronously: lines land in the order they came, at once.
+  await appendPrivate(opts.logFile, '')
+  const fd = openSync(opts.logFile, constants.O_WRONLY | constants.O_APPEND | constants.O_NOFOLLOW)
   try {
     return await runSteps(ctx, plan, opts, (text: string) => {
       writeSync(fd, text.endsWith('\n') ? text : `${text}\n`)

@@ -4,11 +4,9 @@
 // `export DOCKER_HOST = localhost : 2375`, or a leftover that must go), the previous file backed up,
 // and the write atomic through a symlink to its target with the file's mode kept.
 
-import { copyFile, realpath } from 'node:fs/promises'
 import { basename } from 'node:path'
-import { writeFileAtomic, type WriteOptions } from '../atomic-write.js'
+import { writeFileAtomic, writeTarget, type WriteOptions } from '../atomic-write.js'
 import { RC_MAX_BYTES, readBoundedOrNull } from '../bounded-read.js'
-import { exists } from './files.js'
 
 export const BLOCK_START = '# >>> shipshape >>>'
 export const BLOCK_END = '# <<< shipshape <<<'
@@ -133,17 +131,13 @@ export interface RcResult {
 
 /** Applies the change to `path`; writes nothing when the text would not change. */
 export async function applyRcChange(path: string, change: RcChange, now: Date, opts: Pick<WriteOptions, 'beforeRename'> = {}): Promise<RcResult> {
-  const target = await realpath(path).catch(() => path)
+  const target = await writeTarget(path)
   const before = (await readBoundedOrNull(target, RC_MAX_BYTES)) ?? ''
   const after = editRcText(before, change, path)
   if (after === before) return { file: target, changed: false, backup: null }
-  let backup: string | null = null
-  if (await exists(target)) {
-    backup = `${target}.shipshape-${now.toISOString().replaceAll(':', '-').replace(/\.\d+Z$/, 'Z')}.bak`
-    await copyFile(target, backup)
-  }
-  await writeFileAtomic(target, after, { mode: 0o644, ...opts })
-  return { file: target, changed: true, backup }
+  const stamp = now.toISOString().replaceAll(':', '-').replace(/\.\d+Z$/, 'Z')
+  const written = await writeFileAtomic(target, after, { mode: 0o644, backup: true, backupPath: (t) => `${t}.shipshape-${stamp}.bak`, ...opts })
+  return { file: target, changed: true, backup: written.backup }
 }
 
 /** true when the file already reads as the change would leave it. */

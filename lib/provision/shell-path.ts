@@ -11,6 +11,7 @@ import { RC_MAX_BYTES, readBoundedOrNull } from '../bounded-read.js'
 import { brewPrefix } from './homebrew.js'
 import { applyRcChange, BLOCK_END, BLOCK_START, rcSatisfied, shellOfFile, type ShellKind } from './rcfile.js'
 import { locateTool } from '../tool-path.js'
+import { fishWord, shWord } from '../model/shell-quote.js'
 
 type Ctx = Pick<Context, 'env' | 'home' | 'platform'>
 
@@ -24,8 +25,8 @@ export function pathRcFile(ctx: Ctx): string {
 
 const isBrewBin = (ctx: Ctx, dir: string) => ctx.platform.kind === 'macos' && dir === `${brewPrefix(ctx.platform.arch)}/bin`
 
-export const posixQuote = (s: string) => (/^[\w@%+=:,./~-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`)
-const fishQuote = (s: string) => (/^[\w@%+=:,./~-]+$/.test(s) ? s : `'${s.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`)
+const posixQuote = (s: string) => shWord(s, 'the folder to put on PATH')
+const fishQuote = (s: string) => fishWord(s, 'the folder to put on PATH')
 
 /** The one line that puts `dir` on PATH in this shell. */
 export function pathLine(ctx: Ctx, dir: string, shell: ShellKind): string {

@@ -3,9 +3,8 @@
 // user's crontab stays as it was. The marker is recognised only whole, at the end of a line, so a
 // user's own line that mentions shipshape-doctor is theirs. The real `crontab` does the writing (it validates and signals cron).
 
-import { UsageError } from '../errors.js'
-import { shellLine } from '../probe.js'
 import { stepText } from '../report/fix-text.js'
+import { cronCommand, cronUnescape, shUnquoteWord } from '../model/shell-quote.js'
 import type { Privilege, Probe } from '../types.js'
 import { JOB_NAME, type JobSpec } from './spec.js'
 
@@ -13,24 +12,35 @@ export const CRON_MARKER = `# ${JOB_NAME} (managed by shipshape schedule; remove
 
 const isOurs = (line: string) => line.trimEnd().endsWith(` ${CRON_MARKER}`)
 
-/** One crontab line; `%` means newline to cron, so it is escaped; a newline or control character is refused (it would start a second entry). */
+/**
+ * One crontab line: the environment through `/usr/bin/env` (a quoted assignment is no assignment to
+ * sh), `%` escaped (newline to cron); a newline or control character is refused (a second entry).
+ */
 export function cronLine(spec: JobSpec): string {
-  const control = /[\x00-\x1f\x7f]/
-  for (const [k, v] of Object.entries(spec.env)) {
-    if (control.test(k) || control.test(v)) throw new UsageError(`${k} holds a newline or control character, which a crontab line cannot carry; nothing was changed. Set ${k} without it and run again.`)
-  }
-  for (const a of spec.argv) if (control.test(a)) throw new UsageError(`the scheduled command has an argument with a newline or control character (${JSON.stringify(a.slice(0, 60))}); nothing was changed`)
-  const env = Object.entries(spec.env).map(([k, v]) => shellLine([`${k}=${v}`]))
-  const command = `${env.join(' ')} ${shellLine(spec.argv)} >/dev/null 2>&1`.replace(/%/g, '\\%')
-  return `${spec.every.cron} * * ${command} ${CRON_MARKER}`
+  return `${spec.every.cron} * * ${cronCommand(spec.env, spec.argv, '>/dev/null 2>&1')} ${CRON_MARKER}`
+}
+
+/** cron's own environment for a job (Debian's cron: PATH, HOME, SHELL, LOGNAME; nothing inherited). */
+export const CRON_PATH = '/usr/bin:/bin'
+
+/**
+ * Runs the job's line once as cron would (`env -i`, cron's PATH, `/bin/sh -c`), with doctor's
+ * arguments replaced by `--version` so nothing is checked or written; null when it starts, else why
+ * not. A line that cannot start fails every run into /dev/null while `status` says installed.
+ */
+export async function cronLineProblem(spec: JobSpec, probe: Probe): Promise<string | null> {
+  const command = cronUnescape(cronCommand(spec.env, [...spec.argv.slice(0, 2), '--version'], ''))
+  const argv = ['env', '-i', `PATH=${CRON_PATH}`, `HOME=${spec.home}`, 'SHELL=/bin/sh', '/bin/sh', '-c', command]
+  const r = await probe(argv, { timeoutMs: 30_000 })
+  if (r.ok && /\d+\.\d+/.test(r.stdout)) return null
+  const said = (r.stderr.trim() || r.stdout.trim()).split('\n')[0]
+  return `${r.timedOut ? 'did not finish within 30 s' : `exit ${r.code}`}${said ? `: ${said.slice(0, 200)}` : ''}`
 }
 
 /** The `--config` file (or `flag`'s value) in shipshape's crontab line, unquoted as the shell and cron would (null when none). */
 export function configInLine(line: string, flag = '--config'): string | null {
-  const m = new RegExp(` ${flag} ('(?:[^']|'\\\\'')*'|\\S+)`).exec(line)
-  if (!m) return null
-  const arg = m[1].replace(/\\%/g, '%')
-  return arg.startsWith("'") ? arg.slice(1, -1).replaceAll(`'\\''`, "'") : arg
+  const at = line.indexOf(` ${flag} `)
+  return at === -1 ? null : shUnquoteWord(cronUnescape(line.slice(at + flag.length + 2)))?.value ?? null
 }
 
 /** The crontab text with shipshape's line replaced (or removed when `line` is null). */

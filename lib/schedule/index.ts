@@ -9,7 +9,7 @@ import { ExitError } from '../errors.js'
 import { shellLine } from '../probe.js'
 import type { Platform, Probe } from '../types.js'
 import { privilegeOf } from '../provision/privilege.js'
-import { configInLine, cronNotRunning, crontab, cronLine, cronRunning, mergeCrontab, ourLine } from './cron.js'
+import { configInLine, CRON_PATH, crontab, cronLine, cronLineProblem, cronNotRunning, cronRunning, mergeCrontab, ourLine } from './cron.js'
 import { configInPlist, domain, launchAgentPlist, plistPath } from './launchd.js'
 import { LAUNCHD_LABEL, TEXTFILE_NAME, type JobSpec } from './spec.js'
 import { configInService, parseShow, serviceUnit, SERVICE, TIMER, timerUnit, unitDir } from './systemd.js'
@@ -98,6 +98,9 @@ export async function installActions(s: SchedulerContext, via: Via, spec: JobSpe
     }
     case 'cron': {
       const line = cronLine(spec)
+      // Refused before anything is touched (the other schedulers' entries included).
+      const problem = await cronLineProblem(spec, s.probe)
+      if (problem) throw new ExitError(1, `the crontab line would not start when cron runs it (tried once with --version, as cron would: env -i, PATH=${CRON_PATH}, /bin/sh -c): ${problem}. Nothing was changed.`)
       actions.push({ describe: `set shipshape's line in the crontab${s.crontabUser ? ` of ${s.crontabUser}` : ''} (other lines stay; the old table is kept in ~/.shipshape/crontab.bak)`, content: line, apply: () => rewriteCrontab(s, line) })
       break
     }

@@ -58,7 +58,7 @@ export interface JobInput {
   only?: string[]
   skip?: string[]
   offline?: boolean
-  /** The node to run (default this one); setup.sh's own Node is named through its stable link. */
+  /** The node that runs the job (this one unless a test says otherwise); setup.sh's own Node is named through its stable link. */
   node?: string
 }
 

@@ -4,6 +4,7 @@
 // WSL with systemd enabled.
 
 import { join } from 'node:path'
+import { systemdEnvironment, systemdExecWord, systemdUnquoteWords } from '../model/shell-quote.js'
 import type { Env } from '../types.js'
 import { JOB_NAME, type JobSpec } from './spec.js'
 
@@ -11,8 +12,6 @@ export const unitDir = (env: Env, home: string) => join(env.XDG_CONFIG_HOME || j
 export const SERVICE = `${JOB_NAME}.service`
 export const TIMER = `${JOB_NAME}.timer`
 
-// systemd's own quoting: double quotes with C escapes; % starts a specifier and $ a variable.
-const quote = (arg: string) => `"${arg.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/%/g, '%%').replace(/\$/g, '$$$$')}"`
 
 export function serviceUnit(spec: JobSpec): string {
   return `# Written by shipshape schedule install; remove with: shipshape schedule remove
@@ -21,8 +20,8 @@ Description=shipshape doctor: scheduled machine check
 
 [Service]
 Type=oneshot
-${Object.entries(spec.env).map(([k, v]) => `Environment=${quote(`${k}=${v}`)}`).join('\n')}
-ExecStart=${spec.argv.map(quote).join(' ')}
+${Object.entries(spec.env).map(([k, v]) => `Environment=${systemdEnvironment(k, v)}`).join('\n')}
+ExecStart=${spec.argv.map((a) => systemdExecWord(a, 'an argument of the scheduled command')).join(' ')}
 TimeoutStartSec=5min
 Nice=10
 `
@@ -30,8 +29,10 @@ Nice=10
 
 /** The `--config` file in the service's ExecStart, unquoted (null when none). */
 export function configInService(unit: string, flag = '--config'): string | null {
-  const m = new RegExp(`^ExecStart=.*"${flag}" "((?:[^"\\\\]|\\\\.)*)"`, 'm').exec(unit)
-  return m ? m[1].replace(/%%/g, '%').replace(/\$\$/g, '$').replace(/\\(.)/g, '$1') : null
+  const line = /^ExecStart=(.*)$/m.exec(unit)
+  const words = line ? systemdUnquoteWords(line[1], true) : null
+  const i = words ? words.indexOf(flag) : -1
+  return words && i !== -1 && i + 1 < words.length ? words[i + 1] : null
 }
 
 export function timerUnit(spec: JobSpec): string {

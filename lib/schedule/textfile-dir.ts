@@ -6,6 +6,8 @@
 import { constants } from 'node:fs'
 import { access, stat } from 'node:fs/promises'
 import { userInfo } from 'node:os'
+import { othersCanWrite } from '../atomic-write.js'
+import { shellLine } from '../probe.js'
 import { stepText } from '../report/fix-text.js'
 import type { Privilege, Probe } from '../types.js'
 
@@ -21,6 +23,9 @@ export async function textfileDirProblem(dir: string, probe: Probe, user?: strin
   if (info === 'ENOENT') return `${dir} does not exist. Create it for ${who}: ${asRoot(['install', '-d', '-o', who, dir])} (or mkdir -p inside your home)`
   if (typeof info === 'string') return `${dir} cannot be read (${info}). Pick a folder ${who} can write, or fix its permissions.`
   if (!info.isDirectory()) return `${dir} is not a folder. Pass the folder node_exporter's --collector.textfile.directory names.`
+  // Another user who can write the folder could put a link where shipshape.prom goes.
+  const shared = othersCanWrite(info)
+  if (shared) return `${dir} is ${shared} and has no sticky bit, so another user could replace shipshape.prom with a link. Make it writable by ${who} alone: ${shellLine(['sudo', 'chmod', 'go-w', dir])}.`
   const writable = user
     ? (await probe(['runuser', '-u', user, '--', 'test', '-w', dir, '-a', '-x', dir], { timeoutMs: 10_000 })).ok
     : await access(dir, constants.W_OK | constants.X_OK).then(() => true, () => false)

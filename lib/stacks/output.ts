@@ -4,9 +4,10 @@
 // new values render new files); one edited by hand since, or never recorded, only with --force.
 // Without it nothing at all is written.
 
-import { chmod, mkdir, readFile } from 'node:fs/promises'
+import { chmod, lstat } from 'node:fs/promises'
+import { readBeforeReplacing } from '../bounded-read.js'
 import { join } from 'node:path'
-import { stageFile, type Staged } from '../atomic-write.js'
+import { checkFolder, makeDirs, stageFile, type Staged } from '../atomic-write.js'
 import { UsageError } from '../errors.js'
 import type { Stack, Target } from './catalog.js'
 import { manifestName, type KnownSecrets, type OutputFile } from './render.js'
@@ -113,39 +114,41 @@ export async function writeOutputs(outDir: string, files: OutputFile[], force: b
   const result: WriteResult = { written: [], unchanged: [], backups: [] }
   const plan = planned ?? (await planOutputs(outDir, files, force))
   if (files.some((f) => f.secret)) {
-    const created = await mkdir(outDir, { recursive: true, mode: 0o700 })
-    if (created !== undefined) await chmod(outDir, 0o700)
+    await checkFolder(outDir, '.env')
+    await makeDirs(outDir, 0o700)
   }
-  const staged: Array<{ s: Staged; path: string }> = []
+  const staged: Array<{ s: Staged; path: string; exclusive: boolean }> = []
   try {
     for (const { file, path, existing } of plan) {
-      if (existing !== file.text) staged.push({ path, s: await stageFile(path, file.text, { mode: file.mode, forceMode: true, backup: existing !== undefined }) })
+      // A new secret goes in place only if no concurrent render put one there first (exclusive).
+      const exclusive = file.secret && existing === undefined
+      if (existing !== file.text) staged.push({ path, exclusive, s: await stageFile(path, file.text, { mode: file.mode, forceMode: true, backup: existing !== undefined, dirMode: 0o755, exclusive }) })
     }
     for (const { s } of staged) await s.backup()
   } catch (error) {
     await Promise.all(staged.map(({ s }) => s.discard()))
     throw error
   }
-  for (const { s, path } of staged) {
-    const { backup } = await s.commit()
+  // New secrets first: a render that lost the race for them is refused before it changed anything.
+  const order = [...staged].sort((a, b) => Number(b.exclusive) - Number(a.exclusive))
+  for (const [i, { s }] of order.entries()) {
+    const { backup } = await s.commit().catch(async (error: unknown) => {
+      await Promise.all(order.slice(i + 1).map((x) => x.s.discard()))
+      throw error
+    })
     if (backup) result.backups.push(backup)
-    result.written.push(path)
   }
+  result.written.push(...staged.map((x) => x.path))
   for (const { file, path, existing } of plan) {
     if (existing !== file.text) continue
     result.unchanged.push(path)
-    await chmod(path, file.mode) // a secret file keeps 0600 even if someone loosened it
+    // A secret file keeps 0600 even if someone loosened it; never through a link someone planted.
+    if ((await lstat(path)).isFile()) await chmod(path, file.mode)
   }
   // What the folder now holds as rendered, so the next render with other values may replace it.
   await writeRecord(outDir, plan.map((p) => p.file))
   return result
 }
 
-async function readIfThere(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8')
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw error
-  }
-}
+// Bounded: a named pipe at .env would hang the render, a link to /dev/zero fill the memory.
+const readIfThere = async (path: string): Promise<string | undefined> => (await readBeforeReplacing(path)) ?? undefined

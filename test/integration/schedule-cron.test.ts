@@ -15,7 +15,7 @@ import type { Main } from '../../scripts/run-main.js'
 import { capture } from '../capture.js'
 import { parsePrometheusText } from '../prometheus-text.js'
 import { need } from '../gate.js'
-import { cliPath, pathWithEmptyCrontab, runProcess, tempDir } from '../helpers.js'
+import { cliPath, fakeExecutable, pathWithEmptyCrontab, runProcess, tempDir } from '../helpers.js'
 
 const probe = createProbe({ env: process.env })
 
@@ -198,4 +198,36 @@ test('schedule install from a team\'s folder: the line names its shipshape.yaml,
   assert.match((await capture(schedule, ['status'], env)).stdout, /Last run: \S+, exit 1\n  error: cannot write .*EACCES/)
   const history = await runProcess(process.execPath, [cliPath, 'history'], { env: { PATH: process.env.PATH, HOME: home }, timeoutMs: 30_000 })
   assert.match(history.stdout, /not ready .*\n +✗ cannot write .*shipshape\.prom: EACCES/)
+})
+
+test('schedule install with a PATH and KUBECONFIG holding spaces: the line cron runs starts and records its run', async (t) => {
+  const USER = await crontabUser(t)
+  if (!USER) return
+  const home = await tempDir(t)
+  const tools = await tempDir(t, 'my tools ')
+  const schedule: Main = (argv, io) => scheduleMain(argv, io, { crontabUser: USER })
+  const env = { HOME: home, PATH: `${tools}:/usr/bin:/bin`, KUBECONFIG: '/mnt/c/Users/John Smith/.kube/config' }
+  const r = await capture(schedule, ['install', '--via', 'cron', '--every', '1h', '--only', 'platform'], env)
+  assert.equal(r.code, 0, r.stderr)
+  const line = (await crontabOf(USER)).split('\n').find((l) => l.includes('shipshape-doctor'))!
+  // As cron runs it: nothing inherited, cron's PATH, /bin/sh -c, \% unescaped.
+  const command = line.split(' ').slice(5).join(' ').replace(/\\%/g, '%')
+  const ran = await runProcess('/usr/bin/env', ['-i', 'PATH=/usr/bin:/bin', `HOME=${home}`, 'SHELL=/bin/sh', '/bin/sh', '-c', command], { timeoutMs: 30_000 })
+  assert.equal(ran.code, 0, `${line}\n${ran.stderr}`)
+  const runs = await readHistory(join(home, '.shipshape', 'history.jsonl'))
+  assert.deepEqual(runs.map((run) => run.checks.map((c) => c.id)), [['platform']])
+})
+
+test('schedule install refuses a crontab line that would not start when cron runs it: exit 1, the crontab untouched', async (t) => {
+  const home = await tempDir(t)
+  const { path, log } = await pathWithEmptyCrontab(t)
+  const gone = await tempDir(t)
+  // A node that cannot start where cron looks (moved, on a noexec mount): the shell says 126.
+  const node = await fakeExecutable(gone, 'node', 'echo "node: cannot execute binary file" >&2; exit 126')
+  const schedule: Main = (argv, io) => scheduleMain(argv, io, { node })
+  const r = await capture(schedule, ['install', '--via', 'cron', '--every', '1h'], { HOME: home, PATH: path })
+  assert.equal(r.code, 1, r.stdout)
+  assert.match(r.stderr, /the crontab line would not start when cron runs it .*env -i.*exit 126: node: cannot execute binary file\. Nothing was changed\./)
+  const calls = (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean)
+  assert.deepEqual(calls.filter((c) => !/ -l\b/.test(c)), [], 'no crontab was written')
 })

@@ -13,7 +13,8 @@ import type { Main } from '../../scripts/run-main.js'
 import { capture } from '../capture.js'
 import { parsePlist } from '../plist.js'
 import { need } from '../gate.js'
-import { fakeBinDir, fakeExecutable, put, tempDir } from '../helpers.js'
+import { cleanEnv, fakeBinDir, fakeExecutable, put, runCli, tempDir } from '../helpers.js'
+import { systemdUnquoteWords } from '../../lib/model/shell-quote.js'
 
 const lines = async (file: string) => (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean)
 
@@ -119,4 +120,35 @@ test('macOS: a LaunchAgent plist launchd can load, bootstrapped once, booted out
   await assert.rejects(stat(path))
   assert.deepEqual((await lines(log)).slice(-4), ['launchctl bootout gui/501/dev.shipshape.doctor', ...Array(3).fill('launchctl print gui/501/dev.shipshape.doctor')])
   assert.deepEqual(await readdir(join(state, 'loaded')), [], 'nothing left loaded')
+})
+
+test('systemd: a newline in KUBECONFIG cannot add a line to the unit; install refuses naming it, exit 2, nothing written', async (t) => {
+  const home = await tempDir(t)
+  const bin = await tempDir(t)
+  await fakeExecutable(bin, 'systemctl', `case "$*" in *is-system-running*) echo running ;; esac`)
+  const evil = `${home}/x\nExecStartPre=/bin/touch ${home}/PWNED\n#`
+  const r = await runCli(['schedule', 'install', '--every', '1h'], { env: cleanEnv({ HOME: home, PATH: `${bin}:${process.env.PATH}`, KUBECONFIG: evil }) })
+  assert.equal(r.code, 2, r.stderr)
+  assert.match(r.stderr, /^shipshape: KUBECONFIG holds a newline or control character .*nothing was changed/)
+  assert.deepEqual(await readdir(join(home, '.config', 'systemd', 'user')).catch(() => []), [])
+})
+
+test('systemd: awkward but legal values ($, %, quotes, spaces) reach the unit as written, and systemd-analyze accepts it', async (t) => {
+  const home = await tempDir(t, 'shipshape home $USER 50% ')
+  const bin = await tempDir(t)
+  await fakeExecutable(bin, 'systemctl', `case "$*" in *is-system-running*) echo running ;; esac`)
+  const kubeconfig = `${home}/a "b" 'c' \\d $HOME %h.yaml`
+  const r = await runCli(['schedule', 'install', '--every', '1h', '--only', 'platform'], { env: cleanEnv({ HOME: home, PATH: `${bin}:${process.env.PATH}`, KUBECONFIG: kubeconfig }) })
+  assert.equal(r.code, 0, r.stderr)
+  const unit = join(home, '.config', 'systemd', 'user', 'shipshape-doctor.service')
+  const lines = (await readFile(unit, 'utf8')).split('\n')
+  const env = lines.filter((l) => l.startsWith('Environment=')).map((l) => systemdUnquoteWords(l.slice('Environment='.length), false)![0])
+  assert.ok(env.includes(`KUBECONFIG=${kubeconfig}`), env.join('\n'))
+  assert.ok(env.includes(`HOME=${home}`), env.join('\n'))
+  if (await need(t, 'systemd-analyze')) {
+    const probe = createProbe({ env: process.env })
+    const verify = await probe(['systemd-analyze', 'verify', join(home, '.config', 'systemd', 'user', 'shipshape-doctor.timer'), unit], { timeoutMs: 20_000 })
+    assert.equal(verify.code, 0, `systemd-analyze verify: ${verify.stderr}${verify.stdout}`)
+    assert.doesNotMatch(verify.stderr, /shipshape-doctor/, verify.stderr)
+  }
 })

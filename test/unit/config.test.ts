@@ -106,3 +106,8 @@ test('a config that is a FIFO is refused by name without waiting for a writer', 
   execFileSync('mkfifo', [fifo])
   await assert.rejects(loadConfig(dir), (e: Error) => e instanceof UsageError && e.message === `${fifo}: not a regular file (a named pipe); shipshape reads only plain files`)
 })
+
+test('a __proto__ key under checks: or stacks.x: is refused at its line, not silently dropped', async () => {
+  assert.match(await usageError('checks:\n  __proto__:\n    required: false\n'), /^team\/shipshape\.yaml:2:3: the key '__proto__' is not allowed/)
+  assert.match(await usageError('stacks:\n  mongodb:\n    __proto__: {port: 1}\n'), /^team\/shipshape\.yaml:3:5: the key '__proto__' is not allowed/)
+})

