@@ -121,6 +121,16 @@ export async function findJunitXsd(): Promise<string | null> {
  * npm's cache folder: npm tells its scripts (`npm test`) in npm_config_cache; otherwise npm's
  * default. Not `npm config get cache`: every npm run writes a log under HOME, and tests leave HOME alone.
  */
+/**
+ * The registry this machine's npm is set up with (its user config, which a test's own HOME hides).
+ * npm keys its cache by the registry's URL, and a lock file without download addresses makes npm ci
+ * look packages up there: an offline install from a copy of the cache must ask the same registry.
+ */
+export async function npmRegistry(): Promise<string> {
+  const r = await createProbe({ env: process.env })(['npm', 'config', 'get', 'registry'], { timeoutMs: 30_000 })
+  return r.stdout.trim() || 'https://registry.npmjs.org/'
+}
+
 export async function npmCacheDir(): Promise<string> {
   return process.env.npm_config_cache || join(homedir(), '.npm')
 }

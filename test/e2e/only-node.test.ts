@@ -9,7 +9,7 @@ import { cp } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { test } from 'node:test'
 import { freshImage, must, projectCopy, sh } from '../fresh-debian.js'
-import { need, npmCacheDir } from '../gate.js'
+import { need, npmCacheDir, npmRegistry } from '../gate.js'
 import { tempDir } from '../helpers.js'
 
 test('a fresh Debian 12 with only Node: npm ci, npx shipshape doctor and npm test pass, skipping by name', { timeout: 60 * 60_000 }, async (t) => {
@@ -26,7 +26,7 @@ test('a fresh Debian 12 with only Node: npm ci, npx shipshape doctor and npm tes
     '-v', `${project}:/shipshape`, '-v', `${cache}:/npm-cache`,
     image, 'sleep', 'infinity'])
   // No CI variable: this is a developer's machine, where missing tools skip.
-  const env = ['HOME=/root', 'npm_config_cache=/npm-cache', 'npm_config_offline=true', 'npm_config_audit=false', 'npm_config_fund=false', 'npm_config_update_notifier=false']
+  const env = ['HOME=/root', 'npm_config_cache=/npm-cache', `npm_config_registry=${await npmRegistry()}`, 'npm_config_offline=true', 'npm_config_audit=false', 'npm_config_fund=false', 'npm_config_update_notifier=false']
   const exec = (args: string[], timeoutMs = 30 * 60_000) => sh('docker', ['exec', '-w', '/shipshape', ...env.flatMap((e) => ['-e', e]), name, ...args], timeoutMs)
 
   // Node's installers put npx beside npm (the image, cached for the day, may predate that link).

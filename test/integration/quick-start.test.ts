@@ -9,7 +9,7 @@ import assert from 'node:assert/strict'
 import { cp, mkdir, rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { test } from 'node:test'
-import { need, npmCacheDir } from '../gate.js'
+import { need, npmCacheDir, npmRegistry } from '../gate.js'
 import { cleanEnv, projectRoot, runProcess, tempDir } from '../helpers.js'
 
 /** A clone of this repository with the working tree's changes on top (what would be committed). */
@@ -35,6 +35,7 @@ test('the quick start works twice from fresh clones at the same path', { timeout
   const env = cleanEnv({
     HOME: join(dir, 'home'),
     npm_config_cache: cache,
+    npm_config_registry: await npmRegistry(),
     npm_config_offline: 'true',
     npm_config_audit: 'false',
     npm_config_fund: 'false',
