@@ -71,7 +71,7 @@ ensure_fetch_tools() {
 # fetch URL FILE: bounded in time, through HTTPS_PROXY/NO_PROXY as curl and wget read them.
 fetch() {
   if have curl; then
-    curl -fsS -L --proto '=https,http' --connect-timeout 20 --max-time 900 --retry 2 -o "$2" "$1" 2>"$tmp/fetch.err" && return 0
+    curl -fsS -L --proto '=https,http' --proto-redir '=https' --connect-timeout 20 --max-time 900 --retry 2 -o "$2" "$1" 2>"$tmp/fetch.err" && return 0
   elif have wget; then
     # wget reads only the lowercase names.
     (
@@ -169,11 +169,17 @@ private_node() {
   esac
   say "downloading $NODE_MIRROR/v$NODE_VERSION/$dist.tar.gz"
   fetch "$NODE_MIRROR/v$NODE_VERSION/$dist.tar.gz" "$tmp/$dist.tar.gz"
-  if have_verifier; then signed_sums; else unsigned_sums; fi
+  if have_verifier; then
+    signed_sums
+    sums='the signed SHASUMS256.txt'
+  else
+    unsigned_sums
+    sums='SHASUMS256.txt (unsigned, over HTTPS)'
+  fi
   want=$(awk -v f="$dist.tar.gz" '$2 == f { print $1; exit }' "$tmp/SHASUMS256.txt")
   [ -n "$want" ] || die "refusing Node.js $NODE_VERSION: its SHASUMS256.txt has no line for $dist.tar.gz; nothing was installed"
   got=$(sha256 "$tmp/$dist.tar.gz")
-  [ "$got" = "$want" ] || die "refusing $dist.tar.gz: its SHA-256 is $got, and the signed SHASUMS256.txt says $want; nothing was installed"
+  [ "$got" = "$want" ] || die "refusing $dist.tar.gz: its SHA-256 is $got, and $sums says $want; nothing was installed"
   say "verified $dist.tar.gz (SHA-256 $got)"
   mkdir "$tmp/unpack"
   tar -xzf "$tmp/$dist.tar.gz" -C "$tmp/unpack"

@@ -22,13 +22,22 @@ export function maskUrlCredentials(text: string): string {
  * (isTTY, columns, events) is the stream's own.
  */
 export function maskingStream<T extends NodeJS.WritableStream>(stream: T): T {
-  const write = (chunk: unknown, ...rest: unknown[]) =>
-    (stream.write as (...args: unknown[]) => boolean)(typeof chunk === 'string' ? maskUrlCredentials(chunk) : chunk, ...rest)
+  const original = (stream.write as (...args: unknown[]) => boolean).bind(stream)
+  const masked = (chunk: unknown, ...rest: unknown[]) => original(typeof chunk === 'string' ? maskUrlCredentials(chunk) : chunk, ...rest)
+  // A library that hooks write (ora clears its spinner around each one) replaces what the proxy hands
+  // out, not the stream's own: its hook then writes through `masked`, which it took first, and never
+  // through itself again.
+  let write: unknown = masked
   return new Proxy(stream, {
     get(target, prop) {
       if (prop === 'write') return write
       const value = Reflect.get(target, prop, target)
       return typeof value === 'function' ? value.bind(target) : value
+    },
+    set(target, prop, value) {
+      if (prop === 'write') write = value
+      else Reflect.set(target, prop, value, target)
+      return true
     },
   })
 }

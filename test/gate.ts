@@ -4,7 +4,7 @@
 // go green by skipping. SHIPSHAPE_REQUIRE_DOCKER=1 does the same for Docker alone.
 // `.ci/run` installs everything named here; the README's testing section lists it.
 
-import { access, constants } from 'node:fs/promises'
+import { access, constants, readFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
 import type { TestContext } from 'node:test'
@@ -129,6 +129,22 @@ export async function findJunitXsd(): Promise<string | null> {
 export async function npmRegistry(): Promise<string> {
   const r = await createProbe({ env: process.env })(['npm', 'config', 'get', 'registry'], { timeoutMs: 30_000 })
   return r.stdout.trim() || 'https://registry.npmjs.org/'
+}
+
+/**
+ * Fills a copy of npm's cache with the metadata an offline `npm ci` of this lock file asks for. The
+ * lock has no download addresses, so offline npm ci looks each package up by name; an online install
+ * fetches tarballs straight away and never stores that metadata. `npm cache add` stores both (from the
+ * registry where they are missing: a package registry, which tests may use).
+ */
+export async function primeNpmCache(cache: string, lockFile: string): Promise<void> {
+  const lock = JSON.parse(await readFile(lockFile, 'utf8')) as { packages: Record<string, { version?: string; link?: boolean }> }
+  const specs = Object.entries(lock.packages)
+    .filter(([path, p]) => path.startsWith('node_modules/') && p.version && !p.link)
+    .map(([path, p]) => `${path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length)}@${p.version}`)
+  const r = await createProbe({ env: { ...process.env, npm_config_cache: cache, npm_config_prefer_offline: 'true', npm_config_registry: await npmRegistry() } })(
+    ['npm', 'cache', 'add', ...new Set(specs)], { timeoutMs: 10 * 60_000 })
+  if (!r.ok) throw new Error(`npm cache add failed (${r.code}): ${r.stderr.slice(-2000)}`)
 }
 
 export async function npmCacheDir(): Promise<string> {

@@ -9,8 +9,8 @@ import { cp } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { test } from 'node:test'
 import { freshImage, must, projectCopy, sh } from '../fresh-debian.js'
-import { need, npmCacheDir, npmRegistry } from '../gate.js'
-import { tempDir } from '../helpers.js'
+import { need, npmCacheDir, npmRegistry, primeNpmCache } from '../gate.js'
+import { projectRoot, tempDir } from '../helpers.js'
 
 test('a fresh Debian 12 with only Node: npm ci, npx shipshape doctor and npm test pass, skipping by name', { timeout: 60 * 60_000 }, async (t) => {
   if (!(await need(t, 'docker', 'debootstrap', 'root', 'npm-cache'))) return
@@ -18,6 +18,7 @@ test('a fresh Debian 12 with only Node: npm ci, npx shipshape doctor and npm tes
   const project = await projectCopy(t)
   const cache = await tempDir(t, 'shipshape-e2e-npm-cache-')
   await cp(join(await npmCacheDir(), '_cacache'), join(cache, '_cacache'), { recursive: true })
+  await primeNpmCache(cache, join(projectRoot, 'package-lock.json'))
   const name = `shipshape-e2e-node-${randomBytes(4).toString('hex')}`
   const npmDir = join(dirname(process.execPath), '../lib/node_modules/npm')
   t.after(() => sh('docker', ['rm', '-f', name]).then(() => {}))

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict'
 import { cp, mkdir, rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { test } from 'node:test'
-import { need, npmCacheDir, npmRegistry } from '../gate.js'
+import { need, npmCacheDir, npmRegistry, primeNpmCache } from '../gate.js'
 import { cleanEnv, projectRoot, runProcess, tempDir } from '../helpers.js'
 
 /** A clone of this repository with the working tree's changes on top (what would be committed). */
@@ -32,6 +32,7 @@ test('the quick start works twice from fresh clones at the same path', { timeout
   const dir = await tempDir(t)
   const cache = join(dir, 'npm-cache')
   await cp(join(await npmCacheDir(), '_cacache'), join(cache, '_cacache'), { recursive: true })
+  await primeNpmCache(cache, join(projectRoot, 'package-lock.json'))
   const env = cleanEnv({
     HOME: join(dir, 'home'),
     npm_config_cache: cache,

@@ -33,9 +33,12 @@ test('render elasticsearch with security=false writes no password, no .env and s
     assert.equal(r.code, 0, r.stderr)
     assert.doesNotMatch(r.stdout, /passwords/)
     const dir = join(cwd, 'shipshape/elasticsearch', target)
+    // Beside the render, the record of what was rendered (hashes, for re-rendering): no secret either.
     const files = (await readdir(dir)).sort()
-    assert.deepEqual(files, [target === 'compose' ? 'compose.yaml' : 'elasticsearch.yaml'])
-    assert.equal((await stat(join(dir, files[0]))).mode & 0o777, 0o644, 'nothing secret in it')
+    const rendered = target === 'compose' ? 'compose.yaml' : 'elasticsearch.yaml'
+    assert.deepEqual(files, ['.shipshape-rendered.json', rendered])
+    assert.equal((await stat(join(dir, rendered))).mode & 0o777, 0o644, 'nothing secret in it')
+    assert.doesNotMatch(await readFile(join(dir, '.shipshape-rendered.json'), 'utf8'), /PASSWORD|password/)
   }
 })
 
