@@ -1,11 +1,12 @@
 // Shared test seams: a context built by hand, a probe that replays recorded output, the real CLI
 // spawned as a user runs it, temporary folders and fake executables. Prerequisites: test/gate.ts.
 
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcessByStdio } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
+import type { Readable } from 'node:stream'
 import type { TestContext } from 'node:test'
 import { createFacts, whichOn } from '../lib/context.js'
 import { emptyConfig } from '../lib/config.js'
@@ -197,4 +198,31 @@ export async function pathWithEmptyCrontab(t: TestContext): Promise<{ path: stri
   const log = join(bin, 'crontab.log')
   await fakeExecutable(bin, 'crontab', `echo "crontab $*" >> '${log}'\ncase " $* " in *" -l "*) echo "no crontab for $(id -un)" >&2; exit 1 ;; esac\ncat > /dev/null`)
   return { path: [bin, process.env.PATH].join(delimiter), log }
+}
+
+export interface Served {
+  child: ChildProcessByStdio<null, Readable, Readable>
+  url: string
+  exited: Promise<number | null>
+  stderr: () => string
+}
+
+/** `shipshape serve --port 0 …` in `dir`, once it says where it listens; killed after the test. */
+export async function serve(t: TestContext, dir: string, args: string[], env = cleanEnv()): Promise<Served> {
+  const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0', ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  t.after(() => child.kill('SIGKILL'))
+  let stderr = ''
+  child.stderr.on('data', (d) => (stderr += d))
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start within 15 s: ${stderr}`)), 15_000)
+    child.stderr.on('data', () => {
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)
+      if (m) {
+        clearTimeout(timer)
+        resolve(m[1])
+      }
+    })
+  })
+  return { child, url, exited, stderr: () => stderr }
 }

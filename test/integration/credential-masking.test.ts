@@ -3,9 +3,8 @@
 // `schedule install --dry-run`, and error messages (all of a command's output passes one mask).
 
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { test } from 'node:test'
-import { cleanEnv, cliPath, pathWithEmptyCrontab, runCli, tempDir } from '../helpers.js'
+import { cleanEnv, pathWithEmptyCrontab, runCli, serve, tempDir } from '../helpers.js'
 
 const SECRETS = ['ssw0rd', 'SECRET', 'hunter2']
 const proxyEnv = (home: string) => cleanEnv({
@@ -29,20 +28,7 @@ test('doctor masks a password holding @ and a proxy written without a scheme, in
 
 test('/healthz masks them too', async (t) => {
   const home = await tempDir(t)
-  const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0', '--only', 'proxy'], { cwd: home, env: proxyEnv(home), stdio: ['ignore', 'pipe', 'pipe'] })
-  t.after(() => child.kill('SIGKILL'))
-  let stderr = ''
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start within 15 s: ${stderr}`)), 15_000)
-    child.stderr.on('data', (d) => {
-      stderr += d
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)
-      if (m) {
-        clearTimeout(timer)
-        resolve(m[1])
-      }
-    })
-  })
+  const { url } = await serve(t, home, ['--only', 'proxy'], proxyEnv(home))
   const body = await (await fetch(`${url}/healthz`)).text()
   assert.deepEqual(leaks(body), [], body)
   assert.match(body, /bob:\*\*\*@127\.0\.0\.1:1/)

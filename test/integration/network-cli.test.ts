@@ -3,13 +3,12 @@
 // not), whose Date is ten minutes ahead; and --offline in doctor, checklist and serve.
 
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import type { Report } from '../../lib/types.js'
 import { refusingPort } from '../loopback.js'
 import { makeCa, startRegistry } from '../tls.js'
-import { cleanEnv, cliPath, put, runCli, tempDir } from '../helpers.js'
+import { cleanEnv, put, runCli, serve, tempDir } from '../helpers.js'
 
 test('doctor --only registries,clock: an untrusted registry fails with the CA fix; trusted through certs.d, its clock ten minutes off fails a stack in use', async (t) => {
   const ca = await makeCa(t)
@@ -69,20 +68,7 @@ test('--offline: doctor, checklist and serve skip the network checks and say so'
   assert.equal(checklist.code, 0)
   assert.match(checklist.stdout, /Image registries.*offline/)
 
-  const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0', '--only', 'registries', '--offline'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
-  t.after(() => child.kill('SIGKILL'))
-  let stderr = ''
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start within 15 s: ${stderr}`)), 15_000)
-    child.stderr.on('data', (d) => {
-      stderr += d
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)
-      if (m) {
-        clearTimeout(timer)
-        resolve(m[1])
-      }
-    })
-  })
+  const { url } = await serve(t, cwd, ['--only', 'registries', '--offline'], env)
   const res = await fetch(`${url}/healthz`)
   const served = (await res.json()) as Report
   assert.equal(res.status, 200)

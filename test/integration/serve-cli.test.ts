@@ -2,40 +2,11 @@
 // stops cleanly (exit 0, port released) on SIGTERM, also while requests are open.
 
 import assert from 'node:assert/strict'
-import { spawn, type ChildProcessByStdio } from 'node:child_process'
 import { createConnection } from 'node:net'
-import type { Readable } from 'node:stream'
-import { test, type TestContext } from 'node:test'
+import { test } from 'node:test'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { cleanEnv, cliPath, fakeExecutable, runCli, tempDir } from '../helpers.js'
-
-interface Served {
-  child: ChildProcessByStdio<null, Readable, Readable>
-  url: string
-  exited: Promise<number | null>
-  stderr: () => string
-}
-
-/** `shipshape serve --port 0 …` in `dir`, once it says where it listens; killed after the test. */
-async function serve(t: TestContext, dir: string, args: string[], env = cleanEnv()): Promise<Served> {
-  const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0', ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] })
-  t.after(() => child.kill('SIGKILL'))
-  let stderr = ''
-  child.stderr.on('data', (d) => (stderr += d))
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start within 15 s: ${stderr}`)), 15_000)
-    child.stderr.on('data', () => {
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)
-      if (m) {
-        clearTimeout(timer)
-        resolve(m[1])
-      }
-    })
-  })
-  return { child, url, exited, stderr: () => stderr }
-}
+import { cleanEnv, fakeExecutable, runCli, serve, tempDir } from '../helpers.js'
 
 test('serve answers on loopback and stops cleanly on SIGTERM', async (t) => {
   const { child, url, exited, stderr: said } = await serve(t, await tempDir(t), ['--only', 'platform'])

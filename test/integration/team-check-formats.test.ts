@@ -3,12 +3,11 @@
 // by a Markdown parser, the history after a scheduled run, and serve's /healthz.
 
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { test } from 'node:test'
 import { marked } from 'marked'
 import { junitXsd, promtoolCheck, prove, xmllintSchema } from '../consumers.js'
 import { need } from '../gate.js'
-import { cliPath } from '../helpers.js'
+import { serve } from '../helpers.js'
 import { team } from '../team.js'
 
 const CONFIG = `checks:
@@ -62,20 +61,7 @@ test('a team check in the history of scheduled runs and in /healthz', async (t) 
   assert.equal(history.code, 0, history.stderr)
   assert.match(history.stdout, /git-email/)
 
-  const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0', ...ONLY], { cwd: tm.dir, env: tm.env, stdio: ['ignore', 'pipe', 'pipe'] })
-  t.after(() => child.kill('SIGKILL'))
-  let stderr = ''
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${stderr}`)), 15_000)
-    child.stderr.on('data', (d) => {
-      stderr += d
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)
-      if (m) {
-        clearTimeout(timer)
-        resolve(m[1])
-      }
-    })
-  })
+  const { url } = await serve(t, tm.dir, ONLY, tm.env)
   const res = await fetch(`${url}/healthz`)
   assert.equal(res.status, 200)
   const body = (await res.json()) as { checks: { id: string; status: string }[] }
