@@ -34,6 +34,7 @@ export type Prerequisite =
   | 'openssl'
   | 'junit-xsd'
   | 'gpg'
+  | 'docker-cli'
   | 'sudo'
 
 interface Gate {
@@ -96,6 +97,8 @@ const GATES: Record<Prerequisite, Gate> = {
   },
   // The quick-start test runs `npm ci --offline` from a copy of npm's cache: no registry is contacted.
   gpg: { missing: onPath('gpg'), fix: 'apt-get install gnupg' },
+  // The client alone, for tests that answer it from a recorded engine on a socket of their own.
+  'docker-cli': { missing: onPath('docker'), fix: 'apt-get install docker.io' },
   sudo: { missing: onPath('sudo'), fix: 'apt-get install sudo' },
   'npm-cache': {
     missing: async () => {

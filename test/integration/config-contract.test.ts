@@ -83,6 +83,7 @@ async function lowMapCount(cwd: string): Promise<string> {
 }
 
 test('up elasticsearch with a low vm.max_map_count warns with what it costs and does not refuse for it', async (t) => {
+  if (!(await need(t, 'docker-cli', 'docker-compose'))) return
   const [cwd, bin] = [await tempDir(t), await tempDir(t)]
   // A recorded engine on a socket and a Compose v1 (a warning up runs with): only vm.max_map_count is low.
   const socket = await serveEngine(t, join(cwd, 'engine', 'docker.sock'), await engineRecording('docker-engine'))

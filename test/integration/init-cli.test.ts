@@ -5,10 +5,12 @@ import assert from 'node:assert/strict'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
+import { need } from '../gate.js'
 import { cleanEnv, runCli, tempDir } from '../helpers.js'
 import { byId } from '../team.js'
 
 test('init writes a config doctor accepts and an example check that runs once allowed', async (t) => {
+  if (!(await need(t, 'git'))) return
   const dir = await tempDir(t)
   const home = await tempDir(t)
   const env = cleanEnv({ HOME: home, GIT_CONFIG_GLOBAL: join(home, 'gitconfig'), GIT_CONFIG_NOSYSTEM: '1' })

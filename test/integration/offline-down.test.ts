@@ -6,6 +6,7 @@ import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { engineRecording, serveEngine } from '../engine-socket.js'
+import { need } from '../gate.js'
 import { refusingPort } from '../loopback.js'
 import { cleanEnv, pathWithout, put, runCli, tempDir } from '../helpers.js'
 
@@ -18,6 +19,7 @@ async function offlineMachine(t: import('node:test').TestContext) {
 }
 
 test('down asks only that the engine answers: an unreachable registry does not hold it back', async (t) => {
+  if (!(await need(t, 'docker-cli', 'docker-compose'))) return
   const { cwd, env } = await offlineMachine(t)
   const down = await runCli(['down', 'mongodb', '--project', 'nc-mongo', '--dry-run'], { cwd, env, timeoutMs: 60_000 })
   assert.doesNotMatch(down.stderr, /registries|ports|proxy|clock/, down.stderr)
@@ -36,6 +38,7 @@ test('down asks only that the engine answers: an unreachable registry does not h
 })
 
 test('up --dry-run --offline lists the network checks as skipped, never as passed; setup takes --offline', async (t) => {
+  if (!(await need(t, 'docker-cli', 'docker-compose'))) return
   const { cwd, env } = await offlineMachine(t)
   const online = await runCli(['up', 'mongodb', '--project', 'nc-mongo', '--dry-run'], { cwd, env, timeoutMs: 60_000 })
   assert.equal(online.code, 1, 'online, the refusing registry a stack pulls from stops up')
