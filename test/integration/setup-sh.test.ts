@@ -113,3 +113,9 @@ test('sudo ./setup.sh installs shipshape as the user who ran sudo; only the plan
   const rootOwned = await runProcess('find', [home, '-uid', '0'])
   assert.equal(rootOwned.stdout.trim(), '', `nothing in ${home} is root's`)
 })
+
+test('setup.sh is POSIX sh and shellcheck-clean', async (t) => {
+  if (!(await need(t, 'shellcheck'))) return
+  const r = await runProcess('shellcheck', ['--shell=sh', join(projectRoot, 'setup.sh')], {})
+  assert.equal(r.code, 0, r.stdout)
+})
